@@ -1,0 +1,71 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "canh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "canh-agent", targets: ["canh-agent"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries: declared once, each imported by exactly one Swift module.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+
+        // Nouns shared by every stage: findings, levels, observations, the record format.
+        .target(name: "CanhModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The only importer of CSystemd.
+        .target(name: "Systemd", dependencies: ["CSystemd"]),
+        // The only importer of COpenSSL.
+        .target(name: "TLSInspection", dependencies: ["COpenSSL", "CanhModel"]),
+        // The rule pack as data: loading, validation with file:line, level parameters.
+        .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
+        // Pure evaluation of rules over observations; the only importer of CPCRE2.
+        .target(name: "Engine", dependencies: ["Rules", "CanhModel", "CPCRE2"]),
+        // Composition root of the agent: readers → normaliser → engine → output.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "canh-agent",
+            dependencies: [
+                "Agent", "Rules", "CanhModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Helpers shared by the test targets: journal fixtures, temporary directories, processes.
+        .target(name: "TestSupport", dependencies: ["CanhModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
+        .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Engine", "Rules", "CanhModel", "TestSupport"]),
+    ]
+)
+
+// One set of strict settings for every target of ours (as swift-certificates does).
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .treatAllWarnings(as: .error),
+    ])
+    target.swiftSettings = settings
+}

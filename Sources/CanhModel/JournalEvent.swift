@@ -1,0 +1,44 @@
+/// One journal entry as the engine sees it: its time, its boot and the values of the fields the
+/// compiled rule pack reads, in the order of the pack's field table.
+///
+/// Values are raw bytes: journal fields may hold binary data, invalid UTF-8 or newlines, and
+/// matching works on bytes so none of that is fatal. All values share one buffer, so building
+/// an event costs two allocations whatever the number of fields.
+public struct JournalEvent: Sendable {
+    public var time: Timestamp
+    public var bootID: BootID
+    private var storage: [UInt8]
+    private var ranges: [Range<Int>?]
+
+    /// - Parameters:
+    ///   - storage: the concatenated values.
+    ///   - ranges: for each field of the field table, where its value lies in `storage`, or nil if absent.
+    public init(time: Timestamp, bootID: BootID, storage: [UInt8], ranges: [Range<Int>?]) {
+        self.time = time
+        self.bootID = bootID
+        self.storage = storage
+        self.ranges = ranges
+    }
+
+    /// Builds an event from text values, for tests and embedded rule tests.
+    public init(time: Timestamp, bootID: BootID, values: [[UInt8]?]) {
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>?] = []
+        for value in values {
+            if let value {
+                ranges.append(storage.count..<storage.count + value.count)
+                storage.append(contentsOf: value)
+            } else {
+                ranges.append(nil)
+            }
+        }
+        self.init(time: time, bootID: bootID, storage: storage, ranges: ranges)
+    }
+
+    /// The value of the field at `index` of the field table, or nil if the entry lacks it.
+    @inline(__always)
+    public func value(at index: Int) -> ArraySlice<UInt8>? {
+        guard index < ranges.count, let range = ranges[index] else { return nil }
+        return storage[range]
+    }
+}
