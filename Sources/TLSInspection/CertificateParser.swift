@@ -1,0 +1,149 @@
+public import CanhModel
+internal import COpenSSL
+import Glibc
+
+/// Reads certificates with OpenSSL: every certificate of a PEM file or bundle, or one DER
+/// certificate, turned into `CertificateFact` values. No OpenSSL object leaves this module.
+public enum CertificateParser {
+    /// The certificates in `bytes`.
+    /// - Parameter source: names the input in errors (a path, an endpoint).
+    /// - Throws: `TLSInspectionError` when there is no certificate or one cannot be parsed.
+    public static func certificates(in bytes: [UInt8], source: String) throws(TLSInspectionError) -> [CertificateFact] {
+        ERR_clear_error()
+        let certificates = try looksLikePEM(bytes) ? readPEM(bytes, source: source) : [readDER(bytes, source: source)]
+        var facts: [CertificateFact] = []
+        for certificate in certificates { facts.append(try fact(certificate, source: source)) }
+        return facts
+    }
+
+    private static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
+        let marker = Array("-----BEGIN ".utf8)
+        guard bytes.count >= marker.count else { return false }
+        return (0...(bytes.count - marker.count)).contains { bytes[$0..<$0 + marker.count].elementsEqual(marker) }
+    }
+
+    private static func readPEM(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> [X509Certificate] {
+        guard let bio = MemoryBIO(reading: bytes) else {
+            throw .openSSLFailure(function: "BIO_new_mem_buf", reason: openSSLErrorText())
+        }
+        var certificates: [X509Certificate] = []
+        while let pointer = PEM_read_bio_X509(bio.pointer, nil, nil, nil) {
+            certificates.append(X509Certificate(taking: pointer))
+        }
+        // Reading stops with "no start line" at the end of the input; anything else is damage.
+        let error = ERR_peek_last_error()
+        if error != 0, ERR_GET_REASON(error) != PEM_R_NO_START_LINE {
+            throw .malformedCertificate(source: source, reason: openSSLErrorText())
+        }
+        ERR_clear_error()
+        guard !certificates.isEmpty else { throw .noCertificate(source: source) }
+        return certificates
+    }
+
+    private static func readDER(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> X509Certificate {
+        let pointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            return d2i_X509(nil, &cursor, buffer.count)
+        }
+        guard let pointer else {
+            let reason = openSSLErrorText()
+            throw bytes.isEmpty ? .noCertificate(source: source) : .malformedCertificate(source: source, reason: reason)
+        }
+        return X509Certificate(taking: pointer)
+    }
+
+    private static func fact(_ certificate: X509Certificate, source: String) throws(TLSInspectionError) -> CertificateFact {
+        let x509 = certificate.pointer
+        guard let notBefore = timestamp(X509_get0_notBefore(x509)), let notAfter = timestamp(X509_get0_notAfter(x509)) else {
+            throw .malformedCertificate(source: source, reason: "validity dates cannot be read")
+        }
+        let key = X509_get0_pubkey(x509)
+        let keyType: CertificateFact.KeyType =
+            switch key.map(EVP_PKEY_get_base_id) {
+            case EVP_PKEY_RSA: .rsa
+            case EVP_PKEY_EC: .ec
+            case EVP_PKEY_ED25519: .ed25519
+            case EVP_PKEY_ED448: .ed448
+            case EVP_PKEY_DSA: .dsa
+            default: .other
+            }
+        let subject = name(X509_get_subject_name(x509))
+        let issuer = name(X509_get_issuer_name(x509))
+        let (dnsNames, ipAddresses) = subjectAlternativeNames(x509)
+        return CertificateFact(
+            fingerprint: try fingerprint(x509), subject: subject, issuer: issuer, serial: serial(x509),
+            notBefore: notBefore, notAfter: notAfter, keyType: keyType, keyBits: Int(key.map(EVP_PKEY_get_bits) ?? 0),
+            signatureAlgorithm: String(cString: OBJ_nid2ln(X509_get_signature_nid(x509))), dnsNames: dnsNames,
+            ipAddresses: ipAddresses, isSelfIssued: X509_NAME_cmp(X509_get_subject_name(x509), X509_get_issuer_name(x509)) == 0,
+            isCertificateAuthority: X509_check_ca(x509) > 0)
+    }
+
+    private static func fingerprint(_ x509: OpaquePointer) throws(TLSInspectionError) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        guard X509_digest(x509, EVP_sha256(), &digest, &length) == 1 else {
+            throw .openSSLFailure(function: "X509_digest", reason: openSSLErrorText())
+        }
+        return StableDigest.hexString(digest.prefix(Int(length)))
+    }
+
+    private static func name(_ name: OpaquePointer?) -> String {
+        guard let name, let bio = MemoryBIO() else { return "" }
+        X509_NAME_print_ex(bio.pointer, name, 0, canh_name_print_flags())
+        return bio.contents()
+    }
+
+    private static func serial(_ x509: OpaquePointer) -> String {
+        guard let number = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509), nil) else { return "" }
+        defer { BN_free(number) }
+        guard let hex = BN_bn2hex(number) else { return "" }
+        defer { CRYPTO_free(hex, #fileID, #line) }
+        return String(cString: hex).lowercased()
+    }
+
+    private static func timestamp(_ time: UnsafePointer<ASN1_TIME>?) -> Timestamp? {
+        guard let time else { return nil }
+        var parts = tm()
+        guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }
+        return Timestamp(secondsSinceEpoch: Int64(timegm(&parts)))
+    }
+
+    private static func subjectAlternativeNames(_ x509: OpaquePointer) -> (dns: [String], ip: [String]) {
+        guard let raw = X509_get_ext_d2i(x509, NID_subject_alt_name, nil, nil) else { return ([], []) }
+        let names = OpaquePointer(raw)
+        defer { canh_general_names_free(names) }
+        var dns: [String] = []
+        var ip: [String] = []
+        for index in 0..<canh_general_names_count(names) {
+            guard let entry = canh_general_names_value(names, index) else { continue }
+            switch entry.pointee.type {
+            case GEN_DNS:
+                if let text = string(entry.pointee.d.dNSName) { dns.append(text) }
+            case GEN_IPADD:
+                if let address = ipAddress(entry.pointee.d.iPAddress) { ip.append(address) }
+            default:
+                break
+            }
+        }
+        return (dns, ip)
+    }
+
+    private static func bytes(_ string: UnsafePointer<ASN1_STRING>?) -> [UInt8]? {
+        guard let string, let data = ASN1_STRING_get0_data(string) else { return nil }
+        return Array(UnsafeBufferPointer(start: data, count: Int(ASN1_STRING_length(string))))
+    }
+
+    private static func string(_ value: UnsafeMutablePointer<ASN1_IA5STRING>?) -> String? {
+        bytes(value.map { UnsafePointer($0) }).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func ipAddress(_ value: UnsafeMutablePointer<ASN1_OCTET_STRING>?) -> String? {
+        guard let octets = bytes(value.map { UnsafePointer($0) }) else { return nil }
+        var text = [CChar](repeating: 0, count: 64)
+        let family = octets.count == 4 ? AF_INET : AF_INET6
+        guard octets.count == 4 || octets.count == 16,
+            octets.withUnsafeBytes({ inet_ntop(family, $0.baseAddress, &text, socklen_t(text.count)) }) != nil
+        else { return nil }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
