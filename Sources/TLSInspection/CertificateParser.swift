@@ -41,13 +41,14 @@ public enum CertificateParser {
     }
 
     private static func readDER(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> X509Certificate {
+        // A DER certificate is an ASN.1 SEQUENCE; anything else is not a certificate at all.
+        guard bytes.first == 0x30 else { throw .noCertificate(source: source) }
         let pointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             var cursor = buffer.baseAddress
             return d2i_X509(nil, &cursor, buffer.count)
         }
         guard let pointer else {
-            let reason = openSSLErrorText()
-            throw bytes.isEmpty ? .noCertificate(source: source) : .malformedCertificate(source: source, reason: reason)
+            throw .malformedCertificate(source: source, reason: openSSLErrorText())
         }
         return X509Certificate(taking: pointer)
     }
