@@ -1,0 +1,46 @@
+import CanhModel
+import Rules
+
+/// Which matcher of a rule an entry satisfied: the rule's matchers, or for sequences the
+/// `first` or `then` matchers.
+enum MatcherRole: Int {
+    case match = 0
+    case then = 1
+}
+
+/// One rule kind's evaluation state and logic. One conforming class per file in `Kinds/`.
+protocol JournalRuleEvaluator: AnyObject {
+    var context: RuleContext { get }
+    /// An entry satisfied one of the rule's matchers.
+    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection?
+    /// Drops state that can no longer contribute to a finding at `now`.
+    func sweep(at now: Timestamp)
+}
+
+/// What every evaluator of a compiled rule knows about its rule.
+struct RuleContext {
+    let summary: RuleSummary
+    let level: Level
+    let entity: JournalEntity
+
+    /// The entity of a finding about this entry, or nil if the entry lacks the captured value.
+    func entity(_ captures: Captures, host: String, event: JournalEvent) -> String? {
+        switch entity {
+        case .capture(let name): captures[name].flatMap { $0.isEmpty ? nil : $0 }
+        case .host: host
+        case .bootID: event.bootID.description
+        }
+    }
+
+    func detection(
+        host: String, entity: String, count: Int, firstSeen: Timestamp, time: Timestamp, evidence: Evidence
+    ) -> Detection {
+        Detection(
+            rule: summary, level: level, host: host, entity: entity, outcome: .fail, count: count,
+            firstSeen: firstSeen, time: time, evidence: evidence)
+    }
+}
+
+extension Captures {
+    var evidence: Evidence { Evidence(values.map { ($0.name, .text($0.value)) }) }
+}

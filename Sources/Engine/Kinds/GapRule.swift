@@ -1,0 +1,39 @@
+import CanhModel
+
+/// `type: gap` — consecutive entries of the same boot further apart than `max_silence`: the
+/// journal holds no record of that time although the machine did not reboot. Evaluated on
+/// every entry, not routed by matchers.
+final class GapRuleEvaluator: JournalRuleEvaluator {
+    let context: RuleContext
+    private let maxSilence: Int64
+    private var lastSeen: [BootID: Int64] = [:]
+
+    init(context: RuleContext, maxSilence: TimeSpan) {
+        self.context = context
+        self.maxSilence = maxSilence.microseconds
+    }
+
+    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? { nil }
+
+    /// Whether the entry ends a gap; cheap enough to call for every entry.
+    @inline(__always)
+    func endsGap(_ event: JournalEvent) -> Int64? {
+        let now = event.time.microsecondsSinceEpoch
+        let previous = lastSeen.updateValue(now, forKey: event.bootID)
+        guard let previous, now - previous > maxSilence else { return nil }
+        return previous
+    }
+
+    func detection(for event: JournalEvent, gapStart: Int64, host: String) -> Detection? {
+        let start = Timestamp(microsecondsSinceEpoch: gapStart)
+        let entity = context.entity(Captures(), host: host, event: event) ?? host
+        return context.detection(
+            host: host, entity: entity, count: 1, firstSeen: start, time: event.time,
+            evidence: Evidence([
+                ("from", .text(start.iso8601)), ("to", .text(event.time.iso8601)),
+                ("silence", .text(event.time.since(start).description)), ("boot_id", .text(event.bootID.description)),
+            ]))
+    }
+
+    func sweep(at now: Timestamp) {}
+}

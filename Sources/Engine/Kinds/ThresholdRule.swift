@@ -1,0 +1,59 @@
+import CanhModel
+
+/// `type: threshold` — `count` matching entries (or distinct values of a capture) from one group
+/// within `window`. Fires when the count is reached, then at most once per window for that
+/// group while entries keep coming, each time with the count then in the window.
+final class ThresholdRuleEvaluator: JournalRuleEvaluator {
+    private struct Group {
+        var window: TimeWindow
+        var lastFired: Int64?
+    }
+
+    let context: RuleContext
+    private let groupBy: [String]
+    private let distinct: String?
+    private let threshold: Int
+    private let window: Int64
+    private var groups: [String: Group] = [:]
+
+    init(context: RuleContext, groupBy: [String], distinct: String?, threshold: Int, window: TimeSpan) {
+        self.context = context
+        self.groupBy = groupBy
+        self.distinct = distinct
+        self.threshold = threshold
+        self.window = window.microseconds
+    }
+
+    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
+        guard let entity = context.entity(captures, host: host, event: event) else { return nil }
+        let now = event.time.microsecondsSinceEpoch
+        let key = host + "\u{1E}" + captures.key(groupBy)
+        var group = groups.removeValue(forKey: key) ?? Group(window: TimeWindow(tracksValues: distinct != nil))
+        defer { groups[key] = group }
+
+        group.window.evict(olderThanWindow: window, at: now)
+        group.window.append(now, weight: weight, value: distinct.flatMap { captures[$0] })
+        let count = distinct == nil ? group.window.weight : group.window.distinctCount
+        guard count >= threshold, group.lastFired.map({ now - $0 >= window }) ?? true, let oldest = group.window.oldest
+        else { return nil }
+        group.lastFired = now
+
+        var evidence = captures.evidence
+        if let distinct {
+            evidence["distinct_\(distinct)"] = .list(group.window.distinctValues(maximum: 20))
+        }
+        evidence["window"] = .text(TimeSpan(microseconds: window).description)
+        return context.detection(
+            host: host, entity: entity, count: count, firstSeen: Timestamp(microsecondsSinceEpoch: oldest),
+            time: event.time, evidence: evidence)
+    }
+
+    func sweep(at now: Timestamp) {
+        let time = now.microsecondsSinceEpoch
+        groups = groups.filter { _, group in
+            let active = group.window.newest.map { time - $0 < window } ?? false
+            let quiet = group.lastFired.map { time - $0 >= window } ?? true
+            return active || !quiet
+        }
+    }
+}

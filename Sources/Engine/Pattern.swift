@@ -1,0 +1,104 @@
+internal import CPCRE2
+
+/// A compiled PCRE2 regular expression, JIT-compiled where the platform allows, matching bytes.
+///
+/// Journal values may be invalid UTF-8, so patterns run in byte mode (no PCRE2_UTF): `\S`, `.`
+/// and classes see bytes, and no input can make a match fail with an encoding error.
+/// `$` matches only at the very end (PCRE2_DOLLAR_ENDONLY), so a trailing newline cannot
+/// satisfy a pattern anchored on the daemon's own suffix.
+///
+/// Not `Sendable`: the match data is reused between calls. Each engine owns its patterns.
+final class Pattern {
+    struct CompileError: Error {
+        var message: String
+        /// Byte offset in the pattern where PCRE2 stopped.
+        var offset: Int
+    }
+
+    private let code: OpaquePointer
+    private let matchData: OpaquePointer
+    private let usesJIT: Bool
+    /// Named groups and their group numbers, in the order they appear.
+    let namedGroups: [(name: String, number: Int)]
+
+    init(_ source: String) throws(CompileError) {
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        let bytes = Array(source.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { buffer in
+            pcre2_compile_8(buffer.baseAddress, buffer.count, UInt32(PCRE2_DOLLAR_ENDONLY), &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
+        }
+        guard let data = pcre2_match_data_create_from_pattern_8(compiled, nil) else {
+            pcre2_code_free_8(compiled)
+            throw CompileError(message: "PCRE2 could not allocate match data", offset: 0)
+        }
+        code = compiled
+        matchData = data
+        usesJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        namedGroups = Self.readNamedGroups(compiled)
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_code_free_8(code)
+    }
+
+    /// Matches the whole buffer. After a match, `range(ofGroup:)` reads the groups.
+    @inline(__always)
+    func matches(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = subject.baseAddress else {
+            // An empty buffer may have no address; PCRE2 needs one even for length 0.
+            var empty: UInt8 = 0
+            return withUnsafePointer(to: &empty) { run($0, length: 0) }
+        }
+        return run(base, length: subject.count)
+    }
+
+    @inline(__always)
+    private func run(_ base: UnsafePointer<UInt8>, length: Int) -> Bool {
+        let status =
+            usesJIT
+            ? pcre2_jit_match_8(code, base, length, 0, 0, matchData, nil)
+            : pcre2_match_8(code, base, length, 0, 0, matchData, nil)
+        return status > 0
+    }
+
+    /// The byte range of group `number` in the last matched subject, nil if it did not take part.
+    func range(ofGroup number: Int) -> Range<Int>? {
+        guard number < Int(pcre2_get_ovector_count_8(matchData)), let vector = pcre2_get_ovector_pointer_8(matchData) else {
+            return nil
+        }
+        let start = vector[2 * number]
+        let end = vector[2 * number + 1]
+        guard start != canh_pcre2_unset(), end != canh_pcre2_unset(), start <= end else { return nil }
+        return start..<end
+    }
+
+    private static func message(for errorCode: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(errorCode, $0.baseAddress, $0.count) }
+        guard length > 0 else { return "PCRE2 error \(errorCode)" }
+        return String(decoding: buffer.prefix(Int(length)), as: UTF8.self)
+    }
+
+    private static func readNamedGroups(_ code: OpaquePointer) -> [(name: String, number: Int)] {
+        var count: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>?
+        guard pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &count) == 0, count > 0,
+            pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize) == 0,
+            pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table) == 0, let table
+        else { return [] }
+        // Each entry: a 2-byte big-endian group number, then the NUL-terminated name.
+        let groups = (0..<Int(count)).map { index in
+            let entry = table + index * Int(entrySize)
+            let number = Int(entry[0]) << 8 | Int(entry[1])
+            let name = String(cString: UnsafeRawPointer(entry + 2).assumingMemoryBound(to: CChar.self))
+            return (name: name, number: number)
+        }
+        return groups.sorted { $0.number < $1.number }
+    }
+}

@@ -1,0 +1,89 @@
+public import CanhModel
+public import Rules
+
+/// The outcome of one embedded rule test.
+public struct RuleTestResult: Sendable, CustomStringConvertible {
+    public var rule: String
+    public var test: String
+    public var location: SourceLocation
+    /// What differed; empty when the test passed.
+    public var failures: [String]
+
+    public var passed: Bool { failures.isEmpty }
+
+    public var description: String {
+        "\(location): \(rule): test \"\(test)\": " + (passed ? "passed" : failures.joined(separator: "; "))
+    }
+}
+
+/// Runs the tests embedded in rules through the same engine `scan` and `run` use.
+public enum RuleTestRunner {
+    /// Runs every test of every journal rule of `pack`, each rule on its own at the test's level.
+    public static func run(_ pack: RulePack) -> [RuleTestResult] {
+        pack.rules.flatMap { rule -> [RuleTestResult] in
+            guard case .journal(let journalRule) = rule.body else { return [] }
+            return journalRule.tests.map { run($0, of: rule) }
+        }
+    }
+
+    /// The findings a rule produces from a test's entries.
+    public static func findings(of test: JournalRuleTest, rule: Rule) throws(RulePackError) -> [FindingRecord] {
+        let engine = try JournalEngine(rules: [rule], level: test.level, hostNaming: .fromEntries(fallback: test.host))
+        var records: [FindingRecord] = []
+        for (position, entry) in test.entries.enumerated() {
+            let event = JournalEvent(
+                time: entry.time, bootID: entry.bootID, values: engine.fieldTable.names.map { entry.fields[$0] })
+            for detection in engine.evaluate(event) {
+                records.append(detection.record(trigger: "test:\(test.name):\(position)", cursor: nil))
+            }
+        }
+        return records
+    }
+
+    private static func run(_ test: JournalRuleTest, of rule: Rule) -> RuleTestResult {
+        var result = RuleTestResult(rule: rule.id, test: test.name, location: test.location, failures: [])
+        let records: [FindingRecord]
+        do {
+            records = try findings(of: test, rule: rule)
+        } catch {
+            result.failures = error.problems.map(\.description)
+            return result
+        }
+        result.failures = compare(records, test.expected)
+        return result
+    }
+
+    /// Differences between produced records and expectations, in words.
+    static func compare(_ records: [FindingRecord], _ expected: [ExpectedFinding]) -> [String] {
+        guard records.count == expected.count else {
+            let produced = records.map { "\($0.entity) (count \($0.count))" }.joined(separator: ", ")
+            return ["expected \(expected.count) finding(s), got \(records.count)" + (records.isEmpty ? "" : ": \(produced)")]
+        }
+        var failures: [String] = []
+        for (position, (record, expectation)) in zip(records, expected).enumerated() {
+            let label = "finding \(position + 1)"
+            if record.entity != expectation.entity {
+                failures.append("\(label): expected entity \"\(expectation.entity)\", got \"\(record.entity)\"")
+            }
+            if let count = expectation.count, record.count != count {
+                failures.append("\(label): expected count \(count), got \(record.count)")
+            }
+            if record.outcome != expectation.outcome {
+                failures.append("\(label): expected outcome \(expectation.outcome.rawValue), got \(record.outcome.rawValue)")
+            }
+            for (key, value) in expectation.evidence.sorted(by: { $0.key < $1.key }) {
+                let actual: String? =
+                    switch record.evidence[key] {
+                    case .text(let text): text
+                    case .number(let number): String(number)
+                    case .list(let items): items.joined(separator: ",")
+                    case nil: nil
+                    }
+                if actual != value {
+                    failures.append("\(label): expected evidence \(key) \"\(value)\", got \(actual.map { "\"\($0)\"" } ?? "nothing")")
+                }
+            }
+        }
+        return failures
+    }
+}
