@@ -1,0 +1,83 @@
+public import CanhModel
+
+/// Renders finding records as an aligned text table for people at a terminal.
+public enum FindingTable {
+    /// The table, one record per row, then a one-line summary.
+    public static func render(_ records: [FindingRecord], language: Language) -> String {
+        let header =
+            language == .vi
+            ? ["THỜI GIAN (UTC)", "MỨC ĐỘ", "KẾT QUẢ", "QUY TẮC", "MÁY CHỦ", "ĐỐI TƯỢNG", "SỐ LẦN", "TIÊU ĐỀ"]
+            : ["TIME (UTC)", "SEVERITY", "OUTCOME", "RULE", "HOST", "ENTITY", "COUNT", "TITLE"]
+        let rows = records.map { record in
+            [
+                record.time.iso8601, record.severity.rawValue, record.outcome.rawValue, record.rule,
+                cell(record.host, width: 24), cell(record.entity, width: 40), String(record.count),
+                cell(record.title[language], width: 200),
+            ]
+        }
+        var lines = [TextTable(header: header, rows: rows).rendered]
+        lines.append(summary(records, language: language))
+        return lines.joined(separator: "\n")
+    }
+
+    static func summary(_ records: [FindingRecord], language: Language) -> String {
+        let problems = records.filter { $0.outcome != .pass }
+        guard !problems.isEmpty else {
+            return language == .vi ? "Không có phát hiện nào." : "No findings."
+        }
+        let bySeverity = Severity.allCases.reversed().compactMap { severity -> String? in
+            let count = problems.filter { $0.severity == severity }.count
+            return count == 0 ? nil : "\(count) \(label(severity, language))"
+        }
+        return language == .vi
+            ? "\(problems.count) phát hiện (\(bySeverity.joined(separator: ", ")))."
+            : "\(problems.count) finding\(problems.count == 1 ? "" : "s") (\(bySeverity.joined(separator: ", ")))."
+    }
+
+    static func label(_ severity: Severity, _ language: Language) -> String {
+        guard language == .vi else { return severity.rawValue }
+        return switch severity {
+        case .critical: "nghiêm trọng"
+        case .high: "cao"
+        case .medium: "trung bình"
+        case .low: "thấp"
+        case .info: "thông tin"
+        }
+    }
+
+    /// One line, control characters made visible, cut to `width` characters.
+    static func cell(_ text: String, width: Int) -> String {
+        var visible = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": visible += "\\n"
+            case "\t": visible += "\\t"
+            case let control where control.value < 0x20 || control.value == 0x7F:
+                visible += "\\x" + String(control.value, radix: 16)
+            default: visible.unicodeScalars.append(scalar)
+            }
+        }
+        return visible.count > width ? String(visible.prefix(width - 1)) + "…" : visible
+    }
+}
+
+/// Columns padded to their widest cell (counted in characters, so Vietnamese text aligns).
+struct TextTable {
+    var header: [String]
+    var rows: [[String]]
+
+    var rendered: String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (column, value) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], value.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, value in
+                column == cells.count - 1 ? value : value + String(repeating: " ", count: widths[column] - value.count)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,31 @@
+import Agent
+public import ArgumentParser
+public import CanhModel
+import Rules
+
+extension Level: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let number = Int(argument) else { return nil }
+        self.init(rawValue: number)
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
+
+/// `--rules DIR`, shared by the commands that read the pack.
+struct RulePackOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The rule pack directory.", valueName: "DIR"))
+    var rules: String?
+
+    var directory: String { rules ?? RulePackLocator.defaultDirectory() }
+
+    /// Loads the pack; any problem in it is an input error listing every problem.
+    func load() throws -> RulePack {
+        let (pack, problems) = RulePack.load(directory: directory)
+        guard problems.isEmpty else {
+            throw InputError(description: "the rule pack \(directory) has problems; run \"canh-agent rules check\":\n" + problems.map(\.description).joined(separator: "\n"))
+        }
+        return pack
+    }
+}
