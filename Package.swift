@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Engine", "Rules", "CanhModel", "TestSupport"]),
     ]

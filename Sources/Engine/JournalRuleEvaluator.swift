@@ -15,6 +15,8 @@ protocol JournalRuleEvaluator: AnyObject {
     func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection?
     /// Drops state that can no longer contribute to a finding at `now`.
     func sweep(at now: Timestamp)
+    /// How many groups (sources, boots…) the rule currently remembers.
+    var trackedGroups: Int { get }
 }
 
 /// What every evaluator of a compiled rule knows about its rule.

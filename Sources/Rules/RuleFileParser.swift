@@ -37,7 +37,7 @@ enum RuleFileParser {
     private static func parseRule(_ raw: YAMLNode, index: Int) throws(RuleFileProblem) -> Rule {
         // Paths start with the rule id once it is known, so messages name the rule.
         let untitled = YAMLNode(node: raw.node, file: raw.file, path: "rules[\(index)]")
-        let idNode = try untitled.mapping(allowed: ruleKeys).required("id")
+        let idNode = try untitled.anyMapping().required("id")
         let id = try idNode.string()
         guard isRuleID(id) else {
             throw idNode.problem("must be dotted lower-case words like auth.ssh.bruteforce, not \"\(id)\"")

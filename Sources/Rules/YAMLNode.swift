@@ -131,16 +131,19 @@ extension YamlError {
         }
     }
 
-    /// The problem without Yams' snippet of the offending line.
+    /// The problem without Yams' snippet of the offending line, saying where the construct
+    /// that failed began when that is elsewhere (an unclosed quote, say).
     var summary: String {
         switch self {
-        case let .scanner(context, problem, _, _), let .parser(context, problem, _, _),
-            let .composer(context, problem, _, _):
-            "invalid YAML: " + [context.map { "\($0.text)" }, problem].compactMap { $0 }.joined(separator: ": ")
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            guard let context else { return "invalid YAML: \(problem)" }
+            let start = context.mark.line == mark.line ? "" : " that starts at line \(context.mark.line)"
+            return "invalid YAML: \(problem) \(context.text)\(start)"
         case .duplicatedKeysInMapping(let duplicates, _):
-            "duplicate keys: \(duplicates.joined(separator: ", "))"
+            return "duplicate keys: \(duplicates.joined(separator: ", "))"
         default:
-            "invalid YAML: \(self)"
+            return "invalid YAML: \(self)"
         }
     }
 }

@@ -12,5 +12,7 @@ final class EventRuleEvaluator: JournalRuleEvaluator {
             host: host, entity: entity, count: 1, firstSeen: event.time, time: event.time, evidence: captures.evidence)
     }
 
+    var trackedGroups: Int { 0 }
+
     func sweep(at now: Timestamp) {}
 }

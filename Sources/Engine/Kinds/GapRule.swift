@@ -35,5 +35,7 @@ final class GapRuleEvaluator: JournalRuleEvaluator {
             ]))
     }
 
+    var trackedGroups: Int { lastSeen.count }
+
     func sweep(at now: Timestamp) {}
 }

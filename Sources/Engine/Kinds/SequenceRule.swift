@@ -54,6 +54,8 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
         }
     }
 
+    var trackedGroups: Int { groups.count }
+
     func sweep(at now: Timestamp) {
         let time = now.microsecondsSinceEpoch
         groups = groups.filter { _, group in

@@ -48,6 +48,8 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
             time: event.time, evidence: evidence)
     }
 
+    var trackedGroups: Int { groups.count }
+
     func sweep(at now: Timestamp) {
         let time = now.microsecondsSinceEpoch
         groups = groups.filter { _, group in
