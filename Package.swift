@@ -53,7 +53,11 @@ let package = Package(
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Engine", "Rules", "CanhModel", "TestSupport"]),
+        .testTarget(
+            name: "AgentTests",
+            // canh-agent is listed so that `swift test` builds the binary the CLI tests run.
+            dependencies: ["Agent", "Engine", "Rules", "CanhModel", "Systemd", "TestSupport", "canh-agent"]
+        ),
     ]
 )
 

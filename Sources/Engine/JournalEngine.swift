@@ -91,6 +91,9 @@ public final class JournalEngine {
         self.lastMatchedEntry = Array(repeating: -1, count: evaluators.count * 2)
     }
 
+    /// How many groups all rules remember: the engine's state, bounded by sweeping idle groups.
+    public var trackedGroups: Int { evaluators.reduce(0) { $0 + $1.trackedGroups } }
+
     /// Every problem in the journal rules of `pack` at every level they apply at, for `rules check`.
     public static func problems(in pack: RulePack) -> [RuleFileProblem] {
         var problems: [RuleFileProblem] = []

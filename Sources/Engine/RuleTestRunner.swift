@@ -53,8 +53,8 @@ public enum RuleTestRunner {
         return result
     }
 
-    /// Differences between produced records and expectations, in words.
-    static func compare(_ records: [FindingRecord], _ expected: [ExpectedFinding]) -> [String] {
+    /// Differences between produced records and expectations, in words; empty when they agree.
+    public static func compare(_ records: [FindingRecord], _ expected: [ExpectedFinding]) -> [String] {
         guard records.count == expected.count else {
             let produced = records.map { "\($0.entity) (count \($0.count))" }.joined(separator: ", ")
             return ["expected \(expected.count) finding(s), got \(records.count)" + (records.isEmpty ? "" : ": \(produced)")]
