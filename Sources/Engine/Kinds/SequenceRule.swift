@@ -33,11 +33,12 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
         case .then:
             guard var group = groups.removeValue(forKey: key) else { return nil }
             group.window.evict(olderThanWindow: window, at: now)
-            let failures = group.window.weight
+            let failures = group.window.count
+            let weight = group.window.weight
             let oldest = group.window.oldest
             group.window.removeAll()
             let canFire = group.lastFired.map { now - $0 >= window } ?? true
-            guard failures >= firstCount, canFire, let oldest,
+            guard weight >= firstCount, canFire, let oldest,
                 let entity = context.entity(captures, host: host, event: event)
             else {
                 if group.lastFired != nil { groups[key] = group }

@@ -1,7 +1,7 @@
 import CanhModel
 
-/// `type: threshold` — `count` matching entries (or distinct values of a capture) from one group
-/// within `window`. Fires when the count is reached, then at most once per window for that
+/// `type: threshold` — matching entries of one group within `window` whose weights (1 each unless
+/// a matcher says otherwise) add up to `count`, or `count` distinct values of a capture. Fires when the count is reached, then at most once per window for that
 /// group while entries keep coming, each time with the count then in the window.
 final class ThresholdRuleEvaluator: JournalRuleEvaluator {
     private struct Group {
@@ -33,8 +33,8 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
 
         group.window.evict(olderThanWindow: window, at: now)
         group.window.append(now, weight: weight, value: distinct.flatMap { captures[$0] })
-        let count = distinct == nil ? group.window.weight : group.window.distinctCount
-        guard count >= threshold, group.lastFired.map({ now - $0 >= window }) ?? true, let oldest = group.window.oldest
+        let weight = distinct == nil ? group.window.weight : group.window.distinctCount
+        guard weight >= threshold, group.lastFired.map({ now - $0 >= window }) ?? true, let oldest = group.window.oldest
         else { return nil }
         group.lastFired = now
 
@@ -43,6 +43,8 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
             evidence["distinct_\(distinct)"] = .list(group.window.distinctValues(maximum: 20))
         }
         evidence["window"] = .text(TimeSpan(microseconds: window).description)
+        // The finding counts entries (or distinct values); weights only decide when to fire.
+        let count = distinct == nil ? group.window.count : weight
         return context.detection(
             host: host, entity: entity, count: count, firstSeen: Timestamp(microsecondsSinceEpoch: oldest),
             time: event.time, evidence: evidence)
