@@ -2,12 +2,29 @@ extension String {
     /// Decodes journal bytes for display and records: valid UTF-8 is kept as it is, and every
     /// byte that is not part of a valid sequence is written as `\xNN`, so binary values stay
     /// visible and distinguishable instead of being dropped or replaced by U+FFFD.
+    @inlinable
     public init(journalBytes bytes: some Collection<UInt8>) {
-        if let valid = String(validating: bytes, as: UTF8.self) {
+        // Almost every journal value is ASCII: decode it directly.
+        if let ascii = bytes.withContiguousStorageIfAvailable(String.init(asciiBytes:)), let ascii {
+            self = ascii
+            return
+        }
+        self.init(escapingInvalid: Array(bytes))
+    }
+
+    /// The bytes as a string if they are all ASCII.
+    @usableFromInline
+    init?(asciiBytes buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer where byte >= 0x80 { return nil }
+        self = String(decoding: buffer, as: UTF8.self)
+    }
+
+    @usableFromInline
+    init(escapingInvalid array: [UInt8]) {
+        if let valid = String(validating: array, as: UTF8.self) {
             self = valid
             return
         }
-        let array = Array(bytes)
         var text = ""
         text.reserveCapacity(array.count + 16)
         var index = 0

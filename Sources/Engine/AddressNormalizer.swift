@@ -4,9 +4,20 @@ import Glibc
 enum AddressNormalizer {
     /// The canonical text of an IPv4 or IPv6 address, with IPv4-mapped IPv6 (`::ffff:a.b.c.d`)
     /// reported as the IPv4 address; nil when the text is not an address.
-    static func normalize(_ text: String) -> String? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return text }
+    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        // inet_pton wants a C string; addresses are short, so copy to the stack.
+        guard bytes.count <= 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { text -> String? in
+            for (index, byte) in bytes.enumerated() { text[index] = CChar(bitPattern: byte) }
+            text[bytes.count] = 0
+            guard let base = text.baseAddress else { return nil }
+            var v4 = in_addr()
+            if inet_pton(AF_INET, base, &v4) == 1 { return String(decoding: bytes, as: UTF8.self) }
+            return normalizeIPv6(base)
+        }
+    }
+
+    private static func normalizeIPv6(_ text: UnsafePointer<CChar>) -> String? {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: v6) { Array($0) }

@@ -78,43 +78,43 @@ final class CompiledMatcher {
     var captureNames: Set<String> { Set(captureGroups.map(\.name)) }
 
     /// The entry's captures if it matches, else nil.
+    /// - Parameter buffer: the event's bytes, from `JournalEvent.withUnsafeBytes`.
     @inline(__always)
-    func match(_ event: JournalEvent) -> Captures? {
+    func match(_ event: JournalEvent, in buffer: UnsafeBufferPointer<UInt8>) -> Captures? {
         for (index, test) in fieldTests {
-            guard let value = event.value(at: index), Self.passes(value, test) else { return nil }
-        }
-        guard let pattern else { return Captures() }
-        guard let message = event.value(at: messageIndex) else { return nil }
-        return message.withUnsafeBufferPointer { buffer -> Captures? in
-            guard pattern.matches(buffer) else { return nil }
-            return captures(from: buffer, pattern: pattern)
-        }
-    }
-
-    private func captures(from buffer: UnsafeBufferPointer<UInt8>, pattern: Pattern) -> Captures? {
-        var captures = Captures()
-        for group in captureGroups {
-            guard let range = pattern.range(ofGroup: group.number) else { continue }
-            let text = String(journalBytes: UnsafeBufferPointer(rebasing: buffer[range]))
-            switch group.type {
-            case .text:
-                captures.set(group.name, text)
-            case .ip:
-                // Text in an address position that is not an address means the line is not what it seems.
-                guard let address = AddressNormalizer.normalize(text) else { return nil }
-                captures.set(group.name, address)
+            guard let range = event.range(at: index), Self.passes(UnsafeBufferPointer(rebasing: buffer[range]), test) else {
+                return nil
             }
         }
+        guard let pattern else { return Captures() }
+        guard let messageRange = event.range(at: messageIndex) else { return nil }
+        let message = UnsafeBufferPointer(rebasing: buffer[messageRange])
+        guard pattern.matches(message) else { return nil }
+
+        var slots: [(name: String, range: Range<Int>?, normalized: String?)] = []
+        slots.reserveCapacity(captureGroups.count)
+        for group in captureGroups {
+            let range = pattern.range(ofGroup: group.number)
+            var normalized: String?
+            if group.type == .ip {
+                // Text in an address position that is not an address means the line is not what it seems.
+                guard let range, let address = AddressNormalizer.normalize(UnsafeBufferPointer(rebasing: message[range])) else {
+                    return nil
+                }
+                normalized = address
+            }
+            slots.append((group.name, range.map { $0.lowerBound + messageRange.lowerBound..<$0.upperBound + messageRange.lowerBound }, normalized))
+        }
+        let captures = Captures(bytes: event.bytes, slots: slots)
         for condition in conditions {
-            let value = captures[condition.capture]
-            let isMember = value.map(condition.values.contains) ?? false
+            let isMember = captures[condition.capture].map(condition.values.contains) ?? false
             guard isMember == condition.isMember else { return nil }
         }
         return captures
     }
 
     @inline(__always)
-    private static func passes(_ value: ArraySlice<UInt8>, _ test: FieldTest) -> Bool {
+    private static func passes(_ value: UnsafeBufferPointer<UInt8>, _ test: FieldTest) -> Bool {
         switch test {
         case .oneOf(let candidates):
             return candidates.contains { bytesEqual(value, $0) }
@@ -132,12 +132,10 @@ final class CompiledMatcher {
 
 /// Byte equality without generic iteration: lengths first, then memcmp.
 @inline(__always)
-func bytesEqual(_ slice: ArraySlice<UInt8>, _ array: [UInt8]) -> Bool {
-    guard slice.count == array.count else { return false }
-    return slice.withUnsafeBytes { lhs in
-        array.withUnsafeBytes { rhs in
-            guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return lhs.count == rhs.count }
-            return memcmp(left, right, lhs.count) == 0
-        }
+func bytesEqual(_ value: UnsafeBufferPointer<UInt8>, _ array: [UInt8]) -> Bool {
+    guard value.count == array.count else { return false }
+    return array.withUnsafeBufferPointer { other in
+        guard let left = value.baseAddress, let right = other.baseAddress else { return value.count == other.count }
+        return memcmp(left, right, value.count) == 0
     }
 }

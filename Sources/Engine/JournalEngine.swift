@@ -38,6 +38,7 @@ public final class JournalEngine {
     private var lastMatchedEntry: [Int]
     private var entryNumber = 0
     private var nextSweep: Int64 = .min
+    private var lastHost: (bytes: [UInt8], name: String) = ([], "")
 
     /// Compiles the rules of `pack` that apply at `level`.
     /// - Throws: every problem that prevents compiling (bad regex, unknown capture, missing parameter).
@@ -115,35 +116,26 @@ public final class JournalEngine {
     /// - Returns: the detections it triggers, usually none.
     public func evaluate(_ event: JournalEvent) -> [Detection] {
         entryNumber += 1
-        var detections: [Detection] = []
-        var host: String?
-        func hostName() -> String {
-            if let host { return host }
-            let name: String
-            switch hostNaming {
-            case .fixed(let fixed): name = fixed
-            case .fromEntries(let fallback):
-                name = event.value(at: fieldTable.hostnameIndex).map { String(journalBytes: $0) } ?? fallback
+        var detections = event.withUnsafeBytes { buffer -> [Detection] in
+            var detections: [Detection] = []
+            if let range = event.range(at: fieldTable.identifierIndex) {
+                let identifier = UnsafeBufferPointer(rebasing: buffer[range])
+                for route in routes where bytesEqual(identifier, route.identifier) {
+                    for reference in route.references { dispatch(reference, event, buffer, &detections) }
+                    break
+                }
             }
-            host = name
-            return name
+            for reference in unrouted { dispatch(reference, event, buffer, &detections) }
+            return detections
         }
-
-        if let identifier = event.value(at: fieldTable.identifierIndex) {
-            for route in routes where bytesEqual(identifier, route.identifier) {
-                for reference in route.references { dispatch(reference, event, &detections, hostName) }
-                break
-            }
-        }
-        for reference in unrouted { dispatch(reference, event, &detections, hostName) }
         for gap in gapEvaluators {
-            if let start = gap.endsGap(event), let detection = gap.detection(for: event, gapStart: start, host: hostName()) {
+            if let start = gap.endsGap(event), let detection = gap.detection(for: event, gapStart: start, host: hostName(of: event)) {
                 detections.append(detection)
             }
         }
 
         if event.time.microsecondsSinceEpoch >= nextSweep {
-            // Sweep idle groups about once a minute of journal time, keeping memory bounded.
+            // Let each rule drop idle groups (each does so once per half window), bounding memory.
             for evaluator in evaluators { evaluator.sweep(at: event.time) }
             nextSweep = event.time.microsecondsSinceEpoch + 60_000_000
         }
@@ -158,15 +150,30 @@ public final class JournalEngine {
 
     @inline(__always)
     private func dispatch(
-        _ reference: MatcherReference, _ event: JournalEvent, _ detections: inout [Detection], _ host: () -> String
+        _ reference: MatcherReference, _ event: JournalEvent, _ buffer: UnsafeBufferPointer<UInt8>,
+        _ detections: inout [Detection]
     ) {
         let slot = reference.evaluator * 2 + reference.role.rawValue
-        guard lastMatchedEntry[slot] != entryNumber, let captures = reference.matcher.match(event) else { return }
+        guard lastMatchedEntry[slot] != entryNumber, let captures = reference.matcher.match(event, in: buffer) else { return }
         lastMatchedEntry[slot] = entryNumber
         if let detection = evaluators[reference.evaluator].matched(
-            reference.role, weight: reference.matcher.weight, captures: captures, event: event, host: host())
+            reference.role, weight: reference.matcher.weight, captures: captures, event: event, host: hostName(of: event))
         {
             detections.append(detection)
+        }
+    }
+
+    /// The host of an entry's findings. Journals rarely change host, so the last name is reused.
+    private func hostName(of event: JournalEvent) -> String {
+        switch hostNaming {
+        case .fixed(let name):
+            return name
+        case .fromEntries(let fallback):
+            guard let value = event.value(at: fieldTable.hostnameIndex) else { return fallback }
+            if !value.elementsEqual(lastHost.bytes) {
+                lastHost = (Array(value), String(journalBytes: value))
+            }
+            return lastHost.name
         }
     }
 

@@ -42,7 +42,3 @@ struct RuleContext {
             firstSeen: firstSeen, time: time, evidence: evidence)
     }
 }
-
-extension Captures {
-    var evidence: Evidence { Evidence(values.map { ($0.name, .text($0.value)) }) }
-}

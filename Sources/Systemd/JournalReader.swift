@@ -114,11 +114,23 @@ public final class JournalReader {
         var boot = sd_id128_t()
         let bootID = sd_journal_get_monotonic_usec(handle, &monotonic, &boot) >= 0 ? Self.bootID(boot) : JournalBootID(high: 0, low: 0)
 
+        // Work on local buffers: appending to stored properties of a class pays an exclusivity
+        // check per append. The buffers go back afterwards and are reused when the caller has
+        // let go of the previous entry.
+        var storage: [UInt8] = []
+        var valueRanges: [Range<Int>?] = []
+        var fieldRanges: [(name: Range<Int>, value: Range<Int>)] = []
+        swap(&storage, &self.storage)
+        swap(&valueRanges, &self.valueRanges)
+        swap(&fieldRanges, &self.fieldRanges)
         storage.removeAll(keepingCapacity: true)
         fieldRanges.removeAll(keepingCapacity: true)
         valueRanges.removeAll(keepingCapacity: true)
         valueRanges.append(contentsOf: repeatElement(nil, count: selectedNames.count))
-        let truncated = copyFields(handle)
+        let truncated = copyFields(handle, into: &storage, values: &valueRanges, fields: &fieldRanges)
+        self.storage = storage
+        self.valueRanges = valueRanges
+        self.fieldRanges = fieldRanges
         return JournalEntry(
             realtimeMicroseconds: realtime, bootID: bootID, storage: storage, valueRanges: valueRanges,
             fieldRanges: fieldRanges, truncatedValues: truncated, selectedNames: selectedNames)
@@ -139,42 +151,52 @@ public final class JournalReader {
 
     /// Enumerates the entry's fields once (the cheapest way through sd-journal) and copies the
     /// selected ones. Returns how many values were cut to `maxValueBytes`.
-    private func copyFields(_ handle: OpaquePointer) -> Int {
+    private func copyFields(
+        _ handle: OpaquePointer, into storage: inout [UInt8], values valueRanges: inout [Range<Int>?],
+        fields fieldRanges: inout [(name: Range<Int>, value: Range<Int>)]
+    ) -> Int {
         var truncated = 0
         var data: UnsafeRawPointer?
         var length = 0
         sd_journal_restart_data(handle)
         while sd_journal_enumerate_available_data(handle, &data, &length) > 0 {
-            guard let data, let equals = memchr(data, 0x3D, length) else { continue }
-            let nameLength = data.distance(to: UnsafeRawPointer(equals))
-            let valueStart = data + nameLength + 1
-            let valueLength = length - nameLength - 1
-            let keptLength = min(valueLength, maxValueBytes)
-            if keptLength < valueLength { truncated += 1 }
+            guard let data else { continue }
             if selectsAll {
+                guard let equals = memchr(data, 0x3D, length) else { continue }
+                let nameLength = data.distance(to: UnsafeRawPointer(equals))
+                let keptLength = min(length - nameLength - 1, maxValueBytes)
+                if keptLength < length - nameLength - 1 { truncated += 1 }
                 let nameStart = storage.count
                 storage.append(contentsOf: UnsafeRawBufferPointer(start: data, count: nameLength))
                 let valueOffset = storage.count
-                storage.append(contentsOf: UnsafeRawBufferPointer(start: valueStart, count: keptLength))
+                storage.append(contentsOf: UnsafeRawBufferPointer(start: data + nameLength + 1, count: keptLength))
                 fieldRanges.append((nameStart..<valueOffset, valueOffset..<storage.count))
-            } else if let index = selectedIndex(name: data, length: nameLength), valueRanges[index] == nil {
+            } else if let index = selectedIndex(of: data, length: length), valueRanges[index] == nil {
+                let nameLength = selectedNameBytes[index].count
+                let valueLength = length - nameLength - 1
+                let keptLength = min(valueLength, maxValueBytes)
+                if keptLength < valueLength { truncated += 1 }
                 let valueOffset = storage.count
-                storage.append(contentsOf: UnsafeRawBufferPointer(start: valueStart, count: keptLength))
+                storage.append(contentsOf: UnsafeRawBufferPointer(start: data + nameLength + 1, count: keptLength))
                 valueRanges[index] = valueOffset..<storage.count
             }
         }
         return truncated
     }
 
+    /// The selected field that `data` ("NAME=value") holds, if any: a selected name followed by
+    /// "=". Checking the few selected names is cheaper than searching each field for "=".
     @inline(__always)
-    private func selectedIndex(name: UnsafeRawPointer, length: Int) -> Int? {
+    private func selectedIndex(of data: UnsafeRawPointer, length: Int) -> Int? {
+        let bytes = data.assumingMemoryBound(to: UInt8.self)
         for index in selectedNameBytes.indices {
-            let candidate = selectedNameBytes[index]
-            guard candidate.count == length else { continue }
-            let equal = candidate.withUnsafeBytes { bytes in
-                bytes.baseAddress.map { memcmp($0, name, length) == 0 } ?? (length == 0)
+            let matches = selectedNameBytes[index].withUnsafeBufferPointer { name -> Bool in
+                guard let base = name.baseAddress, name.count < length, bytes[name.count] == 0x3D,
+                    bytes[0] == base[0]
+                else { return false }
+                return memcmp(base, bytes, name.count) == 0
             }
-            if equal { return index }
+            if matches { return index }
         }
         return nil
     }

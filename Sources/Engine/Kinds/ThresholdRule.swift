@@ -1,12 +1,16 @@
 import CanhModel
 
 /// `type: threshold` — matching entries of one group within `window` whose weights (1 each unless
-/// a matcher says otherwise) add up to `count`, or `count` distinct values of a capture. Fires when the count is reached, then at most once per window for that
-/// group while entries keep coming, each time with the count then in the window.
+/// a matcher says otherwise) add up to `count`, or `count` distinct values of a capture. Fires
+/// when the count is reached, then at most once per window for that group while entries keep
+/// coming, each time with the count then in the window.
 final class ThresholdRuleEvaluator: JournalRuleEvaluator {
-    private struct Group {
+    /// A class, so a group is found once per entry and updated where it lies.
+    private final class Group {
         var window: TimeWindow
         var lastFired: Int64?
+
+        init(tracksValues: Bool) { window = TimeWindow(tracksValues: tracksValues) }
     }
 
     let context: RuleContext
@@ -15,6 +19,7 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
     private let threshold: Int
     private let window: Int64
     private var groups: [String: Group] = [:]
+    private var nextSweep: Int64 = .min
 
     init(context: RuleContext, groupBy: [String], distinct: String?, threshold: Int, window: TimeSpan) {
         self.context = context
@@ -24,12 +29,19 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
         self.window = window.microseconds
     }
 
+    var trackedGroups: Int { groups.count }
+
     func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
         guard let entity = context.entity(captures, host: host, event: event) else { return nil }
         let now = event.time.microsecondsSinceEpoch
         let key = host + "\u{1E}" + captures.key(groupBy)
-        var group = groups.removeValue(forKey: key) ?? Group(window: TimeWindow(tracksValues: distinct != nil))
-        defer { groups[key] = group }
+        let group: Group
+        if let existing = groups[key] {
+            group = existing
+        } else {
+            group = Group(tracksValues: distinct != nil)
+            groups[key] = group
+        }
 
         group.window.evict(olderThanWindow: window, at: now)
         group.window.append(now, weight: weight, value: distinct.flatMap { captures[$0] })
@@ -50,14 +62,16 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
             time: event.time, evidence: evidence)
     }
 
-    var trackedGroups: Int { groups.count }
-
+    /// Every half window, forgets groups that can neither fire nor count toward a firing any more.
     func sweep(at now: Timestamp) {
         let time = now.microsecondsSinceEpoch
-        groups = groups.filter { _, group in
+        guard time >= nextSweep else { return }
+        nextSweep = time + window / 2
+        let stale = groups.compactMap { key, group -> String? in
             let active = group.window.newest.map { time - $0 < window } ?? false
             let quiet = group.lastFired.map { time - $0 >= window } ?? true
-            return active || !quiet
+            return !active && quiet ? key : nil
         }
+        for key in stale { groups.removeValue(forKey: key) }
     }
 }

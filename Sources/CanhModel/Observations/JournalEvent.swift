@@ -7,8 +7,8 @@
 public struct JournalEvent: Sendable {
     public var time: Timestamp
     public var bootID: BootID
-    private var storage: [UInt8]
-    private var ranges: [Range<Int>?]
+    @usableFromInline var storage: [UInt8]
+    @usableFromInline var ranges: [Range<Int>?]
 
     /// - Parameters:
     ///   - storage: the concatenated values.
@@ -36,9 +36,26 @@ public struct JournalEvent: Sendable {
     }
 
     /// The value of the field at `index` of the field table, or nil if the entry lacks it.
-    @inline(__always)
+    @inlinable
     public func value(at index: Int) -> ArraySlice<UInt8>? {
         guard index < ranges.count, let range = ranges[index] else { return nil }
         return storage[range]
+    }
+
+    /// All values back to back, for keeping references into them (see `range(at:)`).
+    @inlinable
+    public var bytes: [UInt8] { storage }
+
+    /// Where the value of the field at `index` lies in the buffer of `withUnsafeBytes`.
+    @inlinable
+    public func range(at index: Int) -> Range<Int>? {
+        index < ranges.count ? ranges[index] : nil
+    }
+
+    /// Calls `body` with all values' bytes; index them with `range(at:)`. The hot path of
+    /// matching reads values this way, without creating a slice per access.
+    @inlinable
+    public func withUnsafeBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBufferPointer(body)
     }
 }
