@@ -4,24 +4,16 @@ import CanhModel
 /// the same group within `window`. Any `then` entry resets the group (a user who mistyped twice
 /// and got in starts afresh); a group fires at most once per window.
 final class SequenceRuleEvaluator: JournalRuleEvaluator {
-    /// A class, so a group is found once per entry and updated where it lies.
-    private final class Group {
-        var window = TimeWindow(tracksValues: false)
-        var lastFired: Int64?
-    }
-
     let context: RuleContext
     private let groupBy: [String]
     private let firstCount: Int
-    private let window: Int64
-    private var groups: [String: Group] = [:]
-    private var nextSweep: Int64 = .min
+    private let groups: GroupWindows
 
     init(context: RuleContext, groupBy: [String], firstCount: Int, window: TimeSpan) {
         self.context = context
         self.groupBy = groupBy
         self.firstCount = firstCount
-        self.window = window.microseconds
+        groups = GroupWindows(length: window, tracksValues: false)
     }
 
     var trackedGroups: Int { groups.count }
@@ -31,49 +23,32 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
         let key = host + "\u{1E}" + captures.key(groupBy)
         switch role {
         case .match:
-            let group: Group
-            if let existing = groups[key] {
-                group = existing
-            } else {
-                group = Group()
-                groups[key] = group
-            }
-            group.window.evict(olderThanWindow: window, at: now)
+            let group = groups.group(key)
+            group.window.evict(olderThanWindow: groups.length, at: now)
             group.window.append(now, weight: weight, value: nil)
             return nil
         case .then:
-            guard let group = groups[key] else { return nil }
-            group.window.evict(olderThanWindow: window, at: now)
+            guard let group = groups.existingGroup(key) else { return nil }
+            group.window.evict(olderThanWindow: groups.length, at: now)
             let failures = group.window.count
             let weight = group.window.weight
             let oldest = group.window.oldest
             group.window.removeAll()
-            let canFire = group.lastFired.map { now - $0 >= window } ?? true
-            guard weight >= firstCount, canFire, let oldest, let entity = context.entity(captures, host: host, event: event)
+            guard weight >= firstCount, groups.mayFire(group, at: now), let oldest,
+                let entity = context.entity(captures, host: host, event: event)
             else {
-                if group.lastFired == nil { groups.removeValue(forKey: key) }
+                if group.lastFired == nil { groups.remove(key) }
                 return nil
             }
             group.lastFired = now
             var evidence = captures.evidence
             evidence["failures"] = .number(Int64(failures))
-            evidence["window"] = .text(TimeSpan(microseconds: window).description)
+            evidence["window"] = .text(TimeSpan(microseconds: groups.length).description)
             return context.detection(
                 host: host, entity: entity, count: failures, firstSeen: Timestamp(microsecondsSinceEpoch: oldest),
                 time: event.time, evidence: evidence)
         }
     }
 
-    /// Every half window, forgets groups with no recent entry and no recent firing.
-    func sweep(at now: Timestamp) {
-        let time = now.microsecondsSinceEpoch
-        guard time >= nextSweep else { return }
-        nextSweep = time + window / 2
-        let stale = groups.compactMap { key, group -> String? in
-            let active = group.window.newest.map { time - $0 < window } ?? false
-            let firedRecently = group.lastFired.map { time - $0 < window } ?? false
-            return active || firedRecently ? nil : key
-        }
-        for key in stale { groups.removeValue(forKey: key) }
-    }
+    func sweep(at now: Timestamp) { groups.sweep(at: now.microsecondsSinceEpoch) }
 }
