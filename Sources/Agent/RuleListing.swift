@@ -22,7 +22,10 @@ public struct RuleListing {
         let heading = "\(pack.name) \(pack.version)" + (level.map { language == .vi ? ", cấp độ \($0)" : ", level \($0)" } ?? "")
         let header = ["RULE", "SEVERITY", "LEVELS", "REQUIREMENTS", level == nil ? nil : "PARAMETERS", "TITLE"].compactMap { $0 }
         let rows = rules.map { rule -> [String] in
-            var row = [rule.id, rule.severity.rawValue, rule.levels.map(\.description).joined(separator: ","), rule.requirements.joined(separator: ",")]
+            var row = [
+                rule.id, rule.severity.rawValue, rule.levels.map(\.description).joined(separator: ","),
+                rule.requirements.joined(separator: ","),
+            ]
             if level != nil {
                 let values = parameters(of: rule).map { "\($0.name)=\($0.value)" }.joined(separator: " ")
                 row.append(values.isEmpty ? "-" : values)

@@ -1,5 +1,5 @@
-import Glibc
 import CanhModel
+import Glibc
 import Rules
 
 /// An `EntryMatcher` compiled against a field table: field tests by index, the PCRE2 pattern,
@@ -103,7 +103,8 @@ final class CompiledMatcher {
                 }
                 normalized = address
             }
-            slots.append((group.name, range.map { $0.lowerBound + messageRange.lowerBound..<$0.upperBound + messageRange.lowerBound }, normalized))
+            slots.append(
+                (group.name, range.map { $0.lowerBound + messageRange.lowerBound..<$0.upperBound + messageRange.lowerBound }, normalized))
         }
         let captures = Captures(bytes: event.bytes, slots: slots)
         for condition in conditions {

@@ -104,9 +104,10 @@ public final class JournalEngine {
                 var table = FieldTable()
                 do {
                     _ = try compile(rule, journalRule, level: level, table: &table)
-                } catch where !problems.contains(error) {
-                    problems.append(error)
-                } catch {}
+                } catch {
+                    // A mistake outside the level parameters shows at every level; report it once.
+                    if !problems.contains(error) { problems.append(error) }
+                }
             }
         }
         return problems
@@ -192,7 +193,9 @@ public final class JournalEngine {
         let matchers: [(role: MatcherRole, matcher: CompiledMatcher)]
     }
 
-    private static func compile(_ rule: Rule, _ journalRule: JournalRule, level: Level, table: inout FieldTable) throws(RuleFileProblem) -> CompiledRule {
+    private static func compile(_ rule: Rule, _ journalRule: JournalRule, level: Level, table: inout FieldTable) throws(RuleFileProblem)
+        -> CompiledRule
+    {
         let resolver = ParameterResolver(rule: rule, level: level)
         let context = RuleContext(summary: RuleSummary(rule), level: level, entity: journalRule.entity)
         let entityCapture: String? =
@@ -205,7 +208,9 @@ public final class JournalEngine {
                 for name in required where !matcherCompiled.captureNames.contains(name) {
                     throw RuleFileProblem(
                         location: matcher.location, field: matcher.path,
-                        message: "the rule uses the capture \"\(name)\" (entity, group_by or distinct) but this matcher's message pattern has no (?<\(name)>…) group")
+                        message:
+                            "the rule uses the capture \"\(name)\" (entity, group_by or distinct) but this matcher's message pattern has no (?<\(name)>…) group"
+                    )
                 }
                 compiled.append(matcherCompiled)
             }
@@ -219,7 +224,9 @@ public final class JournalEngine {
             result = CompiledRule(evaluator: EventRuleEvaluator(context: context), matchers: compiled.map { (.match, $0) })
         case .threshold(let matchers, let spec):
             if let entityCapture, !spec.groupBy.contains(entityCapture) {
-                throw RuleFileProblem(location: spec.location, field: "\(rule.id).threshold.group_by", message: "must include the entity capture \"\(entityCapture)\", so that each finding is about one entity")
+                throw RuleFileProblem(
+                    location: spec.location, field: "\(rule.id).threshold.group_by",
+                    message: "must include the entity capture \"\(entityCapture)\", so that each finding is about one entity")
             }
             let needed = spec.groupBy + (spec.distinct.map { [$0] } ?? [])
             let compiled = try compileAll(matchers, needing: needed)
@@ -229,7 +236,9 @@ public final class JournalEngine {
             result = CompiledRule(evaluator: evaluator, matchers: compiled.map { (.match, $0) })
         case .sequence(let spec):
             if let entityCapture, !spec.groupBy.contains(entityCapture) {
-                throw RuleFileProblem(location: spec.location, field: "\(rule.id).sequence.group_by", message: "must include the entity capture \"\(entityCapture)\"")
+                throw RuleFileProblem(
+                    location: spec.location, field: "\(rule.id).sequence.group_by",
+                    message: "must include the entity capture \"\(entityCapture)\"")
             }
             let first = try compileAll(spec.first, needing: spec.groupBy)
             let then = try compileAll(spec.then, needing: spec.groupBy)
@@ -239,7 +248,9 @@ public final class JournalEngine {
             result = CompiledRule(evaluator: evaluator, matchers: first.map { (.match, $0) } + then.map { (.then, $0) })
         case .gap(let maxSilence):
             if entityCapture != nil {
-                throw RuleFileProblem(location: rule.location, field: "\(rule.id).entity", message: "a gap rule has no captures; its entity is boot_id or host")
+                throw RuleFileProblem(
+                    location: rule.location, field: "\(rule.id).entity",
+                    message: "a gap rule has no captures; its entity is boot_id or host")
             }
             result = CompiledRule(evaluator: GapRuleEvaluator(context: context, maxSilence: try resolver.span(maxSilence)), matchers: [])
         }

@@ -57,7 +57,8 @@ final class ParameterResolver {
             guard let value = rule.parameters.value(name, at: level) else {
                 throw RuleFileProblem(
                     location: location, field: "\(rule.id).$\(name)",
-                    message: "parameter \(name) has no value at level \(level) (set it under parameters: for level \(level) or a level below)")
+                    message:
+                        "parameter \(name) has no value at level \(level) (set it under parameters: for level \(level) or a level below)")
             }
             guard let converted = convert(value) else {
                 throw RuleFileProblem(

@@ -29,7 +29,8 @@ enum JournalRuleParser {
             detection = .sequence(try parseSequence(rule.required("sequence")))
         default:
             let gap = try rule.required("gap").mapping(allowed: ["max_silence"])
-            detection = .gap(maxSilence: try gap.required("max_silence").parameterized { node throws(RuleFileProblem) in try node.timeSpan() })
+            detection = .gap(
+                maxSilence: try gap.required("max_silence").parameterized { node throws(RuleFileProblem) in try node.timeSpan() })
         }
 
         let entityNode = try rule.required("entity")

@@ -59,7 +59,10 @@ public struct RequirementCatalogue: Sendable {
         var problems: [RuleFileProblem] = []
         do {
             guard let root = try YAMLNode.parse(text, file: file) else {
-                return (RequirementCatalogue(requirements: []), [RuleFileProblem(location: SourceLocation(file: file, line: nil), field: "requirements", message: "the file is empty")])
+                return (
+                    RequirementCatalogue(requirements: []),
+                    [RuleFileProblem(location: SourceLocation(file: file, line: nil), field: "requirements", message: "the file is empty")]
+                )
             }
             for node in try root.mapping(allowed: ["requirements"]).required("requirements").sequence() {
                 do {

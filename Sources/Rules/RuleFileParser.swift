@@ -11,7 +11,14 @@ enum RuleFileParser {
         let root: YAMLNode
         do {
             guard let parsed = try YAMLNode.parse(text, file: file) else {
-                return ([], [RuleFileProblem(location: SourceLocation(file: file, line: nil), field: "rules", message: "the file is empty; a rule file holds a list under \"rules:\"")])
+                return (
+                    [],
+                    [
+                        RuleFileProblem(
+                            location: SourceLocation(file: file, line: nil), field: "rules",
+                            message: "the file is empty; a rule file holds a list under \"rules:\"")
+                    ]
+                )
             }
             root = parsed
         } catch {

@@ -55,7 +55,9 @@ public struct RulePack: Sendable {
             problems += fileProblems
             for rule in parsed {
                 if let first = rules.first(where: { $0.id == rule.id }) {
-                    problems.append(RuleFileProblem(location: rule.location, field: rule.id, message: "rule id is already defined at \(first.location)"))
+                    problems.append(
+                        RuleFileProblem(location: rule.location, field: rule.id, message: "rule id is already defined at \(first.location)")
+                    )
                     continue
                 }
                 let citationProblems = checkCitations(of: rule, against: catalogue)
@@ -70,13 +72,17 @@ public struct RulePack: Sendable {
     private static func checkCitations(of rule: Rule, against catalogue: RequirementCatalogue) -> [RuleFileProblem] {
         rule.requirements.compactMap { id in
             guard let requirement = catalogue[id] else {
-                return RuleFileProblem(location: rule.location, field: "\(rule.id).requirements", message: "unknown requirement id \(id); it must be defined in requirements.yaml")
+                return RuleFileProblem(
+                    location: rule.location, field: "\(rule.id).requirements",
+                    message: "unknown requirement id \(id); it must be defined in requirements.yaml")
             }
             let outside = rule.levels.filter { !requirement.levels.contains($0) }
             guard outside.isEmpty else {
                 return RuleFileProblem(
                     location: rule.location, field: "\(rule.id).levels",
-                    message: "the rule applies at level \(outside.map(\.description).joined(separator: ", ")) but requirement \(id) applies only at levels \(requirement.levels.map(\.description).joined(separator: ", "))")
+                    message:
+                        "the rule applies at level \(outside.map(\.description).joined(separator: ", ")) but requirement \(id) applies only at levels \(requirement.levels.map(\.description).joined(separator: ", "))"
+                )
             }
             return nil
         }
@@ -84,11 +90,15 @@ public struct RulePack: Sendable {
 
     private static func readFile(_ path: String, problems: inout [RuleFileProblem]) -> (String, String)? {
         guard let data = FileManager.default.contents(atPath: path) else {
-            problems.append(RuleFileProblem(location: SourceLocation(file: path, line: nil), field: "(file)", message: FileManager.default.fileExists(atPath: path) ? "cannot be read; check its permissions" : "is missing"))
+            problems.append(
+                RuleFileProblem(
+                    location: SourceLocation(file: path, line: nil), field: "(file)",
+                    message: FileManager.default.fileExists(atPath: path) ? "cannot be read; check its permissions" : "is missing"))
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            problems.append(RuleFileProblem(location: SourceLocation(file: path, line: nil), field: "(file)", message: "is not valid UTF-8"))
+            problems.append(
+                RuleFileProblem(location: SourceLocation(file: path, line: nil), field: "(file)", message: "is not valid UTF-8"))
             return nil
         }
         return (text, path)

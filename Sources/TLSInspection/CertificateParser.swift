@@ -1,5 +1,5 @@
-public import CanhModel
 internal import COpenSSL
+public import CanhModel
 import Glibc
 
 /// Reads certificates with OpenSSL: every certificate of a PEM file or bundle, or one DER

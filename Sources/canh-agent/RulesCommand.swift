@@ -34,7 +34,8 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules, or those that apply at a level with the parameter values in force.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the rules, or those that apply at a level with the parameter values in force.")
 
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
             case table, json

@@ -61,7 +61,9 @@ struct ScanCommand: ParsableCommand {
         try reportingInputErrors {
             let pack = try rulePack.load()
             let source: JournalSource =
-                if let journalDirectory { .directory(journalDirectory) } else if !journalFiles.isEmpty { .files(journalFiles) } else { .local }
+                if let journalDirectory { .directory(journalDirectory) } else if !journalFiles.isEmpty { .files(journalFiles) } else {
+                    .local
+                }
             let localHost = LocalHost.name
             let checkTime = now.flatMap { Timestamp(iso8601: $0) } ?? Timestamp(secondsSinceEpoch: Int64(time(nil)))
             let scan = JournalScan(

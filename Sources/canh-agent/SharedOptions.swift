@@ -24,7 +24,9 @@ struct RulePackOptions: ParsableArguments {
     func load() throws -> RulePack {
         let (pack, problems) = RulePack.load(directory: directory)
         guard problems.isEmpty else {
-            throw InputError(description: "the rule pack \(directory) has problems; run \"canh-agent rules check\":\n" + problems.map(\.description).joined(separator: "\n"))
+            throw InputError(
+                description: "the rule pack \(directory) has problems; run \"canh-agent rules check\":\n"
+                    + problems.map(\.description).joined(separator: "\n"))
         }
         return pack
     }

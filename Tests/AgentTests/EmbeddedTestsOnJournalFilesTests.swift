@@ -3,8 +3,8 @@ import CanhModel
 import Engine
 import Rules
 import Systemd
-import Testing
 import TestSupport
+import Testing
 
 /// Every test embedded in the default pack, replayed through the real path: its entries written
 /// as a genuine journal file by systemd-journal-remote, read back by libsystemd, scanned.
@@ -34,7 +34,9 @@ import TestSupport
 
         let directory = try TemporaryDirectory()
         let entries = test.entries.map { entry in
-            FixtureEntry(time: entry.time, bootID: entry.bootID.description, fields: entry.fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            FixtureEntry(
+                time: entry.time, bootID: entry.bootID.description,
+                fields: entry.fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
         let journal = try JournalFixture.write(entries, named: "test.journal", in: directory)
         var single = Self.pack

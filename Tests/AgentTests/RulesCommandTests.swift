@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RulesCommandTests {
     let agent = ProcessRunner.builtProduct("canh-agent")
@@ -29,7 +29,10 @@ import TestSupport
         let result = try ProcessRunner.run(agent, ["rules", "check", pack])
         #expect(result.status == 1)
         #expect(result.outputLines.count == 2)
-        #expect(result.outputLines.first?.hasPrefix("\(file):23: service.failed: test \"a failed service and a failed timer from PID 1\": finding 1: expected entity \"httpd.service\", got \"nginx.service\"") == true)
+        #expect(
+            result.outputLines.first?.hasPrefix(
+                "\(file):23: service.failed: test \"a failed service and a failed timer from PID 1\": finding 1: expected entity \"httpd.service\", got \"nginx.service\""
+            ) == true)
         #expect(result.outputLines.last?.hasSuffix(" passed, 1 failed") == true)
     }
 
@@ -43,7 +46,8 @@ import TestSupport
         }
         #expect((try bruteforce(level1.standardOutput)["parameters"] as? [String: String]) == ["failures": "10", "window": "10m"])
         #expect((try bruteforce(level4.standardOutput)["parameters"] as? [String: String]) == ["failures": "5", "window": "10m"])
-        let level1IDs = try #require(try JSONSerialization.jsonObject(with: Data(level1.standardOutput.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let level1IDs = try #require(try JSONSerialization.jsonObject(with: Data(level1.standardOutput.utf8)) as? [[String: Any]])
+            .compactMap { $0["id"] as? String }
         #expect(!level1IDs.contains("log.audit.stopped"), "process logging applies from level 3")
 
         let table = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])

@@ -1,7 +1,7 @@
 import CanhModel
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The `canh-agent` binary as a user runs it: output, exit codes and messages (SPEC §3).
 @Suite struct ScanCommandTests {
@@ -10,14 +10,18 @@ import TestSupport
     let start = Timestamp.at("2026-11-22T03:00:00Z")
 
     private func sshd(_ offset: Int64, _ message: [UInt8]) -> FixtureEntry {
-        FixtureEntry(time: start + .seconds(offset), fields: [
-            ("SYSLOG_IDENTIFIER", Array("sshd".utf8)), ("_COMM", Array("sshd".utf8)), ("_HOSTNAME", Array("web01".utf8)),
-            ("MESSAGE", message),
-        ])
+        FixtureEntry(
+            time: start + .seconds(offset),
+            fields: [
+                ("SYSLOG_IDENTIFIER", Array("sshd".utf8)), ("_COMM", Array("sshd".utf8)), ("_HOSTNAME", Array("web01".utf8)),
+                ("MESSAGE", message),
+            ])
     }
 
     private func bruteForce(in directory: TemporaryDirectory, name: String = "a.journal") throws -> String {
-        try JournalFixture.write((0..<5).map { sshd(Int64($0) * 10, Array("Failed password for root from 198.51.100.7 port 5000\($0) ssh2".utf8)) }, named: name, in: directory)
+        try JournalFixture.write(
+            (0..<5).map { sshd(Int64($0) * 10, Array("Failed password for root from 198.51.100.7 port 5000\($0) ssh2".utf8)) }, named: name,
+            in: directory)
     }
 
     private func records(_ result: ProcessResult) throws -> [FindingRecord] {
@@ -31,21 +35,25 @@ import TestSupport
         let found = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3"])
         #expect(found.status == 1)
         #expect(try records(found).map(\.rule) == ["auth.ssh.bruteforce"])
-        let lenient = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--fail-on", "critical"])
+        let lenient = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--fail-on", "critical"])
         #expect(lenient.status == 0)
         #expect(lenient.outputLines.count == 1)
-        let quiet = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "1", "--format", "table", "--lang", "en"])
+        let quiet = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "1", "--format", "table", "--lang", "en"])
         #expect(quiet.status == 0)
         #expect(quiet.outputLines.last == "No findings.")
     }
 
-    @Test("usage and input errors exit 2 with a message naming what is wrong", arguments: [
-        (["scan", "--level", "0"], "--level"),
-        (["scan", "--level", "3", "--journal-file", "/nonexistent.journal"], "/nonexistent.journal: No such file or directory"),
-        (["scan", "--level", "3", "--journal-dir", "/tmp", "--journal-file", "x"], "either --journal-file or --journal-dir"),
-        (["scan", "--level", "3", "--now", "yesterday"], "--now must be an ISO 8601 time"),
-        (["scan", "--level", "3", "--rules", "/nonexistent-pack"], "/nonexistent-pack: (directory): no rule pack here"),
-    ])
+    @Test(
+        "usage and input errors exit 2 with a message naming what is wrong",
+        arguments: [
+            (["scan", "--level", "0"], "--level"),
+            (["scan", "--level", "3", "--journal-file", "/nonexistent.journal"], "/nonexistent.journal: No such file or directory"),
+            (["scan", "--level", "3", "--journal-dir", "/tmp", "--journal-file", "x"], "either --journal-file or --journal-dir"),
+            (["scan", "--level", "3", "--now", "yesterday"], "--now must be an ISO 8601 time"),
+            (["scan", "--level", "3", "--rules", "/nonexistent-pack"], "/nonexistent-pack: (directory): no rule pack here"),
+        ])
     func inputErrors(arguments: [String], message: String) throws {
         let result = try ProcessRunner.run(agent, arguments)
         #expect(result.status == 2)
@@ -72,7 +80,9 @@ import TestSupport
         let good = try bruteForce(in: directory)
         let bad = try bruteForce(in: directory, name: "b.journal")
         try JournalFixture.truncate(bad, to: 4096)
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", bad, "--journal-file", good, "--level", "3", "--now", "2026-11-22T12:00:00Z"])
+        let result = try ProcessRunner.run(
+            agent,
+            ["scan", "--rules", rules, "--journal-file", bad, "--journal-file", good, "--level", "3", "--now", "2026-11-22T12:00:00Z"])
         #expect(result.status == 1)
         let found = try records(result)
         #expect(found.map(\.rule) == ["log.coverage.gap", "auth.ssh.bruteforce"])
@@ -91,10 +101,12 @@ import TestSupport
             sshd(1, Array("Invalid user ad".utf8) + [0xC3] + Array("min from 203.0.113.9 port 23".utf8)),
             sshd(2, Array("multi\nline\nmessage".utf8)),
             sshd(3, [UInt8](repeating: 0x41, count: 2 << 20)),
-            FixtureEntry(time: start + .seconds(4), fields: [
-                ("SYSLOG_IDENTIFIER", Array("clamd".utf8)), ("_COMM", Array("clamd".utf8)),
-                ("MESSAGE", Array("/srv/up/évil\n.exe: Eicar-Signature FOUND".utf8)),
-            ]),
+            FixtureEntry(
+                time: start + .seconds(4),
+                fields: [
+                    ("SYSLOG_IDENTIFIER", Array("clamd".utf8)), ("_COMM", Array("clamd".utf8)),
+                    ("MESSAGE", Array("/srv/up/évil\n.exe: Eicar-Signature FOUND".utf8)),
+                ]),
         ]
         let journal = try JournalFixture.write(entries, named: "binary.journal", in: directory)
         let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3"])
@@ -103,7 +115,8 @@ import TestSupport
         let probing = try #require(found.first { $0.rule == "auth.ssh.invalid_user" })
         #expect(probing.evidence["distinct_user"] == .list(["\\xff\\xfe", "ad\\xc3min"]))
         #expect(!found.contains { $0.rule == "malware.detected" }, "a path with a newline is not what clamd writes on one line")
-        let table = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--format", "table"])
+        let table = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--format", "table"])
         #expect(table.outputLines.contains { $0.contains("auth.ssh.invalid_user") && $0.contains("203.0.113.9") })
     }
 
@@ -111,7 +124,8 @@ import TestSupport
     func table() throws {
         let directory = try TemporaryDirectory()
         let journal = try bruteForce(in: directory)
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--format", "table"])
+        let result = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--format", "table"])
         let lines = result.outputLines
         #expect(lines.first?.hasPrefix("THỜI GIAN (UTC)") == true)
         let row = try #require(lines.dropFirst().first)

@@ -1,6 +1,6 @@
 import CanhModel
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct FindingRecordTests {
@@ -17,7 +17,10 @@ import Testing
     @Test("JSON keys come in the order of SPEC §5")
     func keyOrder() throws {
         let line = sample().jsonLine
-        let keys = ["\"id\"", "\"fingerprint\"", "\"rule\"", "\"outcome\"", "\"severity\"", "\"level\"", "\"requirements\"", "\"host\"", "\"entity\"", "\"time\"", "\"first_seen\"", "\"count\"", "\"title\"", "\"evidence\""]
+        let keys = [
+            "\"id\"", "\"fingerprint\"", "\"rule\"", "\"outcome\"", "\"severity\"", "\"level\"", "\"requirements\"", "\"host\"",
+            "\"entity\"", "\"time\"", "\"first_seen\"", "\"count\"", "\"title\"", "\"evidence\"",
+        ]
         let positions = try keys.map { try #require(line.range(of: $0)?.lowerBound) }
         #expect(positions == positions.sorted())
         #expect(line.contains("\"time\":\"2026-11-22T03:14:15Z\""))
@@ -26,7 +29,8 @@ import Testing
 
     @Test("a record decodes back to itself, evidence values included")
     func roundTrip() throws {
-        let record = sample(evidence: Evidence([("count", .number(3)), ("users", .list(["a", "b"])), ("sample", .text("x\ny\u{1}\"z\\"))]))
+        let record = sample(
+            evidence: Evidence([("count", .number(3)), ("users", .list(["a", "b"])), ("sample", .text("x\ny\u{1}\"z\\"))]))
         let decoded = try JSONDecoder().decode(FindingRecord.self, from: Data(record.jsonLine.utf8))
         #expect(decoded.id == record.id)
         #expect(decoded.time == record.time)
@@ -44,9 +48,12 @@ import Testing
         #expect(a != FindingRecord.fingerprint(host: "web02", rule: "r.x", entity: "e"))
         #expect(a != FindingRecord.fingerprint(host: "web01", rule: "r.x", entity: "f"))
         // The separator cannot be forged by moving characters between parts.
-        #expect(FindingRecord.fingerprint(host: "ab", rule: "c", entity: "d") != FindingRecord.fingerprint(host: "a", rule: "bc", entity: "d"))
+        #expect(
+            FindingRecord.fingerprint(host: "ab", rule: "c", entity: "d") != FindingRecord.fingerprint(host: "a", rule: "bc", entity: "d"))
         #expect(a.count == 64)
-        #expect(FindingRecord.id(fingerprint: a, outcome: .fail, trigger: "s=1") != FindingRecord.id(fingerprint: a, outcome: .fail, trigger: "s=2"))
+        #expect(
+            FindingRecord.id(fingerprint: a, outcome: .fail, trigger: "s=1")
+                != FindingRecord.id(fingerprint: a, outcome: .fail, trigger: "s=2"))
     }
 }
 

@@ -32,17 +32,20 @@ extension JournalEngine {
 
     /// An sshd failure line from `source` at `offset` seconds after `start`.
     func sshFailure(_ offset: Int64, from source: String, user: String = "root", host: String = "web01") -> [Detection] {
-        evaluate(at: start + .seconds(offset), [
-            "SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "_HOSTNAME": host,
-            "MESSAGE": "Failed password for \(user) from \(source) port 50122 ssh2",
-        ])
+        evaluate(
+            at: start + .seconds(offset),
+            [
+                "SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "_HOSTNAME": host,
+                "MESSAGE": "Failed password for \(user) from \(source) port 50122 ssh2",
+            ])
     }
 }
 
 /// A rule written inline, loaded through the real parser with the default catalogue.
 func rule(fromYAML text: String) throws -> Rule {
     let directory = try TemporaryDirectory()
-    try directory.write(try String(contentsOfFile: ProcessRunner.repositoryRoot + "/rules/requirements.yaml", encoding: .utf8), to: "requirements.yaml")
+    try directory.write(
+        try String(contentsOfFile: ProcessRunner.repositoryRoot + "/rules/requirements.yaml", encoding: .utf8), to: "requirements.yaml")
     try directory.write("name: test\nversion: 1\n", to: "pack.yaml")
     try directory.write(text, to: "journal/rule.yaml")
     let (pack, problems) = RulePack.load(directory: directory.path)

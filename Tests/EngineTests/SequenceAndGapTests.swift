@@ -1,14 +1,16 @@
 import CanhModel
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SequenceTests {
     private func accepted(_ engine: JournalEngine, _ offset: Int64, from source: String, user: String = "alice") -> [Detection] {
-        engine.evaluate(at: start + .seconds(offset), [
-            "SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "_HOSTNAME": "web01",
-            "MESSAGE": "Accepted password for \(user) from \(source) port 50000 ssh2",
-        ])
+        engine.evaluate(
+            at: start + .seconds(offset),
+            [
+                "SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "_HOSTNAME": "web01",
+                "MESSAGE": "Accepted password for \(user) from \(source) port 50000 ssh2",
+            ])
     }
 
     @Test("failures then a success fire once; the success resets the group")
@@ -53,32 +55,34 @@ import TestSupport
 @Suite struct MatchingTests {
     @Test("an entry that matches two alternatives of one rule counts once")
     func alternativesCountOnce() throws {
-        let twoWays = try rule(fromYAML: """
-            rules:
-              - id: test.alternatives
-                type: threshold
-                severity: low
-                levels: [1]
-                requirements: [ND85-SRV-LOG-01]
-                title: {vi: Thử, en: Test}
-                remediation: {vi: Sửa, en: Fix}
-                match:
-                  - fields: {SYSLOG_IDENTIFIER: app}
-                    message: '^login failed for (?<user>\\S+)$'
-                  - message: '^login failed for (?<user>\\w+)$'
-                threshold: {group_by: [user], count: 2, window: 1m}
-                entity: user
-                tests:
-                  - name: two entries fire
-                    entries: [{SYSLOG_IDENTIFIER: app, MESSAGE: login failed for bob, repeat: 2}]
-                    expect: [{entity: bob, count: 2}]
-                  - name: one entry does not
-                    entries: [{SYSLOG_IDENTIFIER: app, MESSAGE: login failed for bob}]
-                    expect: []
-            """)
+        let twoWays = try rule(
+            fromYAML: """
+                rules:
+                  - id: test.alternatives
+                    type: threshold
+                    severity: low
+                    levels: [1]
+                    requirements: [ND85-SRV-LOG-01]
+                    title: {vi: Thử, en: Test}
+                    remediation: {vi: Sửa, en: Fix}
+                    match:
+                      - fields: {SYSLOG_IDENTIFIER: app}
+                        message: '^login failed for (?<user>\\S+)$'
+                      - message: '^login failed for (?<user>\\w+)$'
+                    threshold: {group_by: [user], count: 2, window: 1m}
+                    entity: user
+                    tests:
+                      - name: two entries fire
+                        entries: [{SYSLOG_IDENTIFIER: app, MESSAGE: login failed for bob, repeat: 2}]
+                        expect: [{entity: bob, count: 2}]
+                      - name: one entry does not
+                        entries: [{SYSLOG_IDENTIFIER: app, MESSAGE: login failed for bob}]
+                        expect: []
+                """)
         let engine = try JournalEngine(rules: [twoWays], level: level(1), hostNaming: .fixed("h"))
         #expect(engine.evaluate(at: start, ["SYSLOG_IDENTIFIER": "app", "MESSAGE": "login failed for bob"]).isEmpty)
-        #expect(engine.evaluate(at: start + .seconds(1), ["SYSLOG_IDENTIFIER": "other", "MESSAGE": "login failed for bob"]).map(\.count) == [2])
+        #expect(
+            engine.evaluate(at: start + .seconds(1), ["SYSLOG_IDENTIFIER": "other", "MESSAGE": "login failed for bob"]).map(\.count) == [2])
     }
 
     @Test("fields are compared as bytes: a value with a trailing space or different case does not match")
@@ -94,14 +98,20 @@ import TestSupport
     @Test("a trailing newline cannot satisfy a pattern anchored with $")
     func dollarEndOnly() throws {
         let engine = try engine(for: "auth.ssh.root_login", at: 1)
-        #expect(engine.evaluate(at: start, ["SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "MESSAGE": "Accepted password for root from 10.0.0.5 port 1 ssh2\n"]).isEmpty)
+        #expect(
+            engine.evaluate(
+                at: start,
+                ["SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "MESSAGE": "Accepted password for root from 10.0.0.5 port 1 ssh2\n"]
+            ).isEmpty)
     }
 
     @Test("the evidence carries the captures and a sample of the message, cut when huge")
     func evidence() throws {
         let engine = try engine(for: "malware.detected", at: 1)
         let longPath = "/srv/" + String(repeating: "a", count: 3000)
-        let detection = try #require(engine.evaluate(at: start, ["SYSLOG_IDENTIFIER": "clamd", "_COMM": "clamd", "MESSAGE": "\(longPath): Eicar-Signature FOUND"]).first)
+        let detection = try #require(
+            engine.evaluate(at: start, ["SYSLOG_IDENTIFIER": "clamd", "_COMM": "clamd", "MESSAGE": "\(longPath): Eicar-Signature FOUND"])
+                .first)
         #expect(detection.entity == longPath)
         #expect(detection.evidence.text("signature") == "Eicar-Signature")
         let sample = try #require(detection.evidence.text("sample"))

@@ -1,7 +1,7 @@
 import CanhModel
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ThresholdTests {
     @Test("entries less than a window apart count together; exactly a window apart they do not")
@@ -18,7 +18,9 @@ import TestSupport
         #expect(edge.sshFailure(601, from: "198.51.100.7").map(\.count) == [5], "60..601 holds five failures")
     }
 
-    @Test("levels inherit thresholds from below: 7 failures fire from level 3, not at levels 1 and 2", arguments: [(1, false), (2, false), (3, true), (4, true), (5, true)])
+    @Test(
+        "levels inherit thresholds from below: 7 failures fire from level 3, not at levels 1 and 2",
+        arguments: [(1, false), (2, false), (3, true), (4, true), (5, true)])
     func perLevel(levelNumber: Int, fires: Bool) throws {
         let engine = try engine(for: "auth.ssh.bruteforce", at: levelNumber)
         let detections = (0..<7).flatMap { engine.sshFailure(Int64($0) * 30, from: "203.0.113.9") }
@@ -79,7 +81,9 @@ import TestSupport
         let engine = try engine(for: "auth.ssh.bruteforce", at: 3)
         let old = Timestamp.at("2019-03-04T05:06:07Z")
         let detections = (0..<5).flatMap { index in
-            engine.evaluate(at: old + .seconds(Int64(index)), ["SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "MESSAGE": "Failed password for root from 192.0.2.1 port 1 ssh2"])
+            engine.evaluate(
+                at: old + .seconds(Int64(index)),
+                ["SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "MESSAGE": "Failed password for root from 192.0.2.1 port 1 ssh2"])
         }
         #expect(detections.first?.time == old + .seconds(4))
         #expect(detections.first?.host == "test-host", "without _HOSTNAME the fallback host is used")

@@ -1,8 +1,8 @@
 import Engine
 import Foundation
 import Rules
-import Testing
 import TestSupport
+import Testing
 
 /// One fixture per kind of rule-file mistake, in `Fixtures/mistakes/`. The first line of each
 /// fixture says what `rules check` must print for it: `# expect: journal/NAME.yaml:LINE: FIELD: MESSAGE`

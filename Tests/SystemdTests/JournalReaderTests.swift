@@ -1,8 +1,8 @@
 import CanhModel
 import Foundation
 import Systemd
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct JournalReaderTests {
     private static let start = Timestamp.at("2026-11-22T03:00:00Z")
@@ -11,7 +11,10 @@ import TestSupport
         (0..<count).map { index in
             FixtureEntry(
                 time: start + .seconds(Int64(index)),
-                ["SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "_HOSTNAME": "web01", "PRIORITY": "6", "MESSAGE": "Failed password for root from 198.51.100.\(index % 250) port 50122 ssh2"])
+                [
+                    "SYSLOG_IDENTIFIER": "sshd", "_COMM": "sshd", "_HOSTNAME": "web01", "PRIORITY": "6",
+                    "MESSAGE": "Failed password for root from 198.51.100.\(index % 250) port 50122 ssh2",
+                ])
         }
     }
 
@@ -34,11 +37,16 @@ import TestSupport
         for name in ["SYSLOG_IDENTIFIER", "_COMM", "_HOSTNAME", "PRIORITY", "MESSAGE", "_BOOT_ID"] {
             #expect(names.contains(name), "missing \(name) in \(names)")
         }
-        #expect(first.value(of: "MESSAGE").map { String(decoding: $0, as: UTF8.self) } == "Failed password for root from 198.51.100.0 port 50122 ssh2")
+        #expect(
+            first.value(of: "MESSAGE").map { String(decoding: $0, as: UTF8.self) }
+                == "Failed password for root from 198.51.100.0 port 50122 ssh2")
         #expect(cursor.hasPrefix("s="))
         // journalctl accepts the cursor and resumes after it: the cursor names this very entry.
         let after = try ProcessRunner.run("/usr/bin/journalctl", ["--file", path, "--after-cursor", cursor, "-o", "cat", "--no-pager"])
-        #expect(after.outputLines == ["Failed password for root from 198.51.100.1 port 50122 ssh2", "Failed password for root from 198.51.100.2 port 50122 ssh2"])
+        #expect(
+            after.outputLines == [
+                "Failed password for root from 198.51.100.1 port 50122 ssh2", "Failed password for root from 198.51.100.2 port 50122 ssh2",
+            ])
         #expect(try readAll(reader).count == 2)
         #expect(reader.fileProblems.isEmpty)
     }

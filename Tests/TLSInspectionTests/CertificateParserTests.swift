@@ -1,8 +1,8 @@
 import CanhModel
 import Foundation
 import TLSInspection
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CertificateParserTests {
     private let openssl = "/usr/bin/openssl"
@@ -16,7 +16,9 @@ import TestSupport
         let der = directory.file("\(name).der")
         let request = try ProcessRunner.run(
             openssl,
-            ["req", "-utf8", "-x509", "-newkey"] + key + ["-nodes", "-keyout", directory.file("\(name).key"), "-out", pem, "-days", String(days), "-subj", subject, digest]
+            ["req", "-utf8", "-x509", "-newkey"] + key + [
+                "-nodes", "-keyout", directory.file("\(name).key"), "-out", pem, "-days", String(days), "-subj", subject, digest,
+            ]
                 + extensions.flatMap { ["-addext", $0] })
         try #require(request.status == 0, "\(request.standardError)")
         let convert = try ProcessRunner.run(openssl, ["x509", "-in", pem, "-outform", "DER", "-out", der])
@@ -55,7 +57,8 @@ import TestSupport
     func derAndBundles() throws {
         let directory = try TemporaryDirectory()
         let rsa = try makeCertificate(in: directory, name: "rsa", key: ["rsa:2048"], subject: "/CN=a.example")
-        let ec = try makeCertificate(in: directory, name: "ec", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], subject: "/CN=b.example")
+        let ec = try makeCertificate(
+            in: directory, name: "ec", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], subject: "/CN=b.example")
         let fromDER = try CertificateParser.certificates(in: bytes(rsa.der), source: rsa.der)
         let fromPEM = try CertificateParser.certificates(in: bytes(rsa.pem), source: rsa.pem)
         #expect(fromDER.map(\.fingerprint) == fromPEM.map(\.fingerprint))
@@ -87,7 +90,9 @@ import TestSupport
             return source == "cut.der"
         }
         let pemText = String(decoding: try bytes(good.pem), as: UTF8.self)
-        let corrupted = pemText.replacingOccurrences(of: "\n", with: "\n!!", options: [], range: pemText.index(pemText.startIndex, offsetBy: 100)..<pemText.index(pemText.startIndex, offsetBy: 200))
+        let corrupted = pemText.replacingOccurrences(
+            of: "\n", with: "\n!!", options: [],
+            range: pemText.index(pemText.startIndex, offsetBy: 100)..<pemText.index(pemText.startIndex, offsetBy: 200))
         #expect {
             try CertificateParser.certificates(in: Array(corrupted.utf8), source: "bad.pem")
         } throws: { error in
