@@ -32,7 +32,7 @@ public final class JournalReader {
     private let handle: OpaquePointer?
     private let files: [String]
     private let selectedNames: [String]
-    private let selectedNameBytes: [[UInt8]]
+    private let nameTable: FieldNameTable
     private let selectsAll: Bool
     private let hasMatches: Bool
     private let maxValueBytes: Int
@@ -84,7 +84,7 @@ public final class JournalReader {
             selectsAll = false
             selectedNames = names
         }
-        selectedNameBytes = selectedNames.map { Array($0.utf8) }
+        nameTable = FieldNameTable(selectedNames)
         handle = try Self.open(readable, maxValueBytes: maxValueBytes, matches: matches)
     }
 
@@ -171,8 +171,10 @@ public final class JournalReader {
                 let valueOffset = storage.count
                 storage.append(contentsOf: UnsafeRawBufferPointer(start: data + nameLength + 1, count: keptLength))
                 fieldRanges.append((nameStart..<valueOffset, valueOffset..<storage.count))
-            } else if let index = selectedIndex(of: data, length: length), valueRanges[index] == nil {
-                let nameLength = selectedNameBytes[index].count
+            } else if let index = nameTable.index(of: data.assumingMemoryBound(to: UInt8.self), length: length),
+                valueRanges[index] == nil
+            {
+                let nameLength = nameTable.length(ofName: index)
                 let valueLength = length - nameLength - 1
                 let keptLength = min(valueLength, maxValueBytes)
                 if keptLength < valueLength { truncated += 1 }
@@ -182,23 +184,6 @@ public final class JournalReader {
             }
         }
         return truncated
-    }
-
-    /// The selected field that `data` ("NAME=value") holds, if any: a selected name followed by
-    /// "=". Checking the few selected names is cheaper than searching each field for "=".
-    @inline(__always)
-    private func selectedIndex(of data: UnsafeRawPointer, length: Int) -> Int? {
-        let bytes = data.assumingMemoryBound(to: UInt8.self)
-        for index in selectedNameBytes.indices {
-            let matches = selectedNameBytes[index].withUnsafeBufferPointer { name -> Bool in
-                guard let base = name.baseAddress, name.count < length, bytes[name.count] == 0x3D,
-                    bytes[0] == base[0]
-                else { return false }
-                return memcmp(base, bytes, name.count) == 0
-            }
-            if matches { return index }
-        }
-        return nil
     }
 
     // MARK: - Opening and verifying files

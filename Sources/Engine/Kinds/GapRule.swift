@@ -7,6 +7,9 @@ final class GapRuleEvaluator: JournalRuleEvaluator {
     let context: RuleContext
     private let maxSilence: Int64
     private var lastSeen: [BootID: Int64] = [:]
+    /// The boot of the previous entry and its time: consecutive entries are nearly always of one
+    /// boot, so the dictionary is only consulted when the boot changes.
+    private var current: (boot: BootID, time: Int64)?
 
     init(context: RuleContext, maxSilence: TimeSpan) {
         self.context = context
@@ -19,7 +22,14 @@ final class GapRuleEvaluator: JournalRuleEvaluator {
     @inline(__always)
     func endsGap(_ event: JournalEvent) -> Int64? {
         let now = event.time.microsecondsSinceEpoch
-        let previous = lastSeen.updateValue(now, forKey: event.bootID)
+        let previous: Int64?
+        if let current, current.boot == event.bootID {
+            previous = current.time
+        } else {
+            if let current { lastSeen[current.boot] = current.time }
+            previous = lastSeen[event.bootID]
+        }
+        current = (event.bootID, now)
         guard let previous, now - previous > maxSilence else { return nil }
         return previous
     }
@@ -35,7 +45,7 @@ final class GapRuleEvaluator: JournalRuleEvaluator {
             ]))
     }
 
-    var trackedGroups: Int { lastSeen.count }
+    var trackedGroups: Int { lastSeen.count + (current.map { lastSeen[$0.boot] == nil ? 1 : 0 } ?? 0) }
 
     func sweep(at now: Timestamp) {}
 }
