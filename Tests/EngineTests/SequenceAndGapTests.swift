@@ -119,3 +119,38 @@ import Testing
         #expect(sample.count < 1100)
     }
 }
+
+@Suite struct FieldConditionTests {
+    @Test("numeric ranges on PRIORITY and exact values on any field, such as _SYSTEMD_UNIT")
+    func priorityAndUnit() throws {
+        let errors = try rule(
+            fromYAML: """
+                rules:
+                  - id: test.unit_errors
+                    type: event
+                    severity: low
+                    levels: [1]
+                    requirements: [ND85-SRV-OPS-01]
+                    title: {vi: Lỗi, en: Errors}
+                    remediation: {vi: Sửa, en: Fix}
+                    match:
+                      fields: {PRIORITY: {max: 3}, _SYSTEMD_UNIT: [postgresql@15-main.service]}
+                    entity: host
+                    tests:
+                      - name: an error fires
+                        entries: [{PRIORITY: "3", _SYSTEMD_UNIT: postgresql@15-main.service, MESSAGE: x}]
+                        expect: [{entity: test-host}]
+                      - name: a notice does not
+                        entries: [{PRIORITY: "5", _SYSTEMD_UNIT: postgresql@15-main.service, MESSAGE: x}]
+                        expect: []
+                """)
+        let engine = try JournalEngine(rules: [errors], level: level(1), hostNaming: .fixed("db01"))
+        let unit = "postgresql@15-main.service"
+        #expect(engine.evaluate(at: start, ["PRIORITY": "2", "_SYSTEMD_UNIT": unit, "MESSAGE": "FATAL"]).map(\.entity) == ["db01"])
+        #expect(engine.evaluate(at: start, ["PRIORITY": "3", "_SYSTEMD_UNIT": unit]).count == 1)
+        #expect(engine.evaluate(at: start, ["PRIORITY": "4", "_SYSTEMD_UNIT": unit]).isEmpty)
+        #expect(engine.evaluate(at: start, ["PRIORITY": "x", "_SYSTEMD_UNIT": unit]).isEmpty, "not a number")
+        #expect(engine.evaluate(at: start, ["PRIORITY": "2", "_SYSTEMD_UNIT": "nginx.service"]).isEmpty)
+        #expect(engine.evaluate(at: start, ["_SYSTEMD_UNIT": unit]).isEmpty, "a missing field fails the condition")
+    }
+}

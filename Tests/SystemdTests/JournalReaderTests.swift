@@ -179,4 +179,22 @@ import Testing
         #expect(try reader.next() == nil)
         #expect(reader.fileProblems.map(\.path) == [text])
     }
+
+    @Test("the local journal is read when this machine has one, and its absence is a clear error")
+    func localJournal() throws {
+        let roots = ["/var/log/journal", "/run/log/journal"]
+        let hasJournalFiles = roots.contains { root in
+            let files = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
+            return files.contains { $0.hasSuffix(".journal") || $0.hasSuffix(".journal~") }
+        }
+        if hasJournalFiles {
+            let reader = try JournalReader(source: .local, selection: .fields(["MESSAGE"]))
+            _ = try reader.next()
+        } else {
+            #expect(throws: JournalError.noJournalFiles(location: roots.joined(separator: ", "))) {
+                try JournalReader(source: .local)
+            }
+            #expect(JournalError.noJournalFiles(location: "x").description.contains("is journald storing logs there?"))
+        }
+    }
 }
