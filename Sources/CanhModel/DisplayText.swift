@@ -34,7 +34,7 @@ extension String {
                 text += String(decoding: array[index..<index + length], as: UTF8.self)
                 index += length
             } else {
-                text += "\\x" + hexByte(array[index])
+                text += "\\x" + StableDigest.hexString(CollectionOfOne(array[index]))
                 index += 1
             }
         }
@@ -63,9 +63,4 @@ private func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
         return 0
     }
     return length
-}
-
-private func hexByte(_ byte: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
 }

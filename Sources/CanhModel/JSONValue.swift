@@ -88,7 +88,6 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 
     private static func unicodeEscape(_ byte: UInt8) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
-        return Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+        Array("\\u00".utf8) + Array(StableDigest.hexString(CollectionOfOne(byte)).utf8)
     }
 }
