@@ -12,6 +12,11 @@ public enum StableDigest {
         return hexString(hasher.finalize())
     }
 
+    /// SHA-256 of raw bytes as lowercase hex: a certificate fingerprint from its DER.
+    public static func hex(sha256 bytes: [UInt8]) -> String {
+        hexString(SHA256.hash(data: bytes))
+    }
+
     /// Lowercase hex of any digest or byte sequence.
     public static func hexString(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)

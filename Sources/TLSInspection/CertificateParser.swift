@@ -2,18 +2,45 @@ internal import COpenSSL
 public import CanhModel
 import Glibc
 
-/// Reads certificates with OpenSSL: every certificate of a PEM file or bundle, or one DER
-/// certificate, turned into `CertificateFact` values. No OpenSSL object leaves this module.
+/// What a certificate or key file holds.
+public struct TLSFileContents: Sendable {
+    public var certificates: [CertificateFact]
+    public var privateKeys: [PrivateKeyFact]
+}
+
+/// Reads certificates and private keys with OpenSSL: every PEM block of a file or bundle, or one
+/// DER certificate or key, turned into facts. No OpenSSL object leaves this module.
 public enum CertificateParser {
     /// The certificates in `bytes`.
     /// - Parameter source: names the input in errors (a path, an endpoint).
     /// - Throws: `TLSInspectionError` when there is no certificate or one cannot be parsed.
     public static func certificates(in bytes: [UInt8], source: String) throws(TLSInspectionError) -> [CertificateFact] {
+        let contents = try contents(of: bytes, source: source)
+        guard !contents.certificates.isEmpty else { throw .noCertificate(source: source) }
+        return contents.certificates
+    }
+
+    /// The certificates and private keys in `bytes` (PEM with any number of blocks, or DER).
+    /// - Throws: `TLSInspectionError` when there is neither, or a block is damaged.
+    public static func contents(of bytes: [UInt8], source: String) throws(TLSInspectionError) -> TLSFileContents {
         ERR_clear_error()
-        let certificates = try looksLikePEM(bytes) ? readPEM(bytes, source: source) : [readDER(bytes, source: source)]
-        var facts: [CertificateFact] = []
-        for certificate in certificates { facts.append(try fact(certificate, source: source)) }
-        return facts
+        let contents = try looksLikePEM(bytes) ? readPEM(bytes, source: source) : readDER(bytes, source: source)
+        guard !contents.certificates.isEmpty || !contents.privateKeys.isEmpty else { throw .noCertificate(source: source) }
+        return contents
+    }
+
+    /// The facts of one DER certificate, as served in a TLS handshake.
+    static func fact(der: [UInt8], source: String) throws(TLSInspectionError) -> CertificateFact {
+        try fact(try certificate(der: der, source: source), source: source)
+    }
+
+    static func certificate(der bytes: [UInt8], source: String) throws(TLSInspectionError) -> X509Certificate {
+        let pointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            return d2i_X509(nil, &cursor, buffer.count)
+        }
+        guard let pointer else { throw .malformedCertificate(source: source, reason: openSSLErrorText()) }
+        return X509Certificate(taking: pointer)
     }
 
     private static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
@@ -22,13 +49,43 @@ public enum CertificateParser {
         return (0...(bytes.count - marker.count)).contains { bytes[$0..<$0 + marker.count].elementsEqual(marker) }
     }
 
-    private static func readPEM(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> [X509Certificate] {
+    private static let certificateLabels: Set<String> = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]
+
+    private static func readPEM(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> TLSFileContents {
         guard let bio = MemoryBIO(reading: bytes) else {
             throw .openSSLFailure(function: "BIO_new_mem_buf", reason: openSSLErrorText())
         }
-        var certificates: [X509Certificate] = []
-        while let pointer = PEM_read_bio_X509(bio.pointer, nil, nil, nil) {
-            certificates.append(X509Certificate(taking: pointer))
+        var contents = TLSFileContents(certificates: [], privateKeys: [])
+        while true {
+            var name: UnsafeMutablePointer<CChar>?
+            var header: UnsafeMutablePointer<CChar>?
+            var data: UnsafeMutablePointer<UInt8>?
+            var length = 0
+            guard PEM_read_bio(bio.pointer, &name, &header, &data, &length) == 1 else { break }
+            defer {
+                CRYPTO_free(name, #fileID, #line)
+                CRYPTO_free(header, #fileID, #line)
+                CRYPTO_free(data, #fileID, #line)
+            }
+            let label = name.map { String(cString: $0) } ?? ""
+            let block = data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
+            if certificateLabels.contains(label) {
+                let certificate: X509Certificate
+                if label == "TRUSTED CERTIFICATE" {
+                    let pointer = block.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+                        var cursor = buffer.baseAddress
+                        return d2i_X509_AUX(nil, &cursor, buffer.count)
+                    }
+                    guard let pointer else { throw .malformedCertificate(source: source, reason: openSSLErrorText()) }
+                    certificate = X509Certificate(taking: pointer)
+                } else {
+                    certificate = try self.certificate(der: block, source: source)
+                }
+                contents.certificates.append(try fact(certificate, source: source))
+            } else if label.hasSuffix("PRIVATE KEY") {
+                let encrypted = label.hasPrefix("ENCRYPTED") || (header.map { String(cString: $0).contains("ENCRYPTED") } ?? false)
+                contents.privateKeys.append(PrivateKeyFact(kind: label, isEncrypted: encrypted))
+            }
         }
         // Reading stops with "no start line" at the end of the input; anything else is damage.
         let error = ERR_peek_last_error()
@@ -36,21 +93,32 @@ public enum CertificateParser {
             throw .malformedCertificate(source: source, reason: openSSLErrorText())
         }
         ERR_clear_error()
-        guard !certificates.isEmpty else { throw .noCertificate(source: source) }
-        return certificates
+        return contents
     }
 
-    private static func readDER(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> X509Certificate {
-        // A DER certificate is an ASN.1 SEQUENCE; anything else is not a certificate at all.
+    private static func readDER(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> TLSFileContents {
+        // A DER certificate or key is an ASN.1 SEQUENCE; anything else is not one at all.
         guard bytes.first == 0x30 else { throw .noCertificate(source: source) }
-        let pointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+        let certificatePointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             var cursor = buffer.baseAddress
             return d2i_X509(nil, &cursor, buffer.count)
         }
-        guard let pointer else {
-            throw .malformedCertificate(source: source, reason: openSSLErrorText())
+        if let certificatePointer {
+            return TLSFileContents(certificates: [try fact(X509Certificate(taking: certificatePointer), source: source)], privateKeys: [])
         }
-        return X509Certificate(taking: pointer)
+        let certificateError = openSSLErrorText()
+        let key = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            return d2i_AutoPrivateKey(nil, &cursor, buffer.count)
+        }
+        if let key {
+            let kind = String(cString: OBJ_nid2sn(EVP_PKEY_get_base_id(key)))
+            EVP_PKEY_free(key)
+            ERR_clear_error()
+            return TLSFileContents(certificates: [], privateKeys: [PrivateKeyFact(kind: "\(kind) PRIVATE KEY (DER)", isEncrypted: false)])
+        }
+        ERR_clear_error()
+        throw .malformedCertificate(source: source, reason: certificateError)
     }
 
     private static func fact(_ certificate: X509Certificate, source: String) throws(TLSInspectionError) -> CertificateFact {
@@ -76,7 +144,41 @@ public enum CertificateParser {
             notBefore: notBefore, notAfter: notAfter, keyType: keyType, keyBits: Int(key.map(EVP_PKEY_get_bits) ?? 0),
             signatureAlgorithm: String(cString: OBJ_nid2ln(X509_get_signature_nid(x509))), dnsNames: dnsNames,
             ipAddresses: ipAddresses, isSelfIssued: X509_NAME_cmp(X509_get_subject_name(x509), X509_get_issuer_name(x509)) == 0,
-            isCertificateAuthority: X509_check_ca(x509) > 0)
+            isCertificateAuthority: X509_check_ca(x509) > 0, ocspURLs: ocspURLs(x509), crlURLs: crlURLs(x509),
+            der: try der(x509, source: source))
+    }
+
+    private static func der(_ x509: OpaquePointer, source: String) throws(TLSInspectionError) -> [UInt8] {
+        var output: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509(x509, &output)
+        guard length > 0, let output else { throw .malformedCertificate(source: source, reason: "cannot be encoded as DER") }
+        defer { CRYPTO_free(output, #fileID, #line) }
+        return Array(UnsafeBufferPointer(start: output, count: Int(length)))
+    }
+
+    private static func ocspURLs(_ x509: OpaquePointer) -> [String] {
+        guard let urls = X509_get1_ocsp(x509) else { return [] }
+        defer { X509_email_free(urls) }
+        return (0..<canh_string_stack_count(urls)).compactMap { canh_string_stack_value(urls, $0).map { String(cString: $0) } }
+    }
+
+    private static func crlURLs(_ x509: OpaquePointer) -> [String] {
+        guard let raw = X509_get_ext_d2i(x509, NID_crl_distribution_points, nil, nil) else { return [] }
+        let points = OpaquePointer(raw)
+        defer { CRL_DIST_POINTS_free(points) }
+        var urls: [String] = []
+        for index in 0..<canh_dist_points_count(points) {
+            guard let point = canh_dist_points_value(points, index), let name = point.pointee.distpoint,
+                name.pointee.type == 0, let names = name.pointee.name.fullname
+            else { continue }
+            for nameIndex in 0..<canh_general_names_count(names) {
+                guard let entry = canh_general_names_value(names, nameIndex), entry.pointee.type == GEN_URI,
+                    let text = string(entry.pointee.d.uniformResourceIdentifier)
+                else { continue }
+                urls.append(text)
+            }
+        }
+        return urls
     }
 
     private static func fingerprint(_ x509: OpaquePointer) throws(TLSInspectionError) -> String {

@@ -23,11 +23,18 @@ public struct CertificateFact: Sendable, Hashable {
     public var isSelfIssued: Bool
     /// Basic constraints mark it as a certificate authority.
     public var isCertificateAuthority: Bool
+    /// OCSP responders named in the Authority Information Access extension.
+    public var ocspURLs: [String]
+    /// CRL distribution points (URIs).
+    public var crlURLs: [String]
+    /// The DER encoding, so that chain and revocation checks can rebuild the certificate.
+    public var der: [UInt8]
 
     public init(
         fingerprint: String, subject: String, issuer: String, serial: String, notBefore: Timestamp,
         notAfter: Timestamp, keyType: KeyType, keyBits: Int, signatureAlgorithm: String, dnsNames: [String],
-        ipAddresses: [String], isSelfIssued: Bool, isCertificateAuthority: Bool
+        ipAddresses: [String], isSelfIssued: Bool, isCertificateAuthority: Bool, ocspURLs: [String] = [],
+        crlURLs: [String] = [], der: [UInt8] = []
     ) {
         self.fingerprint = fingerprint
         self.subject = subject
@@ -42,5 +49,19 @@ public struct CertificateFact: Sendable, Hashable {
         self.ipAddresses = ipAddresses
         self.isSelfIssued = isSelfIssued
         self.isCertificateAuthority = isCertificateAuthority
+        self.ocspURLs = ocspURLs
+        self.crlURLs = crlURLs
+        self.der = der
+    }
+
+    /// The hash algorithm of the signature in lower case (`sha1`, `md5`, `sha256`…), or the
+    /// whole algorithm name when it has no separate hash (`ed25519`).
+    public var signatureHash: String {
+        let name = signatureAlgorithm.lowercased()
+        for hash in ["md2", "md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3-256", "sha3-384", "sha3-512", "sm3"]
+        where name.hasPrefix(hash) || name.contains("with-\(hash)") || name.contains("-\(hash)") || name.contains("with\(hash)") {
+            return hash
+        }
+        return name
     }
 }

@@ -1,0 +1,67 @@
+internal import COpenSSL
+public import CanhModel
+import Glibc
+
+/// Whether a certificate leads to a trusted anchor, at a given time.
+public struct ChainVerdict: Sendable, Hashable {
+    public var isTrusted: Bool
+    /// OpenSSL's reason when it is not, e.g. "unable to get local issuer certificate".
+    public var reason: String?
+    /// Fingerprints from the certificate up to the anchor, as far as the chain could be built.
+    public var chain: [String]
+    /// The issuer's DER, when the chain reached it (for revocation checks).
+    public var issuerDER: [UInt8]?
+}
+
+/// Builds and verifies certificate chains with OpenSSL's verifier.
+public enum ChainVerifier {
+    /// Verifies `certificate` against `trust` with `intermediates` as candidate issuers, at `time`
+    /// (the scan's `--now`). Weak keys and signatures do not fail verification here: rules judge them.
+    public static func verify(
+        _ certificate: CertificateFact, intermediates: [CertificateFact], trust: TrustStore, at time: Timestamp
+    ) -> ChainVerdict {
+        guard let leaf = try? CertificateParser.certificate(der: certificate.der, source: certificate.fingerprint),
+            let untrusted = canh_x509_stack_new(), let context = X509_STORE_CTX_new()
+        else { return ChainVerdict(isTrusted: false, reason: "the certificate could not be loaded", chain: [], issuerDER: nil) }
+        defer {
+            X509_STORE_CTX_free(context)
+            canh_x509_stack_free(untrusted)
+        }
+        // The stack borrows the certificates; keep them alive until verification is over.
+        let pool = intermediates.compactMap { try? CertificateParser.certificate(der: $0.der, source: $0.fingerprint) }
+        for candidate in pool { canh_x509_stack_push(untrusted, candidate.pointer) }
+        guard X509_STORE_CTX_init(context, trust.store, leaf.pointer, untrusted) == 1 else {
+            return ChainVerdict(isTrusted: false, reason: openSSLErrorText(), chain: [], issuerDER: nil)
+        }
+        X509_STORE_CTX_set_time(context, 0, time_t(time.microsecondsSinceEpoch / 1_000_000))
+        let verified = X509_verify_cert(context) == 1
+        let error = X509_STORE_CTX_get_error(context)
+        let built = chainDER(context)
+        ERR_clear_error()
+        return ChainVerdict(
+            isTrusted: verified, reason: verified ? nil : String(cString: X509_verify_cert_error_string(Int(error))),
+            chain: built.map { StableDigest.hex(sha256: $0) }, issuerDER: built.count > 1 ? built[1] : (verified ? built.first : nil))
+    }
+
+    private static func chainDER(_ context: OpaquePointer) -> [[UInt8]] {
+        guard let chain = X509_STORE_CTX_get1_chain(context) else { return [] }
+        defer { canh_x509_stack_pop_free(chain) }
+        return (0..<canh_x509_stack_count(chain)).compactMap { index in
+            guard let certificate = canh_x509_stack_value(chain, index) else { return nil }
+            var output: UnsafeMutablePointer<UInt8>?
+            let length = i2d_X509(certificate, &output)
+            guard length > 0, let output else { return nil }
+            defer { CRYPTO_free(output, #fileID, #line) }
+            return Array(UnsafeBufferPointer(start: output, count: Int(length)))
+        }
+    }
+
+    /// Whether the certificate is valid for `host` (a DNS name, or an IP address matched against
+    /// IP SANs), by RFC 6125 rules as OpenSSL implements them.
+    public static func matches(_ certificate: CertificateFact, host: String) -> Bool {
+        guard let x509 = try? CertificateParser.certificate(der: certificate.der, source: certificate.fingerprint) else { return false }
+        defer { ERR_clear_error() }
+        if isIPLiteral(host) { return X509_check_ip_asc(x509.pointer, host, 0) == 1 }
+        return X509_check_host(x509.pointer, host, host.utf8.count, 0, nil) == 1
+    }
+}

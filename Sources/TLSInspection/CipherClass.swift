@@ -1,0 +1,84 @@
+/// Classes of weak TLS cipher suites, each with the IANA numbers of its suites. The probe offers
+/// only a class's suites: if the server picks one, it accepts the class.
+///
+/// The numbers are listed here rather than taken from OpenSSL because Debian's OpenSSL 3 has
+/// RC4, DES, 3DES and export suites compiled out and could not even offer them.
+public enum CipherClass: String, Sendable, CaseIterable, Hashable {
+    /// No encryption.
+    case null = "NULL"
+    /// 40- and 56-bit export-grade suites.
+    case export = "EXPORT"
+    /// No server authentication (ADH, AECDH): open to an active attacker.
+    case anonymous
+    case rc4 = "RC4"
+    /// Single DES.
+    case des = "DES"
+    /// Triple DES (Sweet32).
+    case tripleDES = "3DES"
+    /// MD5 as the MAC.
+    case md5 = "MD5"
+    /// Static RSA key exchange: no forward secrecy.
+    case staticRSA = "static_rsa"
+
+    /// The suites of this class, by IANA number.
+    public var suites: [UInt16] {
+        switch self {
+        case .null:
+            [
+                0x0001, 0x0002, 0x002C, 0x002D, 0x002E, 0x003B, 0x00B0, 0x00B1, 0x00B4, 0x00B5, 0x00B8, 0x00B9,
+                0xC001, 0xC006, 0xC00B, 0xC010, 0xC015, 0xC039, 0xC03A, 0xC03B,
+            ]
+        case .export:
+            [
+                0x0003, 0x0006, 0x0008, 0x000B, 0x000E, 0x0011, 0x0014, 0x0017, 0x0019, 0x0026, 0x0027, 0x0028,
+                0x0029, 0x002A, 0x002B, 0x0060, 0x0061, 0x0062, 0x0063, 0x0064, 0x0065,
+            ]
+        case .anonymous:
+            [
+                0x0017, 0x0018, 0x0019, 0x001A, 0x001B, 0x0034, 0x003A, 0x0046, 0x006C, 0x006D, 0x0089, 0x009B,
+                0x00A6, 0x00A7, 0x00BF, 0x00C5, 0xC015, 0xC016, 0xC017, 0xC018, 0xC019,
+            ]
+        case .rc4:
+            [
+                0x0003, 0x0004, 0x0005, 0x0017, 0x0018, 0x0020, 0x0024, 0x0028, 0x002B, 0x008A, 0x008E, 0x0092,
+                0xC002, 0xC007, 0xC00C, 0xC011, 0xC016, 0xC033,
+            ]
+        case .des:
+            [0x0009, 0x000C, 0x000F, 0x0012, 0x0015, 0x001A, 0x001E, 0x0022, 0x0062, 0x0063]
+        case .tripleDES:
+            [
+                0x000A, 0x000D, 0x0010, 0x0013, 0x0016, 0x001B, 0x001F, 0x0023, 0x008B, 0x008F, 0x0093,
+                0xC003, 0xC008, 0xC00D, 0xC012, 0xC017, 0xC01A, 0xC01B, 0xC01C, 0xC034,
+            ]
+        case .md5:
+            [0x0001, 0x0003, 0x0004, 0x0006, 0x0017, 0x0018, 0x0023, 0x0024, 0x0025, 0x0029, 0x002A, 0x002B]
+        case .staticRSA:
+            [
+                0x0001, 0x0002, 0x0004, 0x0005, 0x0007, 0x0009, 0x000A, 0x002F, 0x0035, 0x003B, 0x003C, 0x003D,
+                0x0041, 0x0084, 0x0096, 0x009C, 0x009D, 0x00BA, 0x00C0, 0xC03C, 0xC03D, 0xC050, 0xC051,
+                0xC07A, 0xC07B, 0xC09C, 0xC09D, 0xC0A0, 0xC0A1,
+            ]
+        }
+    }
+}
+
+/// TLS protocol versions Canh probes for, by the names OpenSSL uses.
+public enum LegacyProtocol: String, Sendable, CaseIterable, Hashable {
+    case ssl3 = "SSLv3"
+    case tls1 = "TLSv1"
+    case tls11 = "TLSv1.1"
+
+    var wireVersion: UInt16 {
+        switch self {
+        case .ssl3: 0x0300
+        case .tls1: 0x0301
+        case .tls11: 0x0302
+        }
+    }
+
+    /// Suites every server of that era offers, so that only the version decides.
+    static let broadSuites: [UInt16] = [
+        0xC014, 0xC013, 0xC00A, 0xC009, 0x0039, 0x0033, 0x0035, 0x002F, 0x000A, 0x0005, 0x0004, 0x0016, 0x0013,
+        0xC012, 0xC011, 0xC008, 0xC007, 0x0032, 0x0038, 0x0009, 0x0015, 0x0003, 0x0008,
+    ]
+}
