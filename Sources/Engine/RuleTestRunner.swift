@@ -21,9 +21,38 @@ public enum RuleTestRunner {
     /// Runs every test of every journal rule of `pack`, each rule on its own at the test's level.
     public static func run(_ pack: RulePack) -> [RuleTestResult] {
         pack.rules.flatMap { rule -> [RuleTestResult] in
-            guard case .journal(let journalRule) = rule.body else { return [] }
-            return journalRule.tests.map { run($0, of: rule) }
+            switch rule.body {
+            case .journal(let journalRule): journalRule.tests.map { run($0, of: rule) }
+            case .posture(let postureRule): postureRule.tests.map { run($0, of: rule) }
+            }
         }
+    }
+
+    /// A posture test: its one observation through the engine, one record or none expected.
+    private static func run(_ test: PostureRuleTest, of rule: Rule) -> RuleTestResult {
+        var result = RuleTestResult(rule: rule.id, test: test.name, location: test.location, failures: [])
+        let records: [FindingRecord]
+        do {
+            records = try PostureEngine(rules: [rule], level: test.level, host: "test-host").evaluate(test.observations, at: test.now)
+        } catch {
+            result.failures = error.problems.map(\.description)
+            return result
+        }
+        guard let expected = test.expectedOutcome else {
+            if let record = records.first { result.failures = ["expected no record, got \(record.outcome.rawValue)"] }
+            return result
+        }
+        guard records.count == 1, let record = records.first else {
+            result.failures = ["expected one \(expected.rawValue) record, got \(records.count)"]
+            return result
+        }
+        result.failures = compare(
+            [record],
+            [
+                ExpectedFinding(
+                    entity: record.entity, count: nil, outcome: expected, evidence: test.expectedEvidence, location: test.location)
+            ])
+        return result
     }
 
     /// The findings a rule produces from a test's entries.

@@ -26,4 +26,12 @@ public struct ExpectedFinding: Sendable, Hashable {
     public var outcome: Outcome
     public var evidence: [String: String]
     public var location: SourceLocation
+
+    public init(entity: String, count: Int?, outcome: Outcome, evidence: [String: String], location: SourceLocation) {
+        self.entity = entity
+        self.count = count
+        self.outcome = outcome
+        self.evidence = evidence
+        self.location = location
+    }
 }

@@ -18,7 +18,9 @@ public struct Rule: Sendable {
     public func applies(at level: Level) -> Bool { levels.contains(level) }
 }
 
-/// What a rule reads. Certificate and host rules join this list as cases of their own.
+/// What a rule reads. Host rules join this list as a case of their own.
 public enum RuleBody: Sendable {
     case journal(JournalRule)
+    /// Certificates, endpoints and key files.
+    case posture(PostureRule)
 }

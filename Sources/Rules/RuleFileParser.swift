@@ -4,7 +4,7 @@ import CanhModel
 enum RuleFileParser {
     static let ruleKeys = [
         "id", "type", "severity", "levels", "requirements", "title", "remediation", "parameters",
-        "match", "threshold", "sequence", "gap", "entity", "tests",
+        "match", "threshold", "sequence", "gap", "entity", "check", "settings", "tests",
     ]
 
     static func parse(_ text: String, file: String) -> (rules: [Rule], problems: [RuleFileProblem]) {
@@ -68,7 +68,16 @@ enum RuleFileParser {
         case "event", "threshold", "sequence", "gap":
             body = .journal(try JournalRuleParser.parse(rule, type: typeNode.string(), levels: levels))
         case let other:
-            throw typeNode.problem("unknown rule type \"\(other)\"; expected one of: event, threshold, sequence, gap")
+            guard let subject = PostureSubject(rawValue: other) else {
+                throw typeNode.problem(
+                    "unknown rule type \"\(other)\"; expected one of: event, threshold, sequence, gap, certificate, endpoint, key_file")
+            }
+            for key in ["match", "threshold", "sequence", "gap", "entity"] {
+                if let misplaced = rule[key] {
+                    throw misplaced.problem("not used by \(other) rules; they take check, settings and tests")
+                }
+            }
+            body = .posture(try PostureRuleParser.parse(rule, subject: subject, levels: levels))
         }
         return Rule(
             id: id, severity: severity, levels: levels, requirements: requirements,

@@ -1,3 +1,4 @@
+import CanhModel
 internal import Yams
 
 /// A YAML node with the file it came from and the field path leading to it, so that every
@@ -86,6 +87,20 @@ struct YAMLNode {
             throw problem("must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
         }
         return value
+    }
+
+    func boolean() throws(RuleFileProblem) -> Bool {
+        switch try string() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        case let text: throw problem("must be true or false, not \"\(text)\"")
+        }
+    }
+
+    func timestamp() throws(RuleFileProblem) -> Timestamp {
+        let text = try string()
+        guard let time = Timestamp(iso8601: text) else { throw problem("must be a time like 2026-11-22T03:14:15Z, not \"\(text)\"") }
+        return time
     }
 
     /// A single value or a list of single values.

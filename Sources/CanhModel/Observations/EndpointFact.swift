@@ -62,6 +62,16 @@ public enum ProbeResult: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// The names probes and rules share.
+public enum TLSNames {
+    /// Every protocol version, oldest first, as OpenSSL names them.
+    public static let protocolVersions = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+    /// The versions the endpoint probe asks about.
+    public static let legacyProtocolVersions = ["SSLv3", "TLSv1", "TLSv1.1"]
+    /// The weak cipher classes the endpoint probe asks about.
+    public static let weakCipherClasses = ["NULL", "EXPORT", "anonymous", "RC4", "DES", "3DES", "MD5", "static_rsa"]
+}
+
 /// What probing one TLS endpoint found: the handshake a normal client gets, and which legacy
 /// protocol versions and weak cipher classes the server also accepts.
 public struct EndpointFact: Sendable, Hashable {

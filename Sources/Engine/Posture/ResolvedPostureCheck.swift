@@ -1,0 +1,70 @@
+import CanhModel
+import Rules
+
+/// What one check concluded about one entity.
+struct PostureJudgement {
+    var entity: String
+    var outcome: Outcome
+    var evidence: Evidence
+}
+
+/// A posture check with its settings resolved at one level.
+enum ResolvedPostureCheck: Sendable {
+    case certificate(CertificateCheck)
+    case unreadable
+    case endpoint(EndpointCheck)
+    case keyFileExposed
+
+    init(_ check: PostureCheck, rule: Rule, level: Level) throws(RuleFileProblem) {
+        let resolver = ParameterResolver(rule: rule, level: level)
+        switch check {
+        case .certificateExpired: self = .certificate(.expired)
+        case .certificateExpiring(let days): self = .certificate(.expiring(days: try resolver.int(days)))
+        case .certificateNotYetValid: self = .certificate(.notYetValid)
+        case .certificateWeakKey(let minRSABits, let minECBits):
+            self = .certificate(.weakKey(minRSABits: try resolver.int(minRSABits), minECBits: try resolver.int(minECBits)))
+        case .certificateWeakSignature(let forbiddenHashes):
+            let hashes = try resolver.list(forbiddenHashes).map { $0.lowercased() }
+            self = .certificate(.weakSignature(forbiddenHashes: Set(hashes)))
+        case .certificateSelfSigned: self = .certificate(.selfSigned)
+        case .certificateUntrustedChain: self = .certificate(.untrustedChain)
+        case .certificateHostnameMismatch: self = .certificate(.hostnameMismatch)
+        case .certificateRevoked: self = .certificate(.revoked)
+        case .certificateUnreadable: self = .unreadable
+        case .endpointLegacyProtocol(let allowed):
+            let versions = try Self.known(resolver.list(allowed), among: TLSNames.protocolVersions, rule: rule, setting: "allowed")
+            self = .endpoint(.legacyProtocol(allowed: versions))
+        case .endpointWeakCipher(let classes):
+            let names = try Self.known(resolver.list(classes), among: TLSNames.weakCipherClasses, rule: rule, setting: "classes")
+            self = .endpoint(.weakCipher(classes: names))
+        case .keyFileExposed: self = .keyFileExposed
+        }
+        if let unused = resolver.unusedParameters().first { throw unused }
+    }
+
+    private static func known(_ values: [String], among names: [String], rule: Rule, setting: String) throws(RuleFileProblem) -> [String] {
+        if let unknown = values.first(where: { !names.contains($0) }) {
+            throw RuleFileProblem(
+                location: rule.location, field: "\(rule.id).settings.\(setting)",
+                message: "\"\(unknown)\" is not one of: \(names.joined(separator: ", "))")
+        }
+        return values
+    }
+
+    func judge(_ observations: PostureObservations, at now: Timestamp) -> [PostureJudgement] {
+        switch self {
+        case .certificate(let check):
+            return observations.certificates.compactMap { check.judge($0, at: now) }
+        case .unreadable:
+            return observations.unreadable.map { input in
+                PostureJudgement(
+                    entity: input.path, outcome: .error,
+                    evidence: Evidence([("path", .text(input.path)), ("error", .text(input.reason))]))
+            }
+        case .endpoint(let check):
+            return observations.endpoints.map { check.judge($0) }
+        case .keyFileExposed:
+            return observations.keyFiles.map(KeyFileCheck.judge)
+        }
+    }
+}

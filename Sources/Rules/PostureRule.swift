@@ -1,0 +1,54 @@
+public import CanhModel
+
+/// What a certificate, endpoint or key-file rule reads.
+public enum PostureSubject: String, Sendable, Hashable, CaseIterable {
+    case certificate
+    case endpoint
+    case keyFile = "key_file"
+}
+
+/// The state checks of SPEC §7 on certificates, endpoints and key files. Each judges one
+/// observation and reports `pass`, `fail` or `error`, so compliance can be shown.
+public enum PostureCheck: Sendable, Hashable {
+    case certificateExpired
+    case certificateExpiring(days: Parameterized<Int>)
+    case certificateNotYetValid
+    case certificateWeakKey(minRSABits: Parameterized<Int>, minECBits: Parameterized<Int>)
+    case certificateWeakSignature(forbiddenHashes: Parameterized<[String]>)
+    case certificateSelfSigned
+    case certificateUntrustedChain
+    case certificateHostnameMismatch
+    case certificateRevoked
+    /// Certificate and key inputs that could not be read or parsed (`error` records only).
+    case certificateUnreadable
+    case endpointLegacyProtocol(allowed: Parameterized<[String]>)
+    case endpointWeakCipher(classes: Parameterized<[String]>)
+    case keyFileExposed
+
+    public var subject: PostureSubject {
+        switch self {
+        case .endpointLegacyProtocol, .endpointWeakCipher: .endpoint
+        case .keyFileExposed: .keyFile
+        default: .certificate
+        }
+    }
+}
+
+/// A certificate, endpoint or key-file rule: its check and its embedded tests.
+public struct PostureRule: Sendable {
+    public var check: PostureCheck
+    public var tests: [PostureRuleTest]
+}
+
+/// A test embedded in a posture rule: one observation, described in the rule file, and the
+/// outcome the check must give at a level and time.
+public struct PostureRuleTest: Sendable {
+    public var name: String
+    public var level: Level
+    public var now: Timestamp
+    public var observations: PostureObservations
+    /// nil: the check must produce no record (it does not apply).
+    public var expectedOutcome: Outcome?
+    public var expectedEvidence: [String: String]
+    public var location: SourceLocation
+}

@@ -1,0 +1,68 @@
+import CanhModel
+
+/// Parses the part of a certificate, endpoint or key-file rule that follows the common keys:
+/// `check`, `settings` and the embedded tests.
+enum PostureRuleParser {
+    /// Checks by subject, with the settings each takes.
+    static let checks: [PostureSubject: [String: [String]]] = [
+        .certificate: [
+            "expired": [], "expiring": ["days"], "not_yet_valid": [], "weak_key": ["min_rsa_bits", "min_ec_bits"],
+            "weak_signature": ["forbidden_hashes"], "self_signed": [], "untrusted_chain": [], "hostname_mismatch": [],
+            "revoked": [], "unreadable": [],
+        ],
+        .endpoint: ["legacy_protocol": ["allowed"], "weak_cipher": ["classes"]],
+        .keyFile: ["exposed": []],
+    ]
+
+    static func parse(_ rule: YAMLMapping, subject: PostureSubject, levels: [Level]) throws(RuleFileProblem) -> PostureRule {
+        let checkNode = try rule.required("check")
+        let name = try checkNode.string()
+        guard let settingNames = checks[subject]?[name] else {
+            let known = (checks[subject] ?? [:]).keys.sorted().joined(separator: ", ")
+            throw checkNode.problem("unknown \(subject.rawValue) check \"\(name)\"; expected one of: \(known)")
+        }
+        if settingNames.isEmpty, let settingsNode = rule["settings"] {
+            throw settingsNode.problem("the \(name) check takes no settings")
+        }
+        let settings = settingNames.isEmpty ? nil : try rule.required("settings").mapping(allowed: settingNames)
+        func setting(_ key: String) throws(RuleFileProblem) -> YAMLNode {
+            guard let settings else { throw checkNode.problem("the \(name) check takes no settings") }
+            return try settings.required(key)
+        }
+        let count = { (node: YAMLNode) throws(RuleFileProblem) -> Int in try node.integer(in: 1...1_000_000) }
+        let list = { (node: YAMLNode) throws(RuleFileProblem) -> [String] in try node.stringList() }
+
+        let check: PostureCheck
+        switch (subject, name) {
+        case (.certificate, "expired"): check = .certificateExpired
+        case (.certificate, "expiring"): check = .certificateExpiring(days: try setting("days").parameterized(count))
+        case (.certificate, "not_yet_valid"): check = .certificateNotYetValid
+        case (.certificate, "weak_key"):
+            check = .certificateWeakKey(
+                minRSABits: try setting("min_rsa_bits").parameterized(count), minECBits: try setting("min_ec_bits").parameterized(count))
+        case (.certificate, "weak_signature"):
+            check = .certificateWeakSignature(forbiddenHashes: try setting("forbidden_hashes").parameterized(list))
+        case (.certificate, "self_signed"): check = .certificateSelfSigned
+        case (.certificate, "untrusted_chain"): check = .certificateUntrustedChain
+        case (.certificate, "hostname_mismatch"): check = .certificateHostnameMismatch
+        case (.certificate, "revoked"): check = .certificateRevoked
+        case (.certificate, _): check = .certificateUnreadable
+        case (.endpoint, "legacy_protocol"): check = .endpointLegacyProtocol(allowed: try setting("allowed").parameterized(list))
+        case (.endpoint, _): check = .endpointWeakCipher(classes: try setting("classes").parameterized(list))
+        case (.keyFile, _): check = .keyFileExposed
+        }
+
+        let testsNode = try rule.required("tests")
+        var tests: [PostureRuleTest] = []
+        for testNode in try testsNode.sequence() {
+            tests.append(try PostureRuleTestParser.parse(testNode, subject: subject, ruleLevels: levels))
+        }
+        let outcomes = Set(tests.map(\.expectedOutcome))
+        let failing: Outcome = check == .certificateUnreadable ? .error : .fail
+        guard outcomes.contains(failing), outcomes.contains(where: { $0 != failing }) else {
+            throw testsNode.problem(
+                "needs at least one test that expects \(failing.rawValue) and one that expects something else (pass, error or none)")
+        }
+        return PostureRule(check: check, tests: tests)
+    }
+}
