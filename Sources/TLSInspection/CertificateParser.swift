@@ -204,7 +204,7 @@ public enum CertificateParser {
         return String(cString: hex).lowercased()
     }
 
-    private static func timestamp(_ time: UnsafePointer<ASN1_TIME>?) -> Timestamp? {
+    static func timestamp(_ time: UnsafePointer<ASN1_TIME>?) -> Timestamp? {
         guard let time else { return nil }
         var parts = tm()
         guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }

@@ -13,24 +13,40 @@ public struct ChainVerdict: Sendable, Hashable {
     public var issuerDER: [UInt8]?
 }
 
+/// Certificates that may serve as intermediates when chains are built: the CA certificates among
+/// everything a scan saw. Parsed once, shared by every verification.
+///
+/// `@unchecked Sendable`: the stack and certificates are only read after `init` (OpenSSL copies
+/// the untrusted stack into each verification context).
+public final class IntermediatePool: @unchecked Sendable {
+    fileprivate let stack: OpaquePointer?
+    private let certificates: [X509Certificate]
+
+    /// Keeps the certificate authorities of `candidates`; leaves cannot issue and are skipped.
+    public init(_ candidates: [CertificateFact]) {
+        certificates = candidates.filter(\.isCertificateAuthority).compactMap {
+            try? CertificateParser.certificate(der: $0.der, source: $0.fingerprint)
+        }
+        stack = canh_x509_stack_new()
+        if let stack { for certificate in certificates { canh_x509_stack_push(stack, certificate.pointer) } }
+    }
+
+    deinit { if let stack { canh_x509_stack_free(stack) } }
+}
+
 /// Builds and verifies certificate chains with OpenSSL's verifier.
 public enum ChainVerifier {
-    /// Verifies `certificate` against `trust` with `intermediates` as candidate issuers, at `time`
-    /// (the scan's `--now`). Weak keys and signatures do not fail verification here: rules judge them.
+    /// Verifies `certificate` against `trust` with the `intermediates` as candidate issuers, at
+    /// `time` (the scan's `--now`). Weak keys and signatures do not fail verification here: rules
+    /// judge them.
     public static func verify(
-        _ certificate: CertificateFact, intermediates: [CertificateFact], trust: TrustStore, at time: Timestamp
+        _ certificate: CertificateFact, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp
     ) -> ChainVerdict {
         guard let leaf = try? CertificateParser.certificate(der: certificate.der, source: certificate.fingerprint),
-            let untrusted = canh_x509_stack_new(), let context = X509_STORE_CTX_new()
+            let context = X509_STORE_CTX_new()
         else { return ChainVerdict(isTrusted: false, reason: "the certificate could not be loaded", chain: [], issuerDER: nil) }
-        defer {
-            X509_STORE_CTX_free(context)
-            canh_x509_stack_free(untrusted)
-        }
-        // The stack borrows the certificates; keep them alive until verification is over.
-        let pool = intermediates.compactMap { try? CertificateParser.certificate(der: $0.der, source: $0.fingerprint) }
-        for candidate in pool { canh_x509_stack_push(untrusted, candidate.pointer) }
-        guard X509_STORE_CTX_init(context, trust.store, leaf.pointer, untrusted) == 1 else {
+        defer { X509_STORE_CTX_free(context) }
+        guard X509_STORE_CTX_init(context, trust.store, leaf.pointer, intermediates.stack) == 1 else {
             return ChainVerdict(isTrusted: false, reason: openSSLErrorText(), chain: [], issuerDER: nil)
         }
         X509_STORE_CTX_set_time(context, 0, time_t(time.microsecondsSinceEpoch / 1_000_000))

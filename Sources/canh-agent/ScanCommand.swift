@@ -11,9 +11,11 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Evaluate the rules once on exactly what is named, offline, and print the findings.",
         discussion: """
-            Reads the journal files given with --journal-file, or the journal directory given with \
-            --journal-dir, or else this machine's journal. Exit status: 0 when no finding at or above \
-            --fail-on was printed, 1 when one was, 2 for a usage or input error.
+            Reads the journal files given with --journal-file or the journal directory given with \
+            --journal-dir; the certificate and key files or directories given with --cert; and the TLS \
+            endpoints given with --endpoint, whose chains are verified against the system trust store \
+            plus --trust anchors. With none of these, reads this machine's journal. Exit status: 0 when \
+            no finding at or above --fail-on was printed, 1 when one was, 2 for a usage or input error.
             """
     )
 
@@ -26,6 +28,27 @@ struct ScanCommand: ParsableCommand {
 
     @Option(name: .customLong("journal-dir"), help: ArgumentHelp("A journal directory to read, as journald lays it out.", valueName: "DIR"))
     var journalDirectory: String?
+
+    @Option(
+        name: .customLong("cert"),
+        help: ArgumentHelp("A certificate or key file, or a directory searched recursively (repeatable).", valueName: "PATH"))
+    var certificatePaths: [String] = []
+
+    @Option(
+        name: .customLong("endpoint"),
+        help: ArgumentHelp("A TLS endpoint to probe; SNI defaults to HOST (repeatable).", valueName: "HOST:PORT[@SNI]"))
+    var endpoints: [Endpoint] = []
+
+    @Option(
+        name: .customLong("trust"),
+        help: ArgumentHelp("A PEM or DER file of CA certificates to trust besides the system store (repeatable).", valueName: "PEM"))
+    var trustAnchors: [String] = []
+
+    @Option(help: ArgumentHelp("Seconds to wait for a TCP connection, a TLS handshake or an OCSP/CRL download.", valueName: "SECONDS"))
+    var timeout: Double = 5
+
+    @Option(help: "Endpoints probed at the same time.")
+    var concurrency: Int = 8
 
     @OptionGroup var rulePack: RulePackOptions
 
@@ -51,9 +74,16 @@ struct ScanCommand: ParsableCommand {
         if !journalFiles.isEmpty, journalDirectory != nil {
             throw ValidationError("Use either --journal-file or --journal-dir, not both.")
         }
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds.") }
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256.") }
         if let now, Timestamp(iso8601: now) == nil {
             throw ValidationError("--now must be an ISO 8601 time like 2026-11-22T03:14:15Z, not \"\(now)\".")
         }
+    }
+
+    /// The journal is read when named, or when nothing at all is named.
+    private var readsJournal: Bool {
+        !journalFiles.isEmpty || journalDirectory != nil || (certificatePaths.isEmpty && endpoints.isEmpty)
     }
 
     func run() throws {
@@ -66,13 +96,23 @@ struct ScanCommand: ParsableCommand {
                 }
             let localHost = LocalHost.name
             let checkTime = now.flatMap { Timestamp(iso8601: $0) } ?? Timestamp(secondsSinceEpoch: Int64(time(nil)))
-            let scan = JournalScan(
-                pack: pack, level: level, source: source, hostNaming: .fromEntries(fallback: localHost),
-                localHost: localHost, checkTime: checkTime)
-            _ = try scan.run { record in
+            func emit(_ record: FindingRecord) {
                 guard all || record.outcome != .pass else { return }
                 records.append(record)
                 if format == .jsonl { print(record.jsonLine) }
+            }
+            let certificates = CertificateScanSettings(
+                certificatePaths: certificatePaths, endpoints: endpoints, trustAnchors: trustAnchors, concurrency: concurrency,
+                timeout: timeout)
+            if readsJournal {
+                let scan = JournalScan(
+                    pack: pack, level: level, source: source, hostNaming: .fromEntries(fallback: localHost),
+                    localHost: localHost, checkTime: checkTime)
+                _ = try scan.run(emit: emit)
+            }
+            if !certificates.isEmpty {
+                let scan = CertificateScan(settings: certificates, checkTime: checkTime)
+                for record in try scan.run(pack: pack, level: level, host: localHost) { emit(record) }
             }
         }
         if format == .table { print(FindingTable.render(records, language: lang)) }

@@ -11,6 +11,10 @@ extension Level: ExpressibleByArgument {
 }
 
 extension Severity: ExpressibleByArgument {}
+
+extension Endpoint: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 extension Language: ExpressibleByArgument {}
 
 /// `--rules DIR`, shared by the commands that read the pack.

@@ -25,7 +25,9 @@ import Testing
         try FileManager.default.copyItem(atPath: ruleFile, toPath: packDirectory + "/journal/" + (ruleFile as NSString).lastPathComponent)
         let (pack, problems) = RulePack.load(directory: packDirectory)
         let results = RuleTestRunner.run(pack)
-        let lines = (problems + JournalEngine.problems(in: pack) + PostureEngine.problems(in: pack)).map(\.description) + results.filter { !$0.passed }.map(\.description)
+        let lines =
+            (problems + JournalEngine.problems(in: pack) + PostureEngine.problems(in: pack)).map(\.description)
+            + results.filter { !$0.passed }.map(\.description)
         return (packDirectory, lines, results.filter(\.passed).count)
     }
 

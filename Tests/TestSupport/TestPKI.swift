@@ -17,6 +17,14 @@ public final class TestPKI: @unchecked Sendable {
         public var key: String
     }
 
+    /// What a leaf names for revocation checking.
+    public enum RevocationInfo: String, Sendable {
+        /// The OCSP responder (AIA) and the CRL distribution point.
+        case ocspAndCRL = "leaf_ext"
+        case crlOnly = "leaf_ext_crl"
+        case none = "leaf_ext_plain"
+    }
+
     public enum Key: Sendable {
         case rsa(bits: Int)
         case ecP256
@@ -54,11 +62,11 @@ public final class TestPKI: @unchecked Sendable {
 
     /// Issues a certificate for `name` signed by the CA.
     /// - Parameters:
-    ///   - revocationInfo: whether it names the OCSP responder and the CRL.
+    ///   - revocationInfo: which revocation sources it names.
     ///   - notBefore, notAfter: `YYYYMMDDHHMMSSZ`.
     public func issue(
         _ name: String, dns: [String]? = nil, ips: [String] = [], key: Key = .rsa(bits: 2048), digest: String = "sha256",
-        notBefore: String = "20260101000000Z", notAfter: String = "20270601000000Z", revocationInfo: Bool = true
+        notBefore: String = "20260101000000Z", notAfter: String = "20270601000000Z", revocationInfo: RevocationInfo = .ocspAndCRL
     ) throws -> Leaf {
         let names = (dns ?? [name]).map { "DNS:\($0)" } + ips.map { "IP:\($0)" }
         var request =
@@ -67,7 +75,7 @@ public final class TestPKI: @unchecked Sendable {
         try openssl(request)
         try openssl([
             "ca", "-batch", "-notext", "-config", "ca.cnf", "-in", "\(name).csr", "-extensions",
-            revocationInfo ? "leaf_ext" : "leaf_ext_plain", "-md", digest, "-startdate", notBefore, "-enddate", notAfter,
+            revocationInfo.rawValue, "-md", digest, "-startdate", notBefore, "-enddate", notAfter,
             "-out", "\(name).pem",
         ])
         return Leaf(certificate: directory.file("\(name).pem"), key: directory.file("\(name).key"))
@@ -162,6 +170,12 @@ public final class TestPKI: @unchecked Sendable {
         extendedKeyUsage = serverAuth
         authorityKeyIdentifier = keyid,issuer
         authorityInfoAccess = OCSP;URI:http://127.0.0.1:\(revocationPort)/
+        crlDistributionPoints = URI:http://127.0.0.1:\(revocationPort)/ca.crl
+        [ leaf_ext_crl ]
+        basicConstraints = CA:FALSE
+        keyUsage = digitalSignature, keyEncipherment
+        extendedKeyUsage = serverAuth
+        authorityKeyIdentifier = keyid,issuer
         crlDistributionPoints = URI:http://127.0.0.1:\(revocationPort)/ca.crl
         [ leaf_ext_plain ]
         basicConstraints = CA:FALSE
