@@ -50,6 +50,13 @@ public enum ChainVerifier {
             return ChainVerdict(isTrusted: false, reason: openSSLErrorText(), chain: [], issuerDER: nil)
         }
         X509_STORE_CTX_set_time(context, 0, time_t(time.microsecondsSinceEpoch / 1_000_000))
+        // The certificate's own validity period is tls.cert.expired's and not_yet_valid's
+        // question; the chain is judged on its issuers, whose periods still count.
+        X509_STORE_CTX_set_verify_cb(context) { ok, context in
+            guard ok == 0, let context, X509_STORE_CTX_get_error_depth(context) == 0 else { return ok }
+            let error = X509_STORE_CTX_get_error(context)
+            return error == X509_V_ERR_CERT_HAS_EXPIRED || error == X509_V_ERR_CERT_NOT_YET_VALID ? 1 : ok
+        }
         let verified = X509_verify_cert(context) == 1
         let error = X509_STORE_CTX_get_error(context)
         let built = chainDER(context)

@@ -139,4 +139,38 @@ import Testing
         #expect(column("QUY TẮC", in: lines[0]) == column("auth.ssh.bruteforce", in: row))
         #expect(column("TIÊU ĐỀ", in: lines[0]) == column("Dò mật khẩu", in: row))
     }
+
+    @Test("--cert, --endpoint and --trust: certificate findings as JSON lines; only what is named is read")
+    func certificates() throws {
+        let pki = try TestPKI()
+        let leaf = try pki.issue("portal.test", ips: ["127.0.0.1"], notAfter: "20261201000000Z", revocationInfo: .none)
+        let server = try pki.server(for: leaf, extra: ["-cipher", "ECDHE+AESGCM"])
+        let result = try ProcessRunner.run(
+            agent,
+            [
+                "scan", "--rules", rules, "--level", "3", "--now", "2026-11-22T00:00:00Z", "--cert", leaf.certificate, "--trust",
+                pki.caCertificate, "--endpoint", "127.0.0.1:\(server.port)@portal.test", "--timeout", "2",
+            ])
+        #expect(result.status == 1, "\(result.standardError)")
+        let found = try records(result)
+        #expect(Set(found.map(\.rule)) == ["tls.cert.expiring", "tls.cert.revoked"])
+        let expiring = try #require(found.first { $0.rule == "tls.cert.expiring" })
+        #expect(expiring.evidence["places"] == .list([leaf.certificate, "127.0.0.1:\(server.port)@portal.test"]))
+        #expect(expiring.evidence["days_left"] == .number(9))
+        #expect(found.first { $0.rule == "tls.cert.revoked" }?.outcome == .error)
+        #expect(!found.contains { $0.rule.hasPrefix("log.") }, "the local journal is not read when only certificates are named")
+    }
+
+    @Test("a malformed --endpoint or an unreadable --trust file is a usage or input error naming it")
+    func certificateInputErrors() throws {
+        let badEndpoint = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--endpoint", "portal.test"])
+        #expect(badEndpoint.status == 2)
+        #expect(badEndpoint.standardError.contains("--endpoint"))
+        let directory = try TemporaryDirectory()
+        let missing = directory.file("agency-ca.pem")
+        let badTrust = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--cert", directory.path, "--trust", missing])
+        #expect(badTrust.status == 2)
+        #expect(badTrust.standardError.contains("--trust \(missing): cannot be read"), "\(badTrust.standardError)")
+    }
 }

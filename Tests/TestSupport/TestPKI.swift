@@ -81,13 +81,18 @@ public final class TestPKI: @unchecked Sendable {
         return Leaf(certificate: directory.file("\(name).pem"), key: directory.file("\(name).key"))
     }
 
-    /// A self-signed certificate, outside the CA.
+    /// A self-signed server certificate outside the CA, valid 2026-01-01 to 2027-06-01 (made with
+    /// `openssl ca -selfsign` so that the dates are fixed).
     public func selfSigned(_ name: String, key: Key = .rsa(bits: 2048)) throws -> Leaf {
         try openssl(
-            ["req", "-x509"] + key.arguments + [
+            ["req", "-new"] + key.arguments + [
                 "-nodes", "-keyout", "\(name).key", "-subj", "/CN=\(name)",
-                "-addext", "subjectAltName=DNS:\(name)", "-days", "365", "-out", "\(name).pem",
+                "-addext", "subjectAltName=DNS:\(name)", "-out", "\(name).csr",
             ])
+        try openssl([
+            "ca", "-batch", "-notext", "-config", "ca.cnf", "-selfsign", "-keyfile", "\(name).key", "-in", "\(name).csr",
+            "-extensions", "self_ext", "-startdate", "20260101000000Z", "-enddate", "20270601000000Z", "-out", "\(name).pem",
+        ])
         return Leaf(certificate: directory.file("\(name).pem"), key: directory.file("\(name).key"))
     }
 
@@ -182,6 +187,10 @@ public final class TestPKI: @unchecked Sendable {
         keyUsage = digitalSignature, keyEncipherment
         extendedKeyUsage = serverAuth
         authorityKeyIdentifier = keyid,issuer
+        [ self_ext ]
+        basicConstraints = CA:FALSE
+        keyUsage = digitalSignature, keyEncipherment
+        extendedKeyUsage = serverAuth
         [ ocsp_ext ]
         basicConstraints = CA:FALSE
         keyUsage = digitalSignature

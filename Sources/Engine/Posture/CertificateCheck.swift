@@ -62,7 +62,11 @@ enum CertificateCheck: Sendable {
             return judgement(forbiddenHashes.contains(certificate.signatureHash) ? .fail : .pass, [algorithm])
 
         case .selfSigned:
-            return judgement(certificate.isSelfIssued && !certificate.isCertificateAuthority ? .fail : .pass)
+            // `openssl req -x509` marks its certificates as CAs, so the CA flag cannot tell a root
+            // from a self-signed server certificate; being a trust anchor (system store or
+            // --trust) can.
+            guard certificate.isSelfIssued, case .untrusted = observation.chain else { return judgement(.pass) }
+            return judgement(.fail)
 
         case .untrustedChain:
             switch observation.chain {
