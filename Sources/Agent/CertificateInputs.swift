@@ -9,51 +9,61 @@ import TLSInspection
 struct CertificateInputs {
     struct CertificateFile {
         var path: String
-        var certificates: [CertificateFact]
+        var certificates: [ParsedCertificate]
     }
 
     var certificateFiles: [CertificateFile] = []
     var keyFiles: [KeyFileObservation] = []
     var unreadable: [UnreadableInput] = []
-    /// Resolved paths already read: `/etc/ssl/certs` links every certificate under a hash name too.
-    private var seen: Set<String> = []
 
     static let extensions: Set<String> = ["pem", "crt", "cer", "der", "key", "cert", "ca-bundle", "p7b"]
 
     init(paths: [String]) {
+        var candidates: [(path: String, explicit: Bool)] = []
+        var seen: Set<String> = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 unreadable.append(UnreadableInput(path: path, reason: "no such file or directory"))
                 continue
             }
-            if isDirectory.boolValue {
-                for file in Self.files(under: path) { read(file, explicit: false) }
-            } else {
-                read(path, explicit: true)
+            let files = isDirectory.boolValue ? Self.files(under: path).map { ($0, false) } : [(path, true)]
+            // `/etc/ssl/certs` links every certificate under a hash name too: read each file once.
+            candidates += files.filter { seen.insert(($0.0 as NSString).resolvingSymlinksInPath).inserted }
+        }
+        for result in ParallelMap.map(candidates, concurrency: ParallelMap.cores, { Self.read($0.path, explicit: $0.explicit) }) {
+            switch result {
+            case .contents(let path, let contents):
+                if !contents.parsedCertificates.isEmpty {
+                    certificateFiles.append(CertificateFile(path: path, certificates: contents.parsedCertificates))
+                }
+                keyFiles += contents.privateKeys.map { Self.keyFile(path, key: $0) }
+            case .unreadable(let input):
+                unreadable.append(input)
+            case .skipped:
+                break
             }
         }
     }
 
-    private mutating func read(_ path: String, explicit: Bool) {
-        guard seen.insert((path as NSString).resolvingSymlinksInPath).inserted else { return }
-        let named = explicit || Self.extensions.contains((path as NSString).pathExtension.lowercased())
+    private enum FileResult: Sendable {
+        case contents(String, TLSFileContents)
+        case unreadable(UnreadableInput)
+        /// A file in a directory that is neither named like a certificate nor holds PEM.
+        case skipped
+    }
+
+    private static func read(_ path: String, explicit: Bool) -> FileResult {
+        let named = explicit || extensions.contains((path as NSString).pathExtension.lowercased())
         guard let data = FileManager.default.contents(atPath: path) else {
-            unreadable.append(UnreadableInput(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
-            return
+            return .unreadable(UnreadableInput(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
         }
         let bytes = [UInt8](data)
-        guard named || Self.containsPEM(bytes) else { return }
-        let contents: TLSFileContents
+        guard named || containsPEM(bytes) else { return .skipped }
         do {
-            contents = try CertificateParser.contents(of: bytes, source: path)
+            return .contents(path, try CertificateParser.contents(of: bytes, source: path))
         } catch {
-            unreadable.append(UnreadableInput(path: path, reason: error.description))
-            return
-        }
-        if !contents.certificates.isEmpty { certificateFiles.append(CertificateFile(path: path, certificates: contents.certificates)) }
-        for key in contents.privateKeys {
-            keyFiles.append(Self.keyFile(path, key: key))
+            return .unreadable(UnreadableInput(path: path, reason: error.description))
         }
     }
 

@@ -11,7 +11,8 @@ public struct CertificateScanSettings: Sendable {
     public var endpoints: [Endpoint]
     /// PEM or DER files of anchors trusted besides the system store.
     public var trustAnchors: [String]
-    /// Endpoints probed at the same time.
+    /// Endpoints probed, and OCSP responders or CRLs asked, at the same time. (Parsing and
+    /// verification use one thread per core.)
     public var concurrency: Int
     /// Seconds for each TCP connect, TLS handshake and OCSP or CRL download.
     public var timeout: Double
@@ -65,24 +66,25 @@ public struct CertificateScan: Sendable {
 
         // Every certificate once, with every place it was seen, in the order first seen.
         var order: [String] = []
-        var facts: [String: CertificateFact] = [:]
+        var parsed: [String: ParsedCertificate] = [:]
         var places: [String: [CertificatePlace]] = [:]
         var hostnames: [String: [HostnameCheck]] = [:]
         var stapled: [String: [UInt8]] = [:]
-        func record(_ certificate: CertificateFact, at place: CertificatePlace) {
-            if facts[certificate.fingerprint] == nil {
-                order.append(certificate.fingerprint)
-                facts[certificate.fingerprint] = certificate
+        func record(_ fingerprint: String, at place: CertificatePlace, _ certificate: () -> ParsedCertificate?) {
+            if parsed[fingerprint] == nil {
+                guard let certificate = certificate() else { return }
+                order.append(fingerprint)
+                parsed[fingerprint] = certificate
             }
-            if places[certificate.fingerprint, default: []].contains(place) == false {
-                places[certificate.fingerprint, default: []].append(place)
-            }
+            if places[fingerprint, default: []].contains(place) == false { places[fingerprint, default: []].append(place) }
         }
         for file in inputs.certificateFiles {
-            for certificate in file.certificates { record(certificate, at: .file(file.path)) }
+            for certificate in file.certificates { record(certificate.fact.fingerprint, at: .file(file.path)) { certificate } }
         }
         for endpoint in endpoints {
-            for certificate in endpoint.chain { record(certificate, at: .endpoint(endpoint.endpoint)) }
+            for certificate in endpoint.chain {
+                record(certificate.fingerprint, at: .endpoint(endpoint.endpoint)) { try? ParsedCertificate(certificate) }
+            }
             guard let leaf = endpoint.chain.first else { continue }
             let name = endpoint.endpoint.serverName
             hostnames[leaf.fingerprint, default: []].append(
@@ -90,22 +92,31 @@ public struct CertificateScan: Sendable {
             if let response = endpoint.stapledOCSP { stapled[leaf.fingerprint] = response }
         }
 
-        let pool = order.compactMap { facts[$0] }
+        let pool = order.compactMap { parsed[$0] }
         let intermediates = IntermediatePool(pool)
         let revocation = RevocationChecker(timeout: settings.timeout)
-        let certificates = ParallelMap.map(pool, concurrency: settings.concurrency) {
-            [places, hostnames, stapled] certificate in
-            let verdict = ChainVerifier.verify(certificate, intermediates: intermediates, trust: trust, at: checkTime)
-            return CertificateObservation(
-                certificate: certificate, places: places[certificate.fingerprint] ?? [],
-                chain: verdict.isTrusted ? .trusted : .untrusted(verdict.reason ?? "unknown reason"),
-                revocation: revocation.status(
-                    of: certificate, issuerDER: verdict.issuerDER ?? Self.issuer(of: certificate, in: pool)?.der,
-                    stapled: stapled[certificate.fingerprint]),
-                hostnames: hostnames[certificate.fingerprint] ?? [])
+        let facts = pool.map(\.fact)
+        // Verification is CPU-bound: one thread per core. Revocation waits on the network: it
+        // takes the configured concurrency, and only certificates that name a source need it.
+        let verdicts = ParallelMap.map(pool, concurrency: ParallelMap.cores) { certificate in
+            ChainVerifier.verify(certificate, intermediates: intermediates, trust: trust, at: checkTime)
         }
+        let statuses = ParallelMap.map(Array(zip(facts, verdicts)), concurrency: settings.concurrency) {
+            [stapled] fact, verdict in
+            revocation.status(
+                of: fact, issuerDER: verdict.issuerDER ?? Self.issuer(of: fact, in: facts)?.der, stapled: stapled[fact.fingerprint])
+        }
+        let certificates = zip(facts, zip(verdicts, statuses)).map { fact, judged in
+            CertificateObservation(
+                certificate: fact, places: places[fact.fingerprint] ?? [],
+                chain: judged.0.isTrusted ? .trusted : .untrusted(judged.0.reason ?? "unknown reason"), revocation: judged.1,
+                hostnames: hostnames[fact.fingerprint] ?? [])
+        }
+        // Protocol and cipher findings are about host:port; the first name's probes speak for it.
+        var probedAddresses: Set<String> = []
+        let byAddress = endpoints.filter { probedAddresses.insert($0.endpoint.description).inserted }
         return PostureObservations(
-            certificates: certificates, endpoints: endpoints, keyFiles: inputs.keyFiles, unreadable: inputs.unreadable)
+            certificates: certificates, endpoints: byAddress, keyFiles: inputs.keyFiles, unreadable: inputs.unreadable)
     }
 
     private func trustStore() throws(TrustAnchorError) -> TrustStore {
@@ -134,38 +145,5 @@ public struct CertificateScan: Sendable {
     /// the chain could not be verified to an anchor).
     private static func issuer(of certificate: CertificateFact, in pool: [CertificateFact]) -> CertificateFact? {
         pool.first { $0.subject == certificate.issuer && $0.fingerprint != certificate.fingerprint && $0.isCertificateAuthority }
-    }
-}
-
-/// Maps on up to `concurrency` threads at once, keeping the input order. The work is blocking
-/// network and OpenSSL calls, so it runs on threads of its own rather than the cooperative pool.
-enum ParallelMap {
-    static func map<Input: Sendable, Output: Sendable>(
-        _ inputs: [Input], concurrency: Int, _ transform: @escaping @Sendable (Input) -> Output
-    ) -> [Output] {
-        guard !inputs.isEmpty else { return [] }
-        let results = Mutex<[Int: Output]>([:])
-        let next = Mutex(0)
-        let workers = max(1, min(concurrency, inputs.count))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            let thread = Thread {
-                while true {
-                    let index = next.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
-                    }
-                    guard index < inputs.count else { break }
-                    let output = transform(inputs[index])
-                    results.withLock { $0[index] = output }
-                }
-                group.leave()
-            }
-            group.enter()
-            thread.start()
-        }
-        group.wait()
-        let collected = results.withLock { $0 }
-        return inputs.indices.compactMap { collected[$0] }
     }
 }

@@ -4,8 +4,29 @@ import Glibc
 
 /// What a certificate or key file holds.
 public struct TLSFileContents: Sendable {
-    public var certificates: [CertificateFact]
+    public var parsedCertificates: [ParsedCertificate]
     public var privateKeys: [PrivateKeyFact]
+
+    public var certificates: [CertificateFact] { parsedCertificates.map(\.fact) }
+}
+
+/// A certificate parsed once: its facts, and OpenSSL's decoded form kept for chain verification
+/// (decoding the public key dominates parsing in OpenSSL 3, so it is not done twice).
+///
+/// `@unchecked Sendable`: the X509 object is only read after parsing.
+public final class ParsedCertificate: @unchecked Sendable {
+    public let fact: CertificateFact
+    let x509: X509Certificate
+
+    init(fact: CertificateFact, x509: X509Certificate) {
+        self.fact = fact
+        self.x509 = x509
+    }
+
+    /// Decodes the DER of `fact` again, for certificates known only as facts (a served chain).
+    public convenience init(_ fact: CertificateFact) throws(TLSInspectionError) {
+        self.init(fact: fact, x509: try CertificateParser.certificate(der: fact.der, source: fact.fingerprint))
+    }
 }
 
 /// Reads certificates and private keys with OpenSSL: every PEM block of a file or bundle, or one
@@ -25,7 +46,7 @@ public enum CertificateParser {
     public static func contents(of bytes: [UInt8], source: String) throws(TLSInspectionError) -> TLSFileContents {
         ERR_clear_error()
         let contents = try looksLikePEM(bytes) ? readPEM(bytes, source: source) : readDER(bytes, source: source)
-        guard !contents.certificates.isEmpty || !contents.privateKeys.isEmpty else { throw .noCertificate(source: source) }
+        guard !contents.parsedCertificates.isEmpty || !contents.privateKeys.isEmpty else { throw .noCertificate(source: source) }
         return contents
     }
 
@@ -35,9 +56,16 @@ public enum CertificateParser {
     }
 
     static func certificate(der bytes: [UInt8], source: String) throws(TLSInspectionError) -> X509Certificate {
-        let pointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
-            var cursor = buffer.baseAddress
-            return d2i_X509(nil, &cursor, buffer.count)
+        let pointer = LibraryContextPool.shared.withContext { context in
+            bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+                var cursor = buffer.baseAddress
+                // Decoding the public key happens here, in the borrowed context.
+                var certificate = X509_new_ex(context, nil)
+                guard certificate != nil else { return nil }
+                let decoded = d2i_X509(&certificate, &cursor, buffer.count)
+                if decoded == nil { X509_free(certificate) }
+                return decoded
+            }
         }
         guard let pointer else { throw .malformedCertificate(source: source, reason: openSSLErrorText()) }
         return X509Certificate(taking: pointer)
@@ -55,7 +83,7 @@ public enum CertificateParser {
         guard let bio = MemoryBIO(reading: bytes) else {
             throw .openSSLFailure(function: "BIO_new_mem_buf", reason: openSSLErrorText())
         }
-        var contents = TLSFileContents(certificates: [], privateKeys: [])
+        var contents = TLSFileContents(parsedCertificates: [], privateKeys: [])
         while true {
             var name: UnsafeMutablePointer<CChar>?
             var header: UnsafeMutablePointer<CChar>?
@@ -81,7 +109,7 @@ public enum CertificateParser {
                 } else {
                     certificate = try self.certificate(der: block, source: source)
                 }
-                contents.certificates.append(try fact(certificate, source: source))
+                contents.parsedCertificates.append(ParsedCertificate(fact: try fact(certificate, source: source), x509: certificate))
             } else if label.hasSuffix("PRIVATE KEY") {
                 let encrypted = label.hasPrefix("ENCRYPTED") || (header.map { String(cString: $0).contains("ENCRYPTED") } ?? false)
                 contents.privateKeys.append(PrivateKeyFact(kind: label, isEncrypted: encrypted))
@@ -104,7 +132,9 @@ public enum CertificateParser {
             return d2i_X509(nil, &cursor, buffer.count)
         }
         if let certificatePointer {
-            return TLSFileContents(certificates: [try fact(X509Certificate(taking: certificatePointer), source: source)], privateKeys: [])
+            let certificate = X509Certificate(taking: certificatePointer)
+            return TLSFileContents(
+                parsedCertificates: [ParsedCertificate(fact: try fact(certificate, source: source), x509: certificate)], privateKeys: [])
         }
         let certificateError = openSSLErrorText()
         let key = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
@@ -115,7 +145,8 @@ public enum CertificateParser {
             let kind = String(cString: OBJ_nid2sn(EVP_PKEY_get_base_id(key)))
             EVP_PKEY_free(key)
             ERR_clear_error()
-            return TLSFileContents(certificates: [], privateKeys: [PrivateKeyFact(kind: "\(kind) PRIVATE KEY (DER)", isEncrypted: false)])
+            return TLSFileContents(
+                parsedCertificates: [], privateKeys: [PrivateKeyFact(kind: "\(kind) PRIVATE KEY (DER)", isEncrypted: false)])
         }
         ERR_clear_error()
         throw .malformedCertificate(source: source, reason: certificateError)
@@ -145,7 +176,17 @@ public enum CertificateParser {
             signatureAlgorithm: String(cString: OBJ_nid2ln(X509_get_signature_nid(x509))), dnsNames: dnsNames,
             ipAddresses: ipAddresses, isSelfIssued: X509_NAME_cmp(X509_get_subject_name(x509), X509_get_issuer_name(x509)) == 0,
             isCertificateAuthority: X509_check_ca(x509) > 0, ocspURLs: ocspURLs(x509), crlURLs: crlURLs(x509),
-            der: try der(x509, source: source))
+            der: try der(x509, source: source), signatureHash: signatureHash(x509))
+    }
+
+    /// The digest of the signature as OpenSSL resolves it (also inside RSA-PSS parameters); nil
+    /// for algorithms without a separate digest, such as Ed25519.
+    private static func signatureHash(_ x509: OpaquePointer) -> String? {
+        var digest: Int32 = 0
+        var publicKey: Int32 = 0
+        guard X509_get_signature_info(x509, &digest, &publicKey, nil, nil) == 1, digest != NID_undef, let name = OBJ_nid2sn(digest)
+        else { return nil }
+        return String(cString: name).lowercased()
     }
 
     private static func der(_ x509: OpaquePointer, source: String) throws(TLSInspectionError) -> [UInt8] {

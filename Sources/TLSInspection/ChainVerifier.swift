@@ -23,10 +23,8 @@ public final class IntermediatePool: @unchecked Sendable {
     private let certificates: [X509Certificate]
 
     /// Keeps the certificate authorities of `candidates`; leaves cannot issue and are skipped.
-    public init(_ candidates: [CertificateFact]) {
-        certificates = candidates.filter(\.isCertificateAuthority).compactMap {
-            try? CertificateParser.certificate(der: $0.der, source: $0.fingerprint)
-        }
+    public init(_ candidates: [ParsedCertificate]) {
+        certificates = candidates.filter(\.fact.isCertificateAuthority).map(\.x509)
         stack = canh_x509_stack_new()
         if let stack { for certificate in certificates { canh_x509_stack_push(stack, certificate.pointer) } }
     }
@@ -40,11 +38,20 @@ public enum ChainVerifier {
     /// `time` (the scan's `--now`). Weak keys and signatures do not fail verification here: rules
     /// judge them.
     public static func verify(
-        _ certificate: CertificateFact, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp
+        _ certificate: ParsedCertificate, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp
     ) -> ChainVerdict {
-        guard let leaf = try? CertificateParser.certificate(der: certificate.der, source: certificate.fingerprint),
-            let context = X509_STORE_CTX_new()
-        else { return ChainVerdict(isTrusted: false, reason: "the certificate could not be loaded", chain: [], issuerDER: nil) }
+        LibraryContextPool.shared.withContext { library in
+            verify(certificate, intermediates: intermediates, trust: trust, at: time, in: library)
+        }
+    }
+
+    private static func verify(
+        _ certificate: ParsedCertificate, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp, in library: OpaquePointer?
+    ) -> ChainVerdict {
+        let leaf = certificate.x509
+        guard let context = X509_STORE_CTX_new_ex(library, nil) else {
+            return ChainVerdict(isTrusted: false, reason: "out of memory", chain: [], issuerDER: nil)
+        }
         defer { X509_STORE_CTX_free(context) }
         guard X509_STORE_CTX_init(context, trust.store, leaf.pointer, intermediates.stack) == 1 else {
             return ChainVerdict(isTrusted: false, reason: openSSLErrorText(), chain: [], issuerDER: nil)

@@ -36,6 +36,9 @@ public final class RevocationChecker: Sendable {
     /// - Parameter stapled: the OCSP response an endpoint stapled while serving it, if any.
     public func status(of certificate: CertificateFact, issuerDER: [UInt8]?, stapled: [UInt8]? = nil) -> RevocationStatus {
         guard !certificate.isSelfIssued else { return .notApplicable }
+        guard stapled != nil || !certificate.ocspURLs.isEmpty || !certificate.crlURLs.isEmpty else {
+            return .unknown("the certificate names no OCSP responder and no CRL distribution point, and no OCSP response was stapled")
+        }
         guard let issuerDER,
             let issuer = try? CertificateParser.certificate(der: issuerDER, source: "issuer"),
             let subject = try? CertificateParser.certificate(der: certificate.der, source: certificate.fingerprint)
@@ -60,9 +63,6 @@ public final class RevocationChecker: Sendable {
             case .unknown(let why): reasons.append(why)
             case let answer: return answer
             }
-        }
-        if reasons.isEmpty {
-            return .unknown("the certificate names no OCSP responder and no CRL distribution point, and no OCSP response was stapled")
         }
         return .unknown(reasons.joined(separator: "; "))
     }

@@ -47,7 +47,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds to wait for a TCP connection, a TLS handshake or an OCSP/CRL download.", valueName: "SECONDS"))
     var timeout: Double = 5
 
-    @Option(help: "Endpoints probed at the same time.")
+    @Option(help: "Endpoints probed, and OCSP responders or CRLs asked, at the same time.")
     var concurrency: Int = 8
 
     @OptionGroup var rulePack: RulePackOptions

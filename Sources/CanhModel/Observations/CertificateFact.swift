@@ -34,7 +34,7 @@ public struct CertificateFact: Sendable, Hashable {
         fingerprint: String, subject: String, issuer: String, serial: String, notBefore: Timestamp,
         notAfter: Timestamp, keyType: KeyType, keyBits: Int, signatureAlgorithm: String, dnsNames: [String],
         ipAddresses: [String], isSelfIssued: Bool, isCertificateAuthority: Bool, ocspURLs: [String] = [],
-        crlURLs: [String] = [], der: [UInt8] = []
+        crlURLs: [String] = [], der: [UInt8] = [], signatureHash: String? = nil
     ) {
         self.fingerprint = fingerprint
         self.subject = subject
@@ -52,16 +52,21 @@ public struct CertificateFact: Sendable, Hashable {
         self.ocspURLs = ocspURLs
         self.crlURLs = crlURLs
         self.der = der
+        self.signatureHash = signatureHash ?? Self.hash(inAlgorithmName: signatureAlgorithm)
     }
 
     /// The hash algorithm of the signature in lower case (`sha1`, `md5`, `sha256`…), or the
-    /// whole algorithm name when it has no separate hash (`ed25519`).
-    public var signatureHash: String {
-        let name = signatureAlgorithm.lowercased()
-        for hash in ["md2", "md4", "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3-256", "sha3-384", "sha3-512", "sm3"]
-        where name.hasPrefix(hash) || name.contains("with-\(hash)") || name.contains("-\(hash)") || name.contains("with\(hash)") {
+    /// whole algorithm name in lower case when it has no separate hash (`ed25519`).
+    public var signatureHash: String
+
+    /// The hash named in an algorithm name such as `sha1WithRSAEncryption` or `ecdsa-with-SHA256`
+    /// (for certificates known only by name; the parser asks OpenSSL, which also knows RSA-PSS).
+    public static func hash(inAlgorithmName name: String) -> String {
+        let lowered = name.lowercased()
+        for hash in ["sha3-256", "sha3-384", "sha3-512", "sha224", "sha256", "sha384", "sha512", "sha1", "md2", "md4", "md5", "sm3"]
+        where lowered.hasPrefix(hash) || lowered.hasSuffix(hash) {
             return hash
         }
-        return name
+        return lowered
     }
 }
