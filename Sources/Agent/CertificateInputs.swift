@@ -29,7 +29,7 @@ struct CertificateInputs {
             }
             let files = isDirectory.boolValue ? Self.files(under: path).map { ($0, false) } : [(path, true)]
             // `/etc/ssl/certs` links every certificate under a hash name too: read each file once.
-            candidates += files.filter { seen.insert(($0.0 as NSString).resolvingSymlinksInPath).inserted }
+            candidates += files.filter { seen.insert(Self.realPath($0.0)).inserted }
         }
         for result in ParallelMap.map(candidates, concurrency: ParallelMap.cores, { Self.read($0.path, explicit: $0.explicit) }) {
             switch result {
@@ -65,6 +65,14 @@ struct CertificateInputs {
         } catch {
             return .unreadable(UnreadableInput(path: path, reason: error.description))
         }
+    }
+
+    /// The path with every symbolic link resolved (realpath(3); Foundation's equivalent costs
+    /// more than parsing the certificate).
+    private static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func keyFile(_ path: String, key: PrivateKeyFact) -> KeyFileObservation {

@@ -98,8 +98,10 @@ public struct CertificateScan: Sendable {
         let facts = pool.map(\.fact)
         // Verification is CPU-bound: one thread per core. Revocation waits on the network: it
         // takes the configured concurrency, and only certificates that name a source need it.
-        let verdicts = ParallelMap.map(pool, concurrency: ParallelMap.cores) { certificate in
-            ChainVerifier.verify(certificate, intermediates: intermediates, trust: trust, at: checkTime)
+        let verdicts = ParallelMap.map(pool, concurrency: ParallelMap.cores) { [stapled] certificate in
+            let fact = certificate.fact
+            let asksRevocation = !fact.ocspURLs.isEmpty || !fact.crlURLs.isEmpty || stapled[fact.fingerprint] != nil
+            return ChainVerifier.verify(certificate, intermediates: intermediates, trust: trust, at: checkTime, needsIssuer: asksRevocation)
         }
         let statuses = ParallelMap.map(Array(zip(facts, verdicts)), concurrency: settings.concurrency) {
             [stapled] fact, verdict in

@@ -36,8 +36,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let days = seconds.floorDivided(by: 86_400)
         let secondOfDay = seconds - days * 86_400
         let date = CivilDate(daysSinceEpoch: days)
-        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
-            + "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        // Written digit by digit: records carry several times each, and interpolation is slow.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        func append(_ value: Int64, digits: Int, then separator: UInt8) {
+            var divisor: Int64 = 1
+            for _ in 1..<digits { divisor *= 10 }
+            var rest = max(0, value)
+            while divisor > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: 48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+            bytes.append(separator)
+        }
+        append(Int64(date.year), digits: 4, then: 45)  // -
+        append(Int64(date.month), digits: 2, then: 45)
+        append(Int64(date.day), digits: 2, then: 84)  // T
+        append(Int64(secondOfDay / 3600), digits: 2, then: 58)  // :
+        append(Int64(secondOfDay / 60 % 60), digits: 2, then: 58)
+        append(Int64(secondOfDay % 60), digits: 2, then: 90)  // Z
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { iso8601 }
@@ -242,9 +261,4 @@ extension Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
-}
-
-private func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

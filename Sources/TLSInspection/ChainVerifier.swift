@@ -7,9 +7,7 @@ public struct ChainVerdict: Sendable, Hashable {
     public var isTrusted: Bool
     /// OpenSSL's reason when it is not, e.g. "unable to get local issuer certificate".
     public var reason: String?
-    /// Fingerprints from the certificate up to the anchor, as far as the chain could be built.
-    public var chain: [String]
-    /// The issuer's DER, when the chain reached it (for revocation checks).
+    /// The issuer's DER, when the chain reached it and it was asked for (for revocation checks).
     public var issuerDER: [UInt8]?
 }
 
@@ -35,26 +33,28 @@ public final class IntermediatePool: @unchecked Sendable {
 /// Builds and verifies certificate chains with OpenSSL's verifier.
 public enum ChainVerifier {
     /// Verifies `certificate` against `trust` with the `intermediates` as candidate issuers, at
-    /// `time` (the scan's `--now`). Weak keys and signatures do not fail verification here: rules
-    /// judge them.
+    /// `time` (the scan's `--now`); `needsIssuer` when revocation will be checked. Weak keys and
+    /// signatures do not fail verification here: rules judge them.
     public static func verify(
-        _ certificate: ParsedCertificate, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp
+        _ certificate: ParsedCertificate, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp,
+        needsIssuer: Bool = true
     ) -> ChainVerdict {
         LibraryContextPool.shared.withContext { library in
-            verify(certificate, intermediates: intermediates, trust: trust, at: time, in: library)
+            verify(certificate, intermediates: intermediates, trust: trust, at: time, needsIssuer: needsIssuer, in: library)
         }
     }
 
     private static func verify(
-        _ certificate: ParsedCertificate, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp, in library: OpaquePointer?
+        _ certificate: ParsedCertificate, intermediates: IntermediatePool, trust: TrustStore, at time: Timestamp, needsIssuer: Bool,
+        in library: OpaquePointer?
     ) -> ChainVerdict {
         let leaf = certificate.x509
         guard let context = X509_STORE_CTX_new_ex(library, nil) else {
-            return ChainVerdict(isTrusted: false, reason: "out of memory", chain: [], issuerDER: nil)
+            return ChainVerdict(isTrusted: false, reason: "out of memory", issuerDER: nil)
         }
         defer { X509_STORE_CTX_free(context) }
         guard X509_STORE_CTX_init(context, trust.store, leaf.pointer, intermediates.stack) == 1 else {
-            return ChainVerdict(isTrusted: false, reason: openSSLErrorText(), chain: [], issuerDER: nil)
+            return ChainVerdict(isTrusted: false, reason: openSSLErrorText(), issuerDER: nil)
         }
         X509_STORE_CTX_set_time(context, 0, time_t(time.microsecondsSinceEpoch / 1_000_000))
         // The certificate's own validity period is tls.cert.expired's and not_yet_valid's
@@ -66,24 +66,23 @@ public enum ChainVerifier {
         }
         let verified = X509_verify_cert(context) == 1
         let error = X509_STORE_CTX_get_error(context)
-        let built = chainDER(context)
+        let issuer = needsIssuer ? issuerDER(context, trusted: verified) : nil
         ERR_clear_error()
         return ChainVerdict(
-            isTrusted: verified, reason: verified ? nil : String(cString: X509_verify_cert_error_string(Int(error))),
-            chain: built.map { StableDigest.hex(sha256: $0) }, issuerDER: built.count > 1 ? built[1] : (verified ? built.first : nil))
+            isTrusted: verified, reason: verified ? nil : String(cString: X509_verify_cert_error_string(Int(error))), issuerDER: issuer)
     }
 
-    private static func chainDER(_ context: OpaquePointer) -> [[UInt8]] {
-        guard let chain = X509_STORE_CTX_get1_chain(context) else { return [] }
-        defer { canh_x509_stack_pop_free(chain) }
-        return (0..<canh_x509_stack_count(chain)).compactMap { index in
-            guard let certificate = canh_x509_stack_value(chain, index) else { return nil }
-            var output: UnsafeMutablePointer<UInt8>?
-            let length = i2d_X509(certificate, &output)
-            guard length > 0, let output else { return nil }
-            defer { CRYPTO_free(output, #fileID, #line) }
-            return Array(UnsafeBufferPointer(start: output, count: Int(length)))
-        }
+    /// The DER of the certificate above the first in the built chain; a trusted chain of one is
+    /// a self-issued anchor, its own issuer.
+    private static func issuerDER(_ context: OpaquePointer, trusted: Bool) -> [UInt8]? {
+        guard let chain = X509_STORE_CTX_get0_chain(context) else { return nil }
+        let count = canh_x509_stack_count(chain)
+        guard count > 1 || (trusted && count == 1), let issuer = canh_x509_stack_value(chain, count > 1 ? 1 : 0) else { return nil }
+        var output: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509(issuer, &output)
+        guard length > 0, let output else { return nil }
+        defer { CRYPTO_free(output, #fileID, #line) }
+        return Array(UnsafeBufferPointer(start: output, count: Int(length)))
     }
 
     /// Whether the certificate is valid for `host` (a DNS name, or an IP address matched against
