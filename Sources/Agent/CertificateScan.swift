@@ -54,7 +54,24 @@ public struct CertificateScan: Sendable {
     /// Observes, then evaluates the posture rules of `pack` at `level`, naming `host` in records.
     public func run(pack: RulePack, level: Level, host: String) throws -> [FindingRecord] {
         let engine = try PostureEngine(pack: pack, level: level, host: host)
-        return engine.evaluate(try observe(), at: checkTime)
+        let observations = try observe()
+        // Judging is pure and per observation: certificates are judged in slices, one per core,
+        // then the records are put back in rule order.
+        let sliceSize = max(256, observations.certificates.count / ParallelMap.cores + 1)
+        var slices = stride(from: 0, to: observations.certificates.count, by: sliceSize).map { start in
+            PostureObservations(
+                certificates: Array(observations.certificates[start..<min(start + sliceSize, observations.certificates.count)]))
+        }
+        if slices.isEmpty { slices = [PostureObservations()] }
+        slices[0].endpoints = observations.endpoints
+        slices[0].keyFiles = observations.keyFiles
+        slices[0].unreadable = observations.unreadable
+        let checkTime = self.checkTime
+        let judged = ParallelMap.map(slices, concurrency: ParallelMap.cores) { engine.evaluate($0, at: checkTime) }
+        let order = Dictionary(pack.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var byRule: [Int: [FindingRecord]] = [:]
+        for record in judged.joined() { byRule[order[record.rule] ?? Int.max, default: []].append(record) }
+        return byRule.keys.sorted().flatMap { byRule[$0] ?? [] }
     }
 
     /// Everything the certificate rules judge, one observation per certificate fingerprint.
@@ -103,10 +120,13 @@ public struct CertificateScan: Sendable {
             let asksRevocation = !fact.ocspURLs.isEmpty || !fact.crlURLs.isEmpty || stapled[fact.fingerprint] != nil
             return ChainVerifier.verify(certificate, intermediates: intermediates, trust: trust, at: checkTime, needsIssuer: asksRevocation)
         }
+        // When the chain did not reach an anchor, the issuer may still be among what was seen.
+        var authorities: [String: CertificateFact] = [:]
+        for fact in facts where fact.isCertificateAuthority && authorities[fact.subject] == nil { authorities[fact.subject] = fact }
         let statuses = ParallelMap.map(Array(zip(facts, verdicts)), concurrency: settings.concurrency) {
-            [stapled] fact, verdict in
-            revocation.status(
-                of: fact, issuerDER: verdict.issuerDER ?? Self.issuer(of: fact, in: facts)?.der, stapled: stapled[fact.fingerprint])
+            [stapled, authorities] fact, verdict in
+            let fallback = authorities[fact.issuer].flatMap { $0.fingerprint == fact.fingerprint ? nil : $0.der }
+            return revocation.status(of: fact, issuerDER: verdict.issuerDER ?? fallback, stapled: stapled[fact.fingerprint])
         }
         let certificates = zip(facts, zip(verdicts, statuses)).map { fact, judged in
             CertificateObservation(
@@ -141,11 +161,5 @@ public struct CertificateScan: Sendable {
         return ParallelMap.map(settings.endpoints, concurrency: settings.concurrency) { endpoint in
             EndpointProbe.probe(endpoint, settings: probeSettings)
         }
-    }
-
-    /// The certificate among `pool` whose subject is `certificate`'s issuer (for revocation when
-    /// the chain could not be verified to an anchor).
-    private static func issuer(of certificate: CertificateFact, in pool: [CertificateFact]) -> CertificateFact? {
-        pool.first { $0.subject == certificate.issuer && $0.fingerprint != certificate.fingerprint && $0.isCertificateAuthority }
     }
 }

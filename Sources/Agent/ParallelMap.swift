@@ -11,28 +11,30 @@ enum ParallelMap {
         _ inputs: [Input], concurrency: Int, _ transform: @escaping @Sendable (Input) -> Output
     ) -> [Output] {
         guard !inputs.isEmpty else { return [] }
-        let results = Mutex<[Int: Output]>([:])
-        let next = Mutex(0)
         let workers = max(1, min(concurrency, inputs.count))
+        guard workers > 1 else { return inputs.map(transform) }
+        // Workers take the next index from an atomic counter and keep their results to
+        // themselves until they finish, so no lock is taken per item.
+        let next = Atomic<Int>(0)
+        let finished = Mutex<[[(Int, Output)]]>([])
         let group = DispatchGroup()
         for _ in 0..<workers {
+            group.enter()
             let thread = Thread {
+                var local: [(Int, Output)] = []
                 while true {
-                    let index = next.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
-                    }
+                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < inputs.count else { break }
-                    let output = transform(inputs[index])
-                    results.withLock { $0[index] = output }
+                    local.append((index, transform(inputs[index])))
                 }
+                finished.withLock { $0.append(local) }
                 group.leave()
             }
-            group.enter()
             thread.start()
         }
         group.wait()
-        let collected = results.withLock { $0 }
-        return inputs.indices.compactMap { collected[$0] }
+        var slots = [Output?](repeating: nil, count: inputs.count)
+        for (index, output) in finished.withLock({ $0 }).joined() { slots[index] = output }
+        return slots.compactMap { $0 }
     }
 }

@@ -52,10 +52,18 @@ public enum CertificateParser {
 
     /// The facts of one DER certificate, as served in a TLS handshake.
     static func fact(der: [UInt8], source: String) throws(TLSInspectionError) -> CertificateFact {
-        try fact(try certificate(der: der, source: source), source: source)
+        try parsed(der: der, source: source).fact
     }
 
     static func certificate(der bytes: [UInt8], source: String) throws(TLSInspectionError) -> X509Certificate {
+        try decode(bytes, source: source).certificate
+    }
+
+    /// The certificate at the start of `bytes`, and whether it spans all of them (then `bytes` is
+    /// its DER and need not be encoded again).
+    private static func decode(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> (certificate: X509Certificate, isWhole: Bool)
+    {
+        var consumed = 0
         let pointer = LibraryContextPool.shared.withContext { context in
             bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
                 var cursor = buffer.baseAddress
@@ -64,11 +72,18 @@ public enum CertificateParser {
                 guard certificate != nil else { return nil }
                 let decoded = d2i_X509(&certificate, &cursor, buffer.count)
                 if decoded == nil { X509_free(certificate) }
+                if let cursor, let start = buffer.baseAddress { consumed = cursor - start }
                 return decoded
             }
         }
         guard let pointer else { throw .malformedCertificate(source: source, reason: openSSLErrorText()) }
-        return X509Certificate(taking: pointer)
+        return (X509Certificate(taking: pointer), consumed == bytes.count)
+    }
+
+    /// Decodes one DER certificate into its facts and decoded form.
+    private static func parsed(der bytes: [UInt8], source: String) throws(TLSInspectionError) -> ParsedCertificate {
+        let (certificate, isWhole) = try decode(bytes, source: source)
+        return ParsedCertificate(fact: try fact(certificate, source: source, der: isWhole ? bytes : nil), x509: certificate)
     }
 
     private static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
@@ -98,18 +113,17 @@ public enum CertificateParser {
             let label = name.map { String(cString: $0) } ?? ""
             let block = data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
             if certificateLabels.contains(label) {
-                let certificate: X509Certificate
                 if label == "TRUSTED CERTIFICATE" {
                     let pointer = block.withUnsafeBufferPointer { buffer -> OpaquePointer? in
                         var cursor = buffer.baseAddress
                         return d2i_X509_AUX(nil, &cursor, buffer.count)
                     }
                     guard let pointer else { throw .malformedCertificate(source: source, reason: openSSLErrorText()) }
-                    certificate = X509Certificate(taking: pointer)
+                    let certificate = X509Certificate(taking: pointer)
+                    contents.parsedCertificates.append(ParsedCertificate(fact: try fact(certificate, source: source), x509: certificate))
                 } else {
-                    certificate = try self.certificate(der: block, source: source)
+                    contents.parsedCertificates.append(try parsed(der: block, source: source))
                 }
-                contents.parsedCertificates.append(ParsedCertificate(fact: try fact(certificate, source: source), x509: certificate))
             } else if label.hasSuffix("PRIVATE KEY") {
                 let encrypted = label.hasPrefix("ENCRYPTED") || (header.map { String(cString: $0).contains("ENCRYPTED") } ?? false)
                 contents.privateKeys.append(PrivateKeyFact(kind: label, isEncrypted: encrypted))
@@ -127,16 +141,12 @@ public enum CertificateParser {
     private static func readDER(_ bytes: [UInt8], source: String) throws(TLSInspectionError) -> TLSFileContents {
         // A DER certificate or key is an ASN.1 SEQUENCE; anything else is not one at all.
         guard bytes.first == 0x30 else { throw .noCertificate(source: source) }
-        let certificatePointer = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
-            var cursor = buffer.baseAddress
-            return d2i_X509(nil, &cursor, buffer.count)
+        let certificateError: String
+        do {
+            return TLSFileContents(parsedCertificates: [try parsed(der: bytes, source: source)], privateKeys: [])
+        } catch {
+            certificateError = error.description
         }
-        if let certificatePointer {
-            let certificate = X509Certificate(taking: certificatePointer)
-            return TLSFileContents(
-                parsedCertificates: [ParsedCertificate(fact: try fact(certificate, source: source), x509: certificate)], privateKeys: [])
-        }
-        let certificateError = openSSLErrorText()
         let key = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             var cursor = buffer.baseAddress
             return d2i_AutoPrivateKey(nil, &cursor, buffer.count)
@@ -152,7 +162,10 @@ public enum CertificateParser {
         throw .malformedCertificate(source: source, reason: certificateError)
     }
 
-    private static func fact(_ certificate: X509Certificate, source: String) throws(TLSInspectionError) -> CertificateFact {
+    /// - Parameter der: the certificate's DER when the caller has it; else it is encoded again.
+    private static func fact(_ certificate: X509Certificate, source: String, der known: [UInt8]? = nil) throws(TLSInspectionError)
+        -> CertificateFact
+    {
         let x509 = certificate.pointer
         guard let notBefore = timestamp(X509_get0_notBefore(x509)), let notAfter = timestamp(X509_get0_notAfter(x509)) else {
             throw .malformedCertificate(source: source, reason: "validity dates cannot be read")
@@ -170,13 +183,15 @@ public enum CertificateParser {
         let subject = name(X509_get_subject_name(x509))
         let issuer = name(X509_get_issuer_name(x509))
         let (dnsNames, ipAddresses) = subjectAlternativeNames(x509)
+        let der: [UInt8]
+        if let known { der = known } else { der = try encoded(x509, source: source) }
         return CertificateFact(
-            fingerprint: try fingerprint(x509), subject: subject, issuer: issuer, serial: serial(x509),
+            fingerprint: StableDigest.hex(sha256: der), subject: subject, issuer: issuer, serial: serial(x509),
             notBefore: notBefore, notAfter: notAfter, keyType: keyType, keyBits: Int(key.map(EVP_PKEY_get_bits) ?? 0),
             signatureAlgorithm: String(cString: OBJ_nid2ln(X509_get_signature_nid(x509))), dnsNames: dnsNames,
             ipAddresses: ipAddresses, isSelfIssued: X509_NAME_cmp(X509_get_subject_name(x509), X509_get_issuer_name(x509)) == 0,
             isCertificateAuthority: X509_check_ca(x509) > 0, ocspURLs: ocspURLs(x509), crlURLs: crlURLs(x509),
-            der: try der(x509, source: source), signatureHash: signatureHash(x509))
+            der: der, signatureHash: signatureHash(x509))
     }
 
     /// The digest of the signature as OpenSSL resolves it (also inside RSA-PSS parameters); nil
@@ -189,7 +204,7 @@ public enum CertificateParser {
         return String(cString: name).lowercased()
     }
 
-    private static func der(_ x509: OpaquePointer, source: String) throws(TLSInspectionError) -> [UInt8] {
+    private static func encoded(_ x509: OpaquePointer, source: String) throws(TLSInspectionError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         let length = i2d_X509(x509, &output)
         guard length > 0, let output else { throw .malformedCertificate(source: source, reason: "cannot be encoded as DER") }
@@ -220,15 +235,6 @@ public enum CertificateParser {
             }
         }
         return urls
-    }
-
-    private static func fingerprint(_ x509: OpaquePointer) throws(TLSInspectionError) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        guard X509_digest(x509, EVP_sha256(), &digest, &length) == 1 else {
-            throw .openSSLFailure(function: "X509_digest", reason: openSSLErrorText())
-        }
-        return StableDigest.hexString(digest.prefix(Int(length)))
     }
 
     private static func name(_ name: OpaquePointer?) -> String {

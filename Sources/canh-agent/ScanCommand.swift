@@ -112,7 +112,9 @@ struct ScanCommand: ParsableCommand {
             }
             if !certificates.isEmpty {
                 let scan = CertificateScan(settings: certificates, checkTime: checkTime)
-                for record in try scan.run(pack: pack, level: level, host: localHost) { emit(record) }
+                let shown = try scan.run(pack: pack, level: level, host: localHost).filter { all || $0.outcome != .pass }
+                records += shown
+                if format == .jsonl { JSONLines.render(shown).forEach { print($0) } }
             }
         }
         if format == .table { print(FindingTable.render(records, language: lang)) }
