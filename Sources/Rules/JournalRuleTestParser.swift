@@ -12,13 +12,7 @@ enum JournalRuleTestParser {
     static func parse(_ node: YAMLNode, ruleLevels: [Level]) throws(RuleFileProblem) -> JournalRuleTest {
         let mapping = try node.mapping(allowed: ["name", "level", "host", "fields", "entries", "expect"])
         let name = try mapping.required("name").nonEmptyString()
-        var level = ruleLevels[0]
-        if let levelNode = mapping["level"] {
-            guard let chosen = Level(rawValue: try levelNode.integer(in: Level.range)), ruleLevels.contains(chosen) else {
-                throw levelNode.problem("the rule applies at levels \(ruleLevels.map(\.description).joined(separator: ", ")) only")
-            }
-            level = chosen
-        }
+        let level = try mapping.testLevel(ruleLevels: ruleLevels)
         let host = try mapping["host"]?.nonEmptyString() ?? "test-host"
         var common: [String: [UInt8]] = [:]
         if let fieldsNode = mapping["fields"] {

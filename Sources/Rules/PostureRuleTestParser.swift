@@ -22,13 +22,7 @@ enum PostureRuleTestParser {
             "name", "level", "now", "certificate", "endpoint", "key_file", "unreadable", "expect", "evidence",
         ])
         let name = try mapping.required("name").nonEmptyString()
-        var level = ruleLevels[0]
-        if let levelNode = mapping["level"] {
-            guard let chosen = Level(rawValue: try levelNode.integer(in: Level.range)), ruleLevels.contains(chosen) else {
-                throw levelNode.problem("the rule applies at levels \(ruleLevels.map(\.description).joined(separator: ", ")) only")
-            }
-            level = chosen
-        }
+        let level = try mapping.testLevel(ruleLevels: ruleLevels)
         let now = try mapping["now"]?.timestamp() ?? defaultNow
 
         var observations = PostureObservations()

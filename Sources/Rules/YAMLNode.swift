@@ -137,6 +137,17 @@ struct YAMLMapping {
     }
 }
 
+extension YAMLMapping {
+    /// A test's `level:`, one of the rule's levels; the rule's lowest level when absent.
+    func testLevel(ruleLevels: [Level]) throws(RuleFileProblem) -> Level {
+        guard let levelNode = self["level"] else { return ruleLevels[0] }
+        guard let chosen = Level(rawValue: try levelNode.integer(in: Level.range)), ruleLevels.contains(chosen) else {
+            throw levelNode.problem("the rule applies at levels \(ruleLevels.map(\.description).joined(separator: ", ")) only")
+        }
+        return chosen
+    }
+}
+
 extension YamlError {
     var line: Int? {
         switch self {

@@ -106,13 +106,16 @@ import Testing
         _ = server
     }
 
-    @Test("endpoints: wrong name, expired and legacy servers, and a silent port, each judged per host:port")
+    @Test("endpoints: wrong name, expired, revoked and legacy servers, and a silent port, each judged per host:port")
     func endpoints() throws {
         let portal = try pki.issue("portal.test", ips: ["127.0.0.1"])
         let modern = try pki.server(for: portal, extra: ["-cipher", "ECDHE+AESGCM"])
         let expiredLeaf = try pki.issue("old.test", notBefore: "20240101000000Z", notAfter: "20250101000000Z")
         let expiredServer = try pki.server(for: expiredLeaf, extra: ["-cipher", "ECDHE+AESGCM"])
         let legacy = try pki.server(for: portal, extra: ["-tls1", "-cipher", "ALL:@SECLEVEL=0"])
+        let revokedLeaf = try pki.issue("revoked.test")
+        try pki.revoke(revokedLeaf)
+        let revokedServer = try pki.server(for: revokedLeaf, extra: ["-cipher", "ECDHE+AESGCM"])
         let silent = try SilentListener()
         let server = try pki.startRevocationServer()
         let endpoints = [
@@ -120,23 +123,29 @@ import Testing
             Endpoint(host: "127.0.0.1", port: modern.port, serverName: "intranet.test"),
             Endpoint(host: "127.0.0.1", port: expiredServer.port, serverName: "old.test"),
             Endpoint(host: "127.0.0.1", port: legacy.port, serverName: "portal.test"),
+            Endpoint(host: "127.0.0.1", port: revokedServer.port, serverName: "revoked.test"),
             Endpoint(host: "127.0.0.1", port: silent.port),
         ]
         let records = try scan(
             CertificateScanSettings(endpoints: endpoints, trustAnchors: [pki.caCertificate], timeout: 2, includeSystemTrustStore: false))
         let portalPrint = try fingerprint(portal.certificate)
         let oldPrint = try fingerprint(expiredLeaf.certificate)
+        let revokedPrint = try fingerprint(revokedLeaf.certificate)
         #expect(
             problems(records)
                 == [
                     "tls.cert.expired \(oldPrint) fail",
                     "tls.cert.hostname_mismatch \(portalPrint) fail",
+                    "tls.cert.revoked \(revokedPrint) fail",
                     "tls.endpoint.legacy_protocol 127.0.0.1:\(legacy.port) fail",
                     "tls.endpoint.legacy_protocol 127.0.0.1:\(silent.port) error",
                     "tls.endpoint.weak_cipher 127.0.0.1:\(legacy.port) fail",
                     "tls.endpoint.weak_cipher 127.0.0.1:\(silent.port) error",
                 ].sorted())
         let mismatch = try #require(records.first { $0.rule == "tls.cert.hostname_mismatch" })
+        let revoked = try #require(records.first { $0.rule == "tls.cert.revoked" && $0.entity == revokedPrint })
+        #expect(revoked.evidence.text("source") == pki.ocspURL)
+        #expect(revoked.evidence["places"] == .list(["127.0.0.1:\(revokedServer.port)@revoked.test"]))
         #expect(mismatch.evidence["mismatched_names"] == .list(["intranet.test at 127.0.0.1:\(modern.port)"]))
         #expect(
             mismatch.evidence["places"]
