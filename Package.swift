@@ -47,7 +47,9 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets: journal fixtures, temporary directories, processes.
-        .target(name: "TestSupport", dependencies: ["CanhModel"], path: "Tests/TestSupport", exclude: ["pki_http_server.py"]),
+        .target(
+            name: "TestSupport", dependencies: ["CanhModel"], path: "Tests/TestSupport",
+            exclude: ["pki_http_server.py", "starttls_server.py"]),
         .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),

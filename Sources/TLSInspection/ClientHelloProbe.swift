@@ -16,6 +16,7 @@ enum ClientHelloProbe {
     ) throws(EndpointError) -> Answer {
         let connection = try TCPConnection.connect(host: endpoint.host, port: endpoint.port, timeout: connectTimeout)
         let deadline = Deadline.after(seconds: readTimeout)
+        if let kind = endpoint.startTLS { try StartTLSNegotiation.negotiate(kind, on: connection, until: deadline, timeout: readTimeout) }
         guard connection.send(clientHello(version: version, suites: suites, serverName: endpoint.serverName), until: deadline) else {
             return .refused(alert: nil)
         }

@@ -5,6 +5,7 @@ public enum EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
     case connectTimedOut(endpoint: String, seconds: Double)
     case handshakeTimedOut(endpoint: String, seconds: Double)
     case handshakeFailed(endpoint: String, reason: String)
+    case startTLSFailed(endpoint: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum EndpointError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .handshakeTimedOut(endpoint, seconds):
             "\(endpoint): connected, but no TLS handshake within \(formatted(seconds)) s (is it a TLS port?)"
         case let .handshakeFailed(endpoint, reason): "\(endpoint): TLS handshake failed: \(reason)"
+        case let .startTLSFailed(endpoint, reason): "\(endpoint): could not upgrade to TLS: \(reason)"
         }
     }
 }

@@ -15,6 +15,10 @@ struct TLSHandshake {
         with endpoint: Endpoint, connectTimeout: Double, handshakeTimeout: Double
     ) throws(EndpointError) -> TLSHandshake {
         let connection = try TCPConnection.connect(host: endpoint.host, port: endpoint.port, timeout: connectTimeout)
+        let deadline = Deadline.after(seconds: handshakeTimeout)
+        if let kind = endpoint.startTLS {
+            try StartTLSNegotiation.negotiate(kind, on: connection, until: deadline, timeout: handshakeTimeout)
+        }
         guard let method = TLS_client_method(), let context = SSL_CTX_new(method) else {
             throw .handshakeFailed(endpoint: connection.endpoint, reason: openSSLErrorText())
         }
@@ -29,7 +33,6 @@ struct TLSHandshake {
         if !isIPLiteral(endpoint.serverName) { _ = canh_ssl_set_host_name(ssl, endpoint.serverName) }
         _ = canh_ssl_request_ocsp_staple(ssl)
 
-        let deadline = Deadline.after(seconds: handshakeTimeout)
         while true {
             ERR_clear_error()
             let result = SSL_connect(ssl)

@@ -94,4 +94,45 @@ import Testing
             #expect(Endpoint(parsing: bad) == nil, "\(bad) should be rejected")
         }
     }
+
+    @Test("SMTP STARTTLS: the TLS side behind the upgrade is probed like any other")
+    func smtpStartTLS() throws {
+        let server = try pki.startTLSServer("smtp", for: leaf, legacy: true)
+        let fact = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: server.port, serverName: "portal.test", startTLS: .smtp))
+        #expect(fact.failure == nil)
+        #expect(fact.chain.first?.subject == "CN=portal.test")
+        guard case .accepted = fact.protocolProbes["TLSv1"] else {
+            Issue.record("TLS 1.0 behind STARTTLS not seen: \(String(describing: fact.protocolProbes["TLSv1"]))")
+            return
+        }
+    }
+
+    @Test("a mail server without STARTTLS, and PostgreSQL's SSLRequest")
+    func startTLSVariants() throws {
+        let plain = try pki.startTLSServer("smtp-plain", for: leaf)
+        let refused = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: plain.port, startTLS: .smtp))
+        #expect(
+            refused.failure
+                == "127.0.0.1:\(plain.port): could not upgrade to TLS: the SMTP server does not offer STARTTLS (mail to it travels in clear text)"
+        )
+        #expect(refused.protocolProbes.isEmpty)
+
+        let database = try pki.startTLSServer("postgres", for: leaf)
+        let fact = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: database.port, serverName: "portal.test", startTLS: .postgres))
+        #expect(fact.failure == nil)
+        #expect(fact.negotiatedProtocol == "TLSv1.3")
+        guard case .rejected = fact.protocolProbes["TLSv1"] else {
+            Issue.record("a modern PostgreSQL TLS side must refuse TLS 1.0")
+            return
+        }
+    }
+
+    @Test("the upgrade is chosen by port: SMTP on 25 and 587, PostgreSQL on 5432")
+    func startTLSByPort() {
+        #expect(Endpoint(parsing: "mail.hungyen.gov.vn:25")?.startTLS == .smtp)
+        #expect(Endpoint(parsing: "mail.hungyen.gov.vn:587")?.startTLS == .smtp)
+        #expect(Endpoint(parsing: "db.hungyen.gov.vn:5432")?.startTLS == .postgres)
+        #expect(Endpoint(parsing: "mail.hungyen.gov.vn:465")?.startTLS == nil)
+        #expect(Endpoint(parsing: "portal.hungyen.gov.vn:443")?.startTLS == nil)
+    }
 }

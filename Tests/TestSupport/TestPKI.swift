@@ -129,6 +129,14 @@ public final class TestPKI: @unchecked Sendable {
         return try BackgroundServer("/usr/bin/openssl", arguments + extra, directory: directory.path)
     }
 
+    /// A server that upgrades to TLS with `leaf` (SMTP STARTTLS, PostgreSQL SSLRequest), from
+    /// `starttls_server.py`; `mode` is `smtp`, `smtp-plain` or `postgres`.
+    public func startTLSServer(_ mode: String, for leaf: Leaf, legacy: Bool = false) throws -> BackgroundServer {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("starttls_server.py").path
+        return try BackgroundServer(
+            "/usr/bin/python3", [script, mode, "{port}", leaf.certificate, leaf.key] + (legacy ? ["legacy"] : []))
+    }
+
     private func openssl(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")

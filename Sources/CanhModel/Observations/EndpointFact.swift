@@ -1,14 +1,35 @@
+/// A plain-text protocol that upgrades to TLS on request.
+public enum StartTLS: String, Sendable, Hashable {
+    /// SMTP `STARTTLS` (RFC 3207), on ports 25 and 587.
+    case smtp
+    /// PostgreSQL `SSLRequest`, on port 5432.
+    case postgres
+
+    /// The upgrade spoken on a well-known port; nil where TLS starts with the first byte.
+    public init?(port: Int) {
+        switch port {
+        case 25, 587: self = .smtp
+        case 5432: self = .postgres
+        default: return nil
+        }
+    }
+}
+
 /// A TLS endpoint to probe: `HOST:PORT[@SNI]` (IPv6 as `[2001:db8::1]:443`).
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
     /// The name sent in SNI and checked against the certificate; defaults to the host.
     public var serverName: String
+    /// The upgrade to speak before TLS; by default the one of the port (SMTP on 25 and 587,
+    /// PostgreSQL on 5432).
+    public var startTLS: StartTLS?
 
-    public init(host: String, port: Int, serverName: String? = nil) {
+    public init(host: String, port: Int, serverName: String? = nil, startTLS: StartTLS?? = nil) {
         self.host = host
         self.port = port
         self.serverName = serverName ?? host
+        self.startTLS = startTLS ?? StartTLS(port: port)
     }
 
     /// Parses `HOST:PORT[@SNI]`; nil if malformed.
