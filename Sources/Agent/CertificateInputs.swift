@@ -4,8 +4,8 @@ import TLSInspection
 
 /// Reads the `--cert` paths: files as named, directories recursively. An explicitly named file
 /// must hold a certificate or key; in a directory, files with a certificate or key extension
-/// must, and other files are read only if they contain PEM blocks (so `/etc/ssl` with its
-/// READMEs and symlinks can be named as is).
+/// or PEM blocks must, other files are kept when they parse as DER, and the rest (READMEs,
+/// scripts) are skipped, so `/etc/ssl` can be named as is.
 struct CertificateInputs {
     struct CertificateFile {
         var path: String
@@ -59,12 +59,17 @@ struct CertificateInputs {
             return .unreadable(UnreadableInput(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
         }
         let bytes = [UInt8](data)
-        guard named || containsPEM(bytes) else { return .skipped }
-        do {
-            return .contents(path, try CertificateParser.contents(of: bytes, source: path))
-        } catch {
-            return .unreadable(UnreadableInput(path: path, reason: error.description))
+        if named || containsPEM(bytes) {
+            do {
+                return .contents(path, try CertificateParser.contents(of: bytes, source: path))
+            } catch {
+                return .unreadable(UnreadableInput(path: path, reason: error.description))
+            }
         }
+        // A DER certificate or key under another name: kept if it parses, else it is some other
+        // binary file and none of the certificate rules' business.
+        guard bytes.first == 0x30, let contents = try? CertificateParser.contents(of: bytes, source: path) else { return .skipped }
+        return .contents(path, contents)
     }
 
     /// The path with every symbolic link resolved (realpath(3); Foundation's equivalent costs

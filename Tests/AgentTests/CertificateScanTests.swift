@@ -45,13 +45,15 @@ import Testing
         }
         let good = try pki.issue("good.test")
         let goodPrint = try install(good, as: "good.crt")
-        // The same certificate twice more: in a full chain and as DER in a subdirectory.
+        // The same certificate again: in a full chain and as DER in a subdirectory.
         let chain =
             try String(contentsOfFile: good.certificate, encoding: .utf8) + String(contentsOfFile: pki.caCertificate, encoding: .utf8)
         _ = try directory.write(chain, to: "certs/fullchain.pem")
         let converted = try ProcessRunner.run(
             "/usr/bin/openssl", ["x509", "-in", good.certificate, "-outform", "DER", "-out", certs + "/nested/good.der"])
         try #require(converted.status == 0)
+        // And once more as DER under a name without an extension.
+        try FileManager.default.copyItem(atPath: certs + "/nested/good.der", toPath: certs + "/nested/portal-cert")
 
         let expired = try install(pki.issue("expired.test", notBefore: "20250101000000Z", notAfter: "20251001000000Z"), as: "expired.pem")
         let future = try install(pki.issue("future.test", notBefore: "20270101000000Z", notAfter: "20280101000000Z"), as: "future.pem")
@@ -98,7 +100,7 @@ import Testing
         #expect(Set(goodRecords.map(\.outcome)) == [.pass])
         #expect(
             goodRecords.first?.evidence["places"]
-                == .list([certs + "/fullchain.pem", certs + "/good.crt", certs + "/nested/good.der"]))
+                == .list([certs + "/fullchain.pem", certs + "/good.crt", certs + "/nested/good.der", certs + "/nested/portal-cert"]))
         #expect(records.first { $0.rule == "tls.cert.revoked" && $0.entity == goodPrint }?.evidence.text("source") == pki.ocspURL)
         #expect(records.contains { $0.rule == "tls.cert.untrusted_chain" && $0.entity == caPrint && $0.outcome == .pass })
         #expect(records.contains { $0.rule == "tls.key.exposed" && $0.entity == certs + "/good.key" && $0.outcome == .pass })
