@@ -16,6 +16,7 @@ struct CertificateInputs {
     var keyFiles: [KeyFileObservation] = []
     var unreadable: [UnreadableInput] = []
 
+    static let maximumSize = 16 << 20
     static let extensions: Set<String> = ["pem", "crt", "cer", "der", "key", "cert", "ca-bundle", "p7b"]
 
     init(paths: [String]) {
@@ -55,6 +56,13 @@ struct CertificateInputs {
 
     private static func read(_ path: String, explicit: Bool) -> FileResult {
         let named = explicit || extensions.contains((path as NSString).pathExtension.lowercased())
+        var status = stat()
+        if stat(path, &status) == 0, Int(status.st_size) > maximumSize {
+            // The largest real bundles (all public roots) are a few hundred KiB.
+            guard named else { return .skipped }
+            return .unreadable(
+                UnreadableInput(path: path, reason: "is \(Int(status.st_size) >> 20) MiB, too large to be a certificate or key file"))
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             return .unreadable(UnreadableInput(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))"))
         }

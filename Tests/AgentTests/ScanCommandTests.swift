@@ -161,7 +161,7 @@ import Testing
         #expect(!found.contains { $0.rule.hasPrefix("log.") }, "the local journal is not read when only certificates are named")
     }
 
-    @Test("a malformed --endpoint or an unreadable --trust file is a usage or input error naming it")
+    @Test("a malformed --endpoint or an unreadable --trust file is an input error; an oversized --cert file an error record")
     func certificateInputErrors() throws {
         let badEndpoint = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--endpoint", "portal.test"])
         #expect(badEndpoint.status == 2)
@@ -172,5 +172,17 @@ import Testing
             agent, ["scan", "--rules", rules, "--level", "3", "--cert", directory.path, "--trust", missing])
         #expect(badTrust.status == 2)
         #expect(badTrust.standardError.contains("--trust \(missing): cannot be read"), "\(badTrust.standardError)")
+
+        // A file far larger than any certificate bundle is refused before it is read.
+        let huge = directory.file("huge.pem")
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
+        try handle.truncate(atOffset: 17 << 20)
+        try handle.close()
+        let tooLarge = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--cert", huge])
+        #expect(tooLarge.status == 1)
+        let record = try #require(try records(tooLarge).first)
+        #expect(record.rule == "tls.cert.unreadable" && record.outcome == .error && record.entity == huge)
+        #expect(record.evidence.text("error") == "is 17 MiB, too large to be a certificate or key file")
     }
 }
