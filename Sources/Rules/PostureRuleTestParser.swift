@@ -132,7 +132,7 @@ enum PostureRuleTestParser {
     }
 
     private static func endpoint(_ node: YAMLNode) throws(RuleFileProblem) -> EndpointFact {
-        let mapping = try node.mapping(allowed: ["address", "negotiated", "accepts", "failed", "failure"])
+        let mapping = try node.mapping(allowed: ["address", "negotiated", "accepts", "failed", "failure", "handshake_failed"])
         let addressText = try mapping["address"]?.nonEmptyString() ?? testEndpoint
         guard let address = Endpoint(parsing: addressText) else { throw node.problem("address must be HOST:PORT[@SNI]") }
         let accepts = Set(try mapping["accepts"]?.stringList() ?? [])
@@ -145,6 +145,10 @@ enum PostureRuleTestParser {
         }
         let protocols = Dictionary(uniqueKeysWithValues: TLSNames.legacyProtocolVersions.map { ($0, result($0)) })
         let classes = Dictionary(uniqueKeysWithValues: TLSNames.weakCipherClasses.map { ($0, result($0)) })
+        // The ordinary handshake failed, but the probes could still be made.
+        if let handshakeFailure = try mapping["handshake_failed"]?.nonEmptyString() {
+            return EndpointFact(endpoint: address, failure: handshakeFailure, protocolProbes: protocols, cipherProbes: classes)
+        }
         return EndpointFact(
             endpoint: address, negotiatedProtocol: try mapping["negotiated"]?.nonEmptyString() ?? "TLSv1.3",
             negotiatedCipher: "TLS_AES_256_GCM_SHA384", protocolProbes: protocols, cipherProbes: classes)

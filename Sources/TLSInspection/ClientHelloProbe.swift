@@ -9,6 +9,8 @@ enum ClientHelloProbe {
         case serverHello(version: UInt16, suite: UInt16)
         /// An alert (its description code) or a closed connection (nil).
         case refused(alert: UInt8?)
+        /// Bytes that are not a TLS record (an HTTP or SSH server, say).
+        case notTLS
     }
 
     static func ask(
@@ -62,6 +64,9 @@ enum ClientHelloProbe {
 
     /// The answer in the bytes received so far, or nil if more are needed.
     static func parse(_ bytes: [UInt8]) -> Answer? {
+        // A TLS record starts with its type (20–24) and major version 3.
+        if let first = bytes.first, !(20...24).contains(first) { return .notTLS }
+        if bytes.count >= 2, bytes[1] != 3 { return .notTLS }
         var handshake: [UInt8] = []
         var offset = 0
         while offset + 5 <= bytes.count {
@@ -73,7 +78,7 @@ enum ClientHelloProbe {
             switch type {
             case 21: return .refused(alert: fragment.count >= 2 ? fragment[1] : nil)
             case 22: handshake += fragment
-            default: return .refused(alert: nil)
+            default: return .notTLS
             }
             // ServerHello: type 2, length (3), version (2), random (32), session id (1 + n), suite (2).
             guard handshake.count >= 39 else { continue }

@@ -71,6 +71,8 @@ public enum EndpointProbe {
                     ?? .rejected("the server answered with \(versionName(chosenVersion)) and \(CipherSuiteName.name(of: suite))")
             case .refused(let alert):
                 return .rejected(alert.map { "alert \(alertName($0))" } ?? "the server closed the connection")
+            case .notTLS:
+                return .failed("the server answered with something other than TLS")
             }
         } catch {
             return .failed(error.description)

@@ -84,6 +84,19 @@ import Testing
         #expect(closed.failure == "127.0.0.1:\(closedPort): cannot connect: Connection refused")
     }
 
+    @Test("a port that speaks HTTP, not TLS: every probe fails, none passes")
+    func notTLS() throws {
+        let directory = try TemporaryDirectory()
+        let web = try BackgroundServer(
+            "/usr/bin/python3", ["-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", directory.path])
+        let fact = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: web.port))
+        #expect(fact.failure?.hasPrefix("127.0.0.1:\(web.port): TLS handshake failed") == true, "\(String(describing: fact.failure))")
+        #expect(!fact.protocolProbes.isEmpty)
+        for (name, result) in fact.protocolProbes.merging(fact.cipherProbes, uniquingKeysWith: { first, _ in first }) {
+            #expect(result == .failed("the server answered with something other than TLS"), "\(name): \(result)")
+        }
+    }
+
     @Test("HOST:PORT[@SNI] is parsed, with IPv6 in brackets")
     func endpointSyntax() {
         #expect(Endpoint(parsing: "portal.hungyen.gov.vn:443") == Endpoint(host: "portal.hungyen.gov.vn", port: 443))

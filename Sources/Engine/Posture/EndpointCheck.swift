@@ -45,8 +45,10 @@ enum EndpointCheck: Sendable {
             details.append(("negotiated", .text("\(fact.negotiatedProtocol) \(fact.negotiatedCipher)")))
         }
         if !accepted.isEmpty { return judgement(.fail, details + [("accepted", .list(accepted))]) }
-        // A probe that could not be made leaves the question open: not a pass.
+        // A probe that could not be made, or a server no TLS handshake succeeded with, leaves
+        // the question open: not a pass.
         if !failed.isEmpty { return judgement(.error, details + [("error", .list(failed))]) }
+        if let failure = fact.failure { return judgement(.error, details + [("error", .text(failure))]) }
         return judgement(.pass, details + [("refused", .list(probed))])
     }
 }
