@@ -26,6 +26,8 @@ let package = Package(
         // The only importer of COpenSSL.
         .target(name: "TLSInspection", dependencies: ["COpenSSL", "CanhModel"]),
         // The rule pack as data: loading, validation with file:line, level parameters.
+        // Host configuration read as the services read it (sshd, journald, units): pure Swift.
+        .target(name: "HostInspection", dependencies: ["CanhModel"]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
         // Pure evaluation of rules over observations; the only importer of CPCRE2.
         .target(name: "Engine", dependencies: ["Rules", "CanhModel", "CPCRE2"]),
@@ -33,7 +35,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection",
+                "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection", "HostInspection",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
+        .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(

@@ -5,6 +5,7 @@ public enum PostureSubject: String, Sendable, Hashable, CaseIterable {
     case certificate
     case endpoint
     case keyFile = "key_file"
+    case host
 }
 
 /// The state checks of SPEC §7 on certificates, endpoints and key files. Each judges one
@@ -24,11 +25,20 @@ public enum PostureCheck: Sendable, Hashable {
     case endpointLegacyProtocol(allowed: Parameterized<[String]>)
     case endpointWeakCipher(classes: Parameterized<[String]>)
     case keyFileExposed
+    /// sshd's PermitRootLogin, globally and in Match blocks, against the values allowed.
+    case hostRootLogin(allowed: Parameterized<[String]>)
+    /// Password or keyboard-interactive SSH logins without a second factor.
+    case hostPasswordAuthentication
+    /// journald keeping logs only in memory (or nowhere).
+    case hostStorageVolatile
+    /// No time synchronisation service enabled.
+    case hostTimeSyncDisabled
 
     public var subject: PostureSubject {
         switch self {
         case .endpointLegacyProtocol, .endpointWeakCipher: .endpoint
         case .keyFileExposed: .keyFile
+        case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled: .host
         default: .certificate
         }
     }

@@ -12,6 +12,7 @@ enum PostureRuleParser {
         ],
         .endpoint: ["legacy_protocol": ["allowed"], "weak_cipher": ["classes"]],
         .keyFile: ["exposed": []],
+        .host: ["root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": []],
     ]
 
     static func parse(_ rule: YAMLMapping, subject: PostureSubject, levels: [Level]) throws(RuleFileProblem) -> PostureRule {
@@ -50,6 +51,10 @@ enum PostureRuleParser {
         case (.endpoint, "legacy_protocol"): check = .endpointLegacyProtocol(allowed: try setting("allowed").parameterized(list))
         case (.endpoint, _): check = .endpointWeakCipher(classes: try setting("classes").parameterized(list))
         case (.keyFile, _): check = .keyFileExposed
+        case (.host, "root_login"): check = .hostRootLogin(allowed: try setting("allowed").parameterized(list))
+        case (.host, "password_auth"): check = .hostPasswordAuthentication
+        case (.host, "storage_volatile"): check = .hostStorageVolatile
+        case (.host, _): check = .hostTimeSyncDisabled
         }
 
         let testsNode = try rule.required("tests")

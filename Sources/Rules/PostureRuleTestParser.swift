@@ -19,21 +19,22 @@ enum PostureRuleTestParser {
 
     static func parse(_ node: YAMLNode, subject: PostureSubject, ruleLevels: [Level]) throws(RuleFileProblem) -> PostureRuleTest {
         let mapping = try node.mapping(allowed: [
-            "name", "level", "now", "certificate", "endpoint", "key_file", "unreadable", "expect", "evidence",
+            "name", "level", "now", "certificate", "endpoint", "key_file", "unreadable", "host", "expect", "evidence",
         ])
         let name = try mapping.required("name").nonEmptyString()
         let level = try mapping.testLevel(ruleLevels: ruleLevels)
         let now = try mapping["now"]?.timestamp() ?? defaultNow
 
         var observations = PostureObservations()
-        let described = ["certificate", "endpoint", "key_file", "unreadable"].filter { mapping[$0] != nil }
+        let described = ["certificate", "endpoint", "key_file", "unreadable", "host"].filter { mapping[$0] != nil }
         guard described.count == 1 else {
-            throw node.problem("a test describes exactly one of certificate:, endpoint:, key_file: or unreadable:")
+            throw node.problem("a test describes exactly one of certificate:, endpoint:, key_file:, unreadable: or host:")
         }
         switch described[0] {
         case "certificate": observations.certificates = [try certificate(try mapping.required("certificate"))]
         case "endpoint": observations.endpoints = [try endpoint(try mapping.required("endpoint"))]
         case "key_file": observations.keyFiles = [try keyFile(try mapping.required("key_file"))]
+        case "host": observations.host = try HostTestParser.host(try mapping.required("host"))
         default:
             let unreadable = try mapping.required("unreadable").mapping(allowed: ["path", "reason"])
             observations.unreadable = [

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import CanhModel
 import Engine
+import Foundation
 import Glibc
 import Rules
 import Systemd
@@ -14,7 +15,8 @@ struct ScanCommand: ParsableCommand {
             Reads the journal files given with --journal-file or the journal directory given with \
             --journal-dir; the certificate and key files or directories given with --cert; and the TLS \
             endpoints given with --endpoint, whose chains are verified against the system trust store \
-            plus --trust anchors. With none of these, reads this machine's journal. Exit status: 0 when \
+            plus --trust anchors; and the host configuration under --host-root. With none of these, \
+            reads this machine's journal and configuration. Exit status: 0 when \
             no finding at or above --fail-on was printed, 1 when one was, 2 for a usage or input error.
             """
     )
@@ -43,6 +45,11 @@ struct ScanCommand: ParsableCommand {
         name: .customLong("trust"),
         help: ArgumentHelp("A PEM or DER file of CA certificates to trust besides the system store (repeatable).", valueName: "PEM"))
     var trustAnchors: [String] = []
+
+    @Option(
+        name: .customLong("host-root"),
+        help: ArgumentHelp("Check the host configuration (sshd, journald, time sync) found under this directory.", valueName: "DIR"))
+    var hostRoot: String?
 
     @Option(help: ArgumentHelp("Seconds to wait for a TCP connection, a TLS handshake or an OCSP/CRL download.", valueName: "SECONDS"))
     var timeout: Double = 5
@@ -76,15 +83,20 @@ struct ScanCommand: ParsableCommand {
         }
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds.") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256.") }
+        if let hostRoot, !FileManager.default.fileExists(atPath: hostRoot) {
+            throw ValidationError("--host-root \(hostRoot): no such directory.")
+        }
         if let now, Timestamp(iso8601: now) == nil {
             throw ValidationError("--now must be an ISO 8601 time like 2026-11-22T03:14:15Z, not \"\(now)\".")
         }
     }
 
-    /// The journal is read when named, or when nothing at all is named.
-    private var readsJournal: Bool {
-        !journalFiles.isEmpty || journalDirectory != nil || (certificatePaths.isEmpty && endpoints.isEmpty)
+    /// Nothing named: this machine's journal and configuration are read.
+    private var namesNothing: Bool {
+        journalFiles.isEmpty && journalDirectory == nil && certificatePaths.isEmpty && endpoints.isEmpty && hostRoot == nil
     }
+
+    private var readsJournal: Bool { !journalFiles.isEmpty || journalDirectory != nil || namesNothing }
 
     func run() throws {
         var records: [FindingRecord] = []
@@ -109,6 +121,9 @@ struct ScanCommand: ParsableCommand {
                     pack: pack, level: level, source: source, hostNaming: .fromEntries(fallback: localHost),
                     localHost: localHost, checkTime: checkTime)
                 _ = try scan.run(emit: emit)
+            }
+            if let root = hostRoot ?? (namesNothing ? "/" : nil) {
+                for record in try HostScan(root: root, checkTime: checkTime).run(pack: pack, level: level, host: localHost) { emit(record) }
             }
             if !certificates.isEmpty {
                 let scan = CertificateScan(settings: certificates, checkTime: checkTime)

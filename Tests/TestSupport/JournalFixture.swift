@@ -83,6 +83,8 @@ public enum JournalFixture {
 
 public struct FixtureError: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 extension Timestamp {

@@ -105,20 +105,24 @@ public struct UnreadableInput: Sendable, Hashable {
     }
 }
 
-/// Everything one certificate-and-endpoint scan observed, ready for the certificate rules.
+/// Everything one scan observed of certificates, endpoints, key files and host configuration,
+/// ready for the state rules.
 public struct PostureObservations: Sendable, Hashable {
     public var certificates: [CertificateObservation]
     public var endpoints: [EndpointFact]
     public var keyFiles: [KeyFileObservation]
     public var unreadable: [UnreadableInput]
+    /// The host's configuration, when `--host-root` was read.
+    public var host: HostObservation?
 
     public init(
         certificates: [CertificateObservation] = [], endpoints: [EndpointFact] = [], keyFiles: [KeyFileObservation] = [],
-        unreadable: [UnreadableInput] = []
+        unreadable: [UnreadableInput] = [], host: HostObservation? = nil
     ) {
         self.certificates = certificates
         self.endpoints = endpoints
         self.keyFiles = keyFiles
         self.unreadable = unreadable
+        self.host = host
     }
 }

@@ -14,6 +14,7 @@ enum ResolvedPostureCheck: Sendable {
     case unreadable
     case endpoint(EndpointCheck)
     case keyFileExposed
+    case host(HostCheck)
 
     init(_ check: PostureCheck, rule: Rule, level: Level) throws(RuleFileProblem) {
         let resolver = ParameterResolver(rule: rule, level: level)
@@ -38,6 +39,14 @@ enum ResolvedPostureCheck: Sendable {
             let names = try Self.known(resolver.list(classes), among: TLSNames.weakCipherClasses, rule: rule, setting: "classes")
             self = .endpoint(.weakCipher(classes: names))
         case .keyFileExposed: self = .keyFileExposed
+        case .hostRootLogin(let allowed):
+            let values = try Self.known(
+                resolver.list(allowed), among: ["no", "prohibit-password", "without-password", "forced-commands-only", "yes"], rule: rule,
+                setting: "allowed")
+            self = .host(.rootLogin(allowed: values))
+        case .hostPasswordAuthentication: self = .host(.passwordAuthentication)
+        case .hostStorageVolatile: self = .host(.storageVolatile)
+        case .hostTimeSyncDisabled: self = .host(.timeSyncDisabled)
         }
         if let unused = resolver.unusedParameters().first { throw unused }
     }
@@ -65,6 +74,8 @@ enum ResolvedPostureCheck: Sendable {
             return observations.endpoints.map { check.judge($0) }
         case .keyFileExposed:
             return observations.keyFiles.map(KeyFileCheck.judge)
+        case .host(let check):
+            return observations.host.map { [check.judge($0)] } ?? []
         }
     }
 }

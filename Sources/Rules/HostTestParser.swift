@@ -1,0 +1,60 @@
+import CanhModel
+
+/// Parses the `host:` observation of a host rule's test: the settings in force, written as the
+/// service's own keywords, with everything else at its default.
+///
+/// ```yaml
+/// host:
+///   sshd: {PermitRootLogin: "yes"}                  # global settings (sshd_config)
+///   sshd_match: {"User deploy": {PermitRootLogin: "yes"}}
+///   sshd_state: missing                            # or "unreadable: WHY"
+///   journald: {Storage: volatile}
+///   journal_directory: false                       # /var/log/journal (default: exists)
+///   units: {chrony.service: enabled}               # enabled | disabled | masked
+/// ```
+enum HostTestParser {
+    static let testFile = "/etc/test.conf"
+
+    static func host(_ node: YAMLNode) throws(RuleFileProblem) -> HostObservation {
+        let mapping = try node.mapping(allowed: [
+            "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units",
+        ])
+        var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
+        for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
+            for (keyword, setting) in try configuration(settingsNode, file: "/etc/ssh/sshd_config").settings.sorted(by: { $0.key < $1.key })
+            {
+                sshd.conditional.append(ConditionalSetting(criteria: criteria.text, keyword: keyword, setting: setting))
+            }
+        }
+        var units: [String: UnitState] = [:]
+        for (unit, stateNode) in try mapping["units"]?.anyMapping().entries ?? [] {
+            switch try stateNode.string() {
+            case "enabled": units[unit.text] = .enabled(by: "/etc/systemd/system/multi-user.target.wants/\(unit.text)")
+            case "disabled": units[unit.text] = .disabled
+            case "masked": units[unit.text] = .masked
+            default: throw stateNode.problem("must be enabled, disabled or masked")
+            }
+        }
+        return HostObservation(
+            host: "test-host", sshd: try state(mapping["sshd_state"], read: sshd),
+            journald: try state(
+                mapping["journald_state"], read: try configuration(mapping["journald"], file: "/etc/systemd/journald.conf")),
+            hasPersistentJournalDirectory: try mapping["journal_directory"]?.boolean() ?? true, timeServices: units)
+    }
+
+    private static func configuration(_ node: YAMLNode?, file: String) throws(RuleFileProblem) -> EffectiveConfiguration {
+        var settings: [String: ConfigSetting] = [:]
+        for (index, (keyword, valueNode)) in (try node?.anyMapping().entries ?? []).enumerated() {
+            settings[keyword.text.lowercased()] = ConfigSetting(value: try valueNode.string(), file: file, line: index + 1)
+        }
+        return EffectiveConfiguration(settings: settings, files: [file])
+    }
+
+    private static func state<Value>(_ node: YAMLNode?, read value: Value) throws(RuleFileProblem) -> ConfigurationState<Value> {
+        guard let node else { return .read(value) }
+        let text = try node.string()
+        if text == "missing" { return .missing("the file does not exist") }
+        if text.hasPrefix("unreadable") { return .unreadable(String(text.dropFirst("unreadable".count).drop { $0 == ":" || $0 == " " })) }
+        throw node.problem("must be missing or \"unreadable: WHY\"")
+    }
+}

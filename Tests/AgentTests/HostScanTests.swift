@@ -1,0 +1,76 @@
+import CanhModel
+import Foundation
+import TestSupport
+import Testing
+
+/// `canh-agent scan --host-root` on directory trees laid out like a Debian 12 server.
+@Suite struct HostScanTests {
+    let agent = ProcessRunner.builtProduct("canh-agent")
+    let rules = ProcessRunner.repositoryRoot + "/rules"
+
+    private func records(_ result: ProcessResult) throws -> [FindingRecord] {
+        try result.outputLines.map { try JSONDecoder().decode(FindingRecord.self, from: Data($0.utf8)) }
+    }
+
+    /// A hardened host: keys only, no root, persistent journal, chrony enabled.
+    private func hardenedHost() throws -> TemporaryDirectory {
+        let tree = try TemporaryDirectory()
+        try tree.write(
+            "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n",
+            to: "etc/ssh/sshd_config")
+        try tree.write("[Journal]\nStorage=persistent\n", to: "etc/systemd/journald.conf")
+        try FileManager.default.createDirectory(atPath: tree.file("var/log/journal"), withIntermediateDirectories: true)
+        try tree.write("[Unit]\n", to: "lib/systemd/system/chrony.service")
+        try FileManager.default.createDirectory(
+            atPath: tree.file("etc/systemd/system/multi-user.target.wants"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.file("etc/systemd/system/multi-user.target.wants/chrony.service"),
+            withDestinationPath: "/lib/systemd/system/chrony.service")
+        return tree
+    }
+
+    @Test("a hardened host passes every host check, shown with --all")
+    func hardened() throws {
+        let tree = try hardenedHost()
+        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--all"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let found = try records(result)
+        #expect(
+            Set(found.map(\.rule)) == ["ssh.config.root_login", "ssh.config.password_auth", "log.storage.volatile", "time.sync.disabled"])
+        #expect(found.allSatisfy { $0.outcome == .pass && $0.entity == $0.host })
+    }
+
+    @Test("a drop-in that re-enables root and password logins wins over the main file, and the finding names it")
+    func dropInTrap() throws {
+        let tree = try hardenedHost()
+        try tree.write("PermitRootLogin yes\nPasswordAuthentication yes\n", to: "etc/ssh/sshd_config.d/50-cloud-init.conf")
+        try tree.write("[Journal]\nStorage=volatile\n", to: "etc/systemd/journald.conf.d/90-ram.conf")
+        try FileManager.default.removeItem(atPath: tree.file("etc/systemd/system/multi-user.target.wants/chrony.service"))
+        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path])
+        #expect(result.status == 1)
+        let found = try records(result)
+        #expect(
+            found.map(\.rule).sorted() == [
+                "log.storage.volatile", "ssh.config.password_auth", "ssh.config.root_login", "time.sync.disabled",
+            ])
+        let root = try #require(found.first { $0.rule == "ssh.config.root_login" })
+        #expect(root.evidence.text("permit_root_login") == "yes (/etc/ssh/sshd_config.d/50-cloud-init.conf:1)")
+        let storage = try #require(found.first { $0.rule == "log.storage.volatile" })
+        #expect(storage.evidence.text("storage") == "volatile (/etc/systemd/journald.conf.d/90-ram.conf:2)")
+        #expect(found.first { $0.rule == "time.sync.disabled" }?.evidence["services"] == .list(["chrony.service disabled"]))
+    }
+
+    @Test("a host without sshd_config: the SSH checks are errors naming the file, never passes")
+    func missingConfiguration() throws {
+        let tree = try hardenedHost()
+        try FileManager.default.removeItem(atPath: tree.file("etc/ssh/sshd_config"))
+        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path])
+        let found = try records(result)
+        #expect(found.map(\.rule).sorted() == ["ssh.config.password_auth", "ssh.config.root_login"])
+        #expect(
+            found.allSatisfy { $0.outcome == .error && $0.evidence.text("error")?.contains("/etc/ssh/sshd_config does not exist") == true })
+        let missingRoot = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.file("nowhere")])
+        #expect(missingRoot.status == 2)
+        #expect(missingRoot.standardError.contains("--host-root \(tree.file("nowhere")): no such directory"))
+    }
+}
