@@ -20,6 +20,14 @@ final class ParameterResolver {
         }
     }
 
+    /// A whole number that may be 0 (a class count, a history length where 0 means "not asked").
+    func count(_ setting: Parameterized<Int>) throws(RuleFileProblem) -> Int {
+        try resolve(setting, expected: "a whole number (0 or more)") { value in
+            guard case .scalar(let text) = value.content, let number = Int(text), number >= 0 else { return nil }
+            return number
+        }
+    }
+
     func span(_ setting: Parameterized<TimeSpan>) throws(RuleFileProblem) -> TimeSpan {
         try resolve(setting, expected: "a duration like 10m") { value in
             guard case .scalar(let text) = value.content, let span = TimeSpan(parsing: text), span > .zero else { return nil }

@@ -11,13 +11,17 @@ import CanhModel
 ///   journald: {Storage: volatile}
 ///   journal_directory: false                       # /var/log/journal (default: exists)
 ///   units: {chrony.service: enabled}               # enabled | disabled | masked
+///   pam: {passwd: ["password requisite pam_pwquality.so minlen=14"]}   # a stack per service
+///   pwquality: {minlen: "14"}                      # also faillock:, login_defs:
+///   administrators: {root: locked, alice: set 60}  # set [MAX_DAYS] | locked | empty
 /// ```
 enum HostTestParser {
     static let testFile = "/etc/test.conf"
 
     static func host(_ node: YAMLNode) throws(RuleFileProblem) -> HostObservation {
         let mapping = try node.mapping(allowed: [
-            "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units",
+            "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
+            "login_defs", "administrators",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -39,7 +43,39 @@ enum HostTestParser {
             host: "test-host", sshd: try state(mapping["sshd_state"], read: sshd),
             journald: try state(
                 mapping["journald_state"], read: try configuration(mapping["journald"], file: "/etc/systemd/journald.conf")),
-            hasPersistentJournalDirectory: try mapping["journal_directory"]?.boolean() ?? true, timeServices: units)
+            hasPersistentJournalDirectory: try mapping["journal_directory"]?.boolean() ?? true, timeServices: units,
+            authentication: try authentication(mapping))
+    }
+
+    private static func authentication(_ mapping: YAMLMapping) throws(RuleFileProblem) -> AuthenticationObservation {
+        var stacks: [String: ConfigurationState<[PAMEntry]>] = [:]
+        for (service, linesNode) in try mapping["pam"]?.anyMapping().entries ?? [] {
+            var entries: [PAMEntry] = []
+            for (index, lineNode) in try linesNode.sequence().enumerated() {
+                let words = try lineNode.string().split(whereSeparator: \.isWhitespace).map(String.init)
+                guard words.count >= 3 else { throw lineNode.problem("a PAM line is \"TYPE CONTROL MODULE [ARGUMENTS]\"") }
+                entries.append(
+                    PAMEntry(
+                        type: words[0], control: words[1], module: words[2], arguments: Array(words.dropFirst(3)),
+                        file: "/etc/pam.d/\(service.text)", line: index + 1))
+            }
+            stacks[service.text] = .read(entries)
+        }
+        var administrators: [AdminAccount] = []
+        for (name, stateNode) in try mapping["administrators"]?.anyMapping().entries ?? [] {
+            let words = try stateNode.string().split(separator: " ")
+            guard let first = words.first, let password = AdminAccount.Password(rawValue: String(first)), words.count <= 2 else {
+                throw stateNode.problem("must be set [MAX_DAYS], locked or empty")
+            }
+            administrators.append(
+                AdminAccount(
+                    name: name.text, groups: name.text == "root" ? [] : ["sudo"], password: password,
+                    maximumAgeDays: words.count == 2 ? Int(words[1]) : nil))
+        }
+        return AuthenticationObservation(
+            pamStacks: stacks, pwquality: .read(try configuration(mapping["pwquality"], file: "/etc/security/pwquality.conf")),
+            faillock: .read(try configuration(mapping["faillock"], file: "/etc/security/faillock.conf")),
+            loginDefs: .read(try configuration(mapping["login_defs"], file: "/etc/login.defs")), administrators: .read(administrators))
     }
 
     private static func configuration(_ node: YAMLNode?, file: String) throws(RuleFileProblem) -> EffectiveConfiguration {

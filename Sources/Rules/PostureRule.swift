@@ -33,12 +33,20 @@ public enum PostureCheck: Sendable, Hashable {
     case hostStorageVolatile
     /// No time synchronisation service enabled.
     case hostTimeSyncDisabled
+    /// Password length, classes (unless a second factor is required), history and the maximum
+    /// age of administrators' passwords.
+    case hostPasswordPolicy(
+        minimumLength: Parameterized<Int>, minimumClasses: Parameterized<Int>, minimumLengthWithMFA: Parameterized<Int>,
+        history: Parameterized<Int>, adminMaximumAgeDays: Parameterized<Int>)
+    /// pam_faillock in the SSH login stack, with its threshold and unlock time.
+    case hostLockout(maximumFailures: Parameterized<Int>, minimumUnlockSeconds: Parameterized<Int>)
 
     public var subject: PostureSubject {
         switch self {
         case .endpointLegacyProtocol, .endpointWeakCipher: .endpoint
         case .keyFileExposed: .keyFile
-        case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled: .host
+        case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout:
+            .host
         default: .certificate
         }
     }

@@ -12,7 +12,11 @@ enum PostureRuleParser {
         ],
         .endpoint: ["legacy_protocol": ["allowed"], "weak_cipher": ["classes"]],
         .keyFile: ["exposed": []],
-        .host: ["root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": []],
+        .host: [
+            "root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": [],
+            "password_policy": ["min_length", "min_classes", "min_length_with_mfa", "history", "admin_max_age_days"],
+            "lockout": ["max_failures", "min_unlock_seconds"],
+        ],
     ]
 
     static func parse(_ rule: YAMLMapping, subject: PostureSubject, levels: [Level]) throws(RuleFileProblem) -> PostureRule {
@@ -54,6 +58,18 @@ enum PostureRuleParser {
         case (.host, "root_login"): check = .hostRootLogin(allowed: try setting("allowed").parameterized(list))
         case (.host, "password_auth"): check = .hostPasswordAuthentication
         case (.host, "storage_volatile"): check = .hostStorageVolatile
+        case (.host, "password_policy"):
+            let number = { (node: YAMLNode) throws(RuleFileProblem) -> Int in try node.integer(in: 0...1_000_000) }
+            check = .hostPasswordPolicy(
+                minimumLength: try setting("min_length").parameterized(count),
+                minimumClasses: try setting("min_classes").parameterized(number),
+                minimumLengthWithMFA: try setting("min_length_with_mfa").parameterized(count),
+                history: try setting("history").parameterized(number),
+                adminMaximumAgeDays: try setting("admin_max_age_days").parameterized(count))
+        case (.host, "lockout"):
+            check = .hostLockout(
+                maximumFailures: try setting("max_failures").parameterized(count),
+                minimumUnlockSeconds: try setting("min_unlock_seconds").parameterized(count))
         case (.host, _): check = .hostTimeSyncDisabled
         }
 

@@ -12,7 +12,8 @@ import Testing
         try result.outputLines.map { try JSONDecoder().decode(FindingRecord.self, from: Data($0.utf8)) }
     }
 
-    /// A hardened host: keys only, no root, persistent journal, chrony enabled.
+    /// A hardened host: keys only, no root, persistent journal, chrony enabled, pwquality and
+    /// faillock as the thresholds ask, administrators rotating their passwords.
     private func hardenedHost() throws -> TemporaryDirectory {
         let tree = try TemporaryDirectory()
         try tree.write(
@@ -26,6 +27,19 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: tree.file("etc/systemd/system/multi-user.target.wants/chrony.service"),
             withDestinationPath: "/lib/systemd/system/chrony.service")
+        try tree.write(
+            "auth required pam_faillock.so preauth\nauth [success=1 default=ignore] pam_unix.so\nauth [default=die] pam_faillock.so authfail\n",
+            to: "etc/pam.d/common-auth")
+        try tree.write("@include common-auth\naccount required pam_nologin.so\n", to: "etc/pam.d/sshd")
+        try tree.write(
+            "password requisite pam_pwquality.so retry=3\npassword required pam_pwhistory.so remember=10 use_authtok\n"
+                + "password [success=1 default=ignore] pam_unix.so use_authtok yescrypt\n",
+            to: "etc/pam.d/common-password")
+        try tree.write("@include common-password\n", to: "etc/pam.d/passwd")
+        try tree.write("minlen = 14\nminclass = 4\n", to: "etc/security/pwquality.conf")
+        try tree.write("deny = 5\nunlock_time = 0\n", to: "etc/security/faillock.conf")
+        try tree.write("root:x:0:\nsudo:x:27:hoa\n", to: "etc/group")
+        try tree.write("root:!:20000:0:99999:7:::\nhoa:$y$j9T$salt$hash:20000:0:60:7:::\n", to: "etc/shadow")
         return tree
     }
 
@@ -36,7 +50,11 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         let found = try records(result)
         #expect(
-            Set(found.map(\.rule)) == ["ssh.config.root_login", "ssh.config.password_auth", "log.storage.volatile", "time.sync.disabled"])
+            Set(found.map(\.rule)) == [
+                "ssh.config.root_login", "ssh.config.password_auth", "log.storage.volatile", "time.sync.disabled",
+                "auth.password_policy.weak",
+                "auth.lockout.missing",
+            ])
         #expect(found.allSatisfy { $0.outcome == .pass && $0.entity == $0.host })
     }
 
@@ -58,6 +76,25 @@ import Testing
         let storage = try #require(found.first { $0.rule == "log.storage.volatile" })
         #expect(storage.evidence.text("storage") == "volatile (/etc/systemd/journald.conf.d/90-ram.conf:2)")
         #expect(found.first { $0.rule == "time.sync.disabled" }?.evidence["services"] == .list(["chrony.service disabled"]))
+    }
+
+    @Test("faillock defaults and an administrator whose password never expires are reported with where they come from")
+    func authenticationDefects() throws {
+        let tree = try hardenedHost()
+        try tree.write("# faillock defaults\n", to: "etc/security/faillock.conf")
+        try tree.write("root:x:0:\nsudo:x:27:hoa,minh\n", to: "etc/group")
+        try tree.write(
+            "root:!:20000:0:99999:7:::\nhoa:$y$j9T$salt$hash:20000:0:60:7:::\nminh:$y$j9T$s$h:20000:0:99999:7:::\n", to: "etc/shadow")
+        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path])
+        let found = try records(result)
+        #expect(found.map(\.rule).sorted() == ["auth.lockout.missing", "auth.password_policy.weak"])
+        let lockout = try #require(found.first { $0.rule == "auth.lockout.missing" })
+        #expect(lockout.evidence.text("module") == "pam_faillock.so (/etc/pam.d/common-auth:1)")
+        #expect(
+            lockout.evidence["problems"]
+                == .list(["a locked account unlocks itself after 600 s; at least 43200 s (or 0: by an administrator)"]))
+        let policy = try #require(found.first { $0.rule == "auth.password_policy.weak" })
+        #expect(policy.evidence["problems"] == .list(["administrator minh's password expires after 99999 days; at most 60 days"]))
     }
 
     @Test("a host without sshd_config: the SSH checks are errors naming the file, never passes")

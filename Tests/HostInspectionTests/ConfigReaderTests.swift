@@ -134,4 +134,96 @@ import Testing
         #expect(UnitStateReader.state(of: "ntpsec.service", in: root) == .disabled)
         #expect(UnitStateReader.state(of: "openntpd.service", in: root) == .notInstalled)
     }
+
+    @Test("PAM: @include and include/substack are followed in place, -type and [..] controls are read")
+    func pamIncludes() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write(
+            """
+            # sshd
+            @include common-auth
+            account    required     pam_nologin.so
+            -session   optional     pam_systemd.so
+            password   substack     common-password
+            """, to: "etc/pam.d/sshd")
+        try tree.write(
+            """
+            auth    required                        pam_faillock.so preauth deny=5
+            auth    [success=1 default=ignore]      pam_unix.so nullok
+            auth    [default=die]                   pam_faillock.so authfail
+            account include common-account
+            """, to: "etc/pam.d/common-auth")
+        try tree.write("account required pam_unix.so\n", to: "etc/pam.d/common-account")
+        try tree.write(
+            "password requisite /usr/lib/x86_64-linux-gnu/security/pam_pwquality.so retry=3 minlen=14\nauth required pam_deny.so\n",
+            to: "etc/pam.d/common-password")
+        guard case .read(let stack) = PAMStackReader.read(service: "sshd", in: HostRoot(path: tree.path)) else {
+            Issue.record("stack not read")
+            return
+        }
+        #expect(
+            stack.map { "\($0.type) \($0.control) \($0.module) \($0.arguments.joined(separator: " ")) @\($0.file):\($0.line)" }
+                == [
+                    "auth required pam_faillock.so preauth deny=5 @/etc/pam.d/common-auth:1",
+                    "auth [success=1 default=ignore] pam_unix.so nullok @/etc/pam.d/common-auth:2",
+                    "auth [default=die] pam_faillock.so authfail @/etc/pam.d/common-auth:3",
+                    "account required pam_unix.so  @/etc/pam.d/common-account:1",
+                    "account required pam_nologin.so  @/etc/pam.d/sshd:3",
+                    "session optional pam_systemd.so  @/etc/pam.d/sshd:4",
+                    "password requisite pam_pwquality.so retry=3 minlen=14 @/etc/pam.d/common-password:1",
+                ])
+        #expect(stack.first?.argument("deny") == "5")
+        #expect(stack.first?.argument("preauth") == "")
+    }
+
+    @Test("PAM: an include that does not exist is a problem, not an empty stack")
+    func pamMissingInclude() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write("@include common-auth\n", to: "etc/pam.d/sshd")
+        #expect(
+            PAMStackReader.read(service: "sshd", in: HostRoot(path: tree.path))
+                == .unreadable("/etc/pam.d/common-auth is included but does not exist"))
+        #expect(PAMStackReader.read(service: "passwd", in: HostRoot(path: tree.path)) == .missing("/etc/pam.d/passwd does not exist"))
+    }
+
+    @Test("pwquality.conf.d drop-ins are read after the main file; login.defs and faillock.conf keep file and line")
+    func keyValueFiles() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write("# minlen = 9\nminlen = 10\nminclass=2\n", to: "etc/security/pwquality.conf")
+        try tree.write("minlen = 14\n", to: "etc/security/pwquality.conf.d/50-agency.conf")
+        try tree.write("PASS_MAX_DAYS\t99999\nPASS_MIN_LEN 8\n", to: "etc/login.defs")
+        try tree.write("deny = 4\neven_deny_root\n", to: "etc/security/faillock.conf")
+        let root = HostRoot(path: tree.path)
+        guard case .read(let pwquality) = KeyValueConfigReader.pwquality(root),
+            case .read(let loginDefs) = KeyValueConfigReader.loginDefs(root),
+            case .read(let faillock) = KeyValueConfigReader.faillock(root)
+        else {
+            Issue.record("not read")
+            return
+        }
+        #expect(pwquality["minlen"] == ConfigSetting(value: "14", file: "/etc/security/pwquality.conf.d/50-agency.conf", line: 1))
+        #expect(pwquality["minclass"] == ConfigSetting(value: "2", file: "/etc/security/pwquality.conf", line: 3))
+        #expect(loginDefs["PASS_MAX_DAYS"]?.value == "99999")
+        #expect(faillock["even_deny_root"] == ConfigSetting(value: "", file: "/etc/security/faillock.conf", line: 2))
+    }
+
+    @Test("administrators: root and members of sudo/wheel, with password state and maximum age from /etc/shadow")
+    func administrators() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write("root:x:0:\nsudo:x:27:alice,bob\nwheel:x:10:carol\nusers:x:100:dave\n", to: "etc/group")
+        try tree.write(
+            "root:!:19000:0:99999:7:::\nalice:$y$j9T$abc:19000:0:60:7:::\nbob::19000:0::7:::\ncarol:$6$x:19000:0:90:7:::\ndave:$6$y:19000:0:::::\n",
+            to: "etc/shadow")
+        guard case .read(let accounts) = AdminAccountReader.read(HostRoot(path: tree.path)) else {
+            Issue.record("not read")
+            return
+        }
+        #expect(
+            accounts == [
+                AdminAccount(name: "alice", groups: ["sudo"], password: .set, maximumAgeDays: 60),
+                AdminAccount(name: "bob", groups: ["sudo"], password: .empty, maximumAgeDays: nil),
+                AdminAccount(name: "carol", groups: ["wheel"], password: .set, maximumAgeDays: 90),
+                AdminAccount(name: "root", groups: [], password: .locked, maximumAgeDays: 99999),
+            ])
+    }
 }

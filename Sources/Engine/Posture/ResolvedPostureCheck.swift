@@ -15,6 +15,7 @@ enum ResolvedPostureCheck: Sendable {
     case endpoint(EndpointCheck)
     case keyFileExposed
     case host(HostCheck)
+    case authentication(AuthenticationCheck)
 
     init(_ check: PostureCheck, rule: Rule, level: Level) throws(RuleFileProblem) {
         let resolver = ParameterResolver(rule: rule, level: level)
@@ -47,6 +48,15 @@ enum ResolvedPostureCheck: Sendable {
         case .hostPasswordAuthentication: self = .host(.passwordAuthentication)
         case .hostStorageVolatile: self = .host(.storageVolatile)
         case .hostTimeSyncDisabled: self = .host(.timeSyncDisabled)
+        case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
+            self = .authentication(
+                .passwordPolicy(
+                    .init(
+                        minimumLength: try resolver.int(length), minimumClasses: try resolver.count(classes),
+                        minimumLengthWithMFA: try resolver.int(lengthWithMFA), history: try resolver.count(history),
+                        adminMaximumAgeDays: try resolver.int(maximumAge))))
+        case .hostLockout(let failures, let unlock):
+            self = .authentication(.lockout(maximumFailures: try resolver.int(failures), minimumUnlockSeconds: try resolver.int(unlock)))
         }
         if let unused = resolver.unusedParameters().first { throw unused }
     }
@@ -75,6 +85,8 @@ enum ResolvedPostureCheck: Sendable {
         case .keyFileExposed:
             return observations.keyFiles.map(KeyFileCheck.judge)
         case .host(let check):
+            return observations.host.map { [check.judge($0)] } ?? []
+        case .authentication(let check):
             return observations.host.map { [check.judge($0)] } ?? []
         }
     }
