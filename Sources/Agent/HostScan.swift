@@ -1,7 +1,9 @@
 public import CanhModel
 import Engine
+import Glibc
 import HostInspection
 public import Rules
+import Systemd
 
 /// Reads the host's configuration under a root and evaluates the host rules: the `--host-root`
 /// part of `canh-agent scan`.
@@ -17,7 +19,18 @@ public struct HostScan: Sendable {
 
     public func run(pack: RulePack, level: Level, host: String) throws -> [FindingRecord] {
         let engine = try PostureEngine(pack: pack, level: level, host: host)
-        let observation = HostInspector.observe(HostRoot(path: root), host: host)
+        var observation = HostInspector.observe(HostRoot(path: root), host: host)
+        let journalDirectory = (root == "/" ? "" : root) + "/var/log/journal"
+        observation.journalRetention = JournalRetentionReader.read(directory: journalDirectory).map { extent in
+            JournalRetention(
+                oldestEntry: extent.oldestEntryMicroseconds.map(Timestamp.init(microsecondsSinceEpoch:)),
+                newestEntry: extent.newestEntryMicroseconds.map(Timestamp.init(microsecondsSinceEpoch:)), bytes: extent.bytes,
+                files: extent.files, olderEntriesRemoved: extent.olderEntriesRemoved)
+        }
+        var fileSystem = statvfs()
+        if statvfs(journalDirectory, &fileSystem) == 0 {
+            observation.journalFileSystemBytes = Int64(fileSystem.f_blocks) * Int64(fileSystem.f_frsize)
+        }
         return engine.evaluate(PostureObservations(host: observation), at: checkTime)
     }
 }

@@ -14,6 +14,8 @@ import CanhModel
 ///   pam: {passwd: ["password requisite pam_pwquality.so minlen=14"]}   # a stack per service
 ///   pwquality: {minlen: "14"}                      # also faillock:, login_defs:
 ///   administrators: {root: locked, alice: set 60}  # set [MAX_DAYS] | locked | empty
+///   journal: {oldest: 2026-09-01T00:00:00Z, newest: 2026-11-22T00:00:00Z, size: 2G, removed: true}
+///   filesystem: 40G                                # the file system holding /var/log/journal
 /// ```
 enum HostTestParser {
     static let testFile = "/etc/test.conf"
@@ -21,7 +23,7 @@ enum HostTestParser {
     static func host(_ node: YAMLNode) throws(RuleFileProblem) -> HostObservation {
         let mapping = try node.mapping(allowed: [
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
-            "login_defs", "administrators",
+            "login_defs", "administrators", "journal", "filesystem",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -39,12 +41,31 @@ enum HostTestParser {
             default: throw stateNode.problem("must be enabled, disabled or masked")
             }
         }
-        return HostObservation(
+        var journal: JournalRetention?
+        if let journalNode = mapping["journal"] {
+            let fields = try journalNode.mapping(allowed: ["oldest", "newest", "size", "removed"])
+            journal = JournalRetention(
+                oldestEntry: try fields["oldest"]?.timestamp(), newestEntry: try fields["newest"]?.timestamp(),
+                bytes: try fields["size"].map(size) ?? 0, files: 1, olderEntriesRemoved: try fields["removed"]?.boolean() ?? false)
+        }
+        var observation = HostObservation(
             host: "test-host", sshd: try state(mapping["sshd_state"], read: sshd),
             journald: try state(
                 mapping["journald_state"], read: try configuration(mapping["journald"], file: "/etc/systemd/journald.conf")),
             hasPersistentJournalDirectory: try mapping["journal_directory"]?.boolean() ?? true, timeServices: units,
             authentication: try authentication(mapping))
+        observation.journalRetention = journal
+        observation.journalFileSystemBytes = try mapping["filesystem"].map(size)
+        return observation
+    }
+
+    /// `2G`, `500M`, `4096`: bytes, base 1024.
+    private static func size(_ node: YAMLNode) throws(RuleFileProblem) -> Int64 {
+        let text = try node.string()
+        let powers: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        if let last = text.last, let factor = powers[last], let number = Int64(text.dropLast()) { return number * factor }
+        guard let number = Int64(text) else { throw node.problem("must be a size like 500M or 2G") }
+        return number
     }
 
     private static func authentication(_ mapping: YAMLMapping) throws(RuleFileProblem) -> AuthenticationObservation {

@@ -38,6 +38,8 @@ public enum PostureCheck: Sendable, Hashable {
     case hostPasswordPolicy(
         minimumLength: Parameterized<Int>, minimumClasses: Parameterized<Int>, minimumLengthWithMFA: Parameterized<Int>,
         history: Parameterized<Int>, adminMaximumAgeDays: Parameterized<Int>)
+    /// journald's limits and the journal present against the days of logs required.
+    case hostRetention(days: Parameterized<Int>)
     /// pam_faillock in the SSH login stack, with its threshold and unlock time.
     case hostLockout(maximumFailures: Parameterized<Int>, minimumUnlockSeconds: Parameterized<Int>)
 
@@ -45,7 +47,8 @@ public enum PostureCheck: Sendable, Hashable {
         switch self {
         case .endpointLegacyProtocol, .endpointWeakCipher: .endpoint
         case .keyFileExposed: .keyFile
-        case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout:
+        case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
+            .hostRetention:
             .host
         default: .certificate
         }

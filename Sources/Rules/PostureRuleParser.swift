@@ -15,7 +15,7 @@ enum PostureRuleParser {
         .host: [
             "root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": [],
             "password_policy": ["min_length", "min_classes", "min_length_with_mfa", "history", "admin_max_age_days"],
-            "lockout": ["max_failures", "min_unlock_seconds"],
+            "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"],
         ],
     ]
 
@@ -58,6 +58,7 @@ enum PostureRuleParser {
         case (.host, "root_login"): check = .hostRootLogin(allowed: try setting("allowed").parameterized(list))
         case (.host, "password_auth"): check = .hostPasswordAuthentication
         case (.host, "storage_volatile"): check = .hostStorageVolatile
+        case (.host, "retention"): check = .hostRetention(days: try setting("days").parameterized(count))
         case (.host, "password_policy"):
             let number = { (node: YAMLNode) throws(RuleFileProblem) -> Int in try node.integer(in: 0...1_000_000) }
             check = .hostPasswordPolicy(

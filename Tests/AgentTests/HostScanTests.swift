@@ -40,20 +40,21 @@ import Testing
         try tree.write("deny = 5\nunlock_time = 0\n", to: "etc/security/faillock.conf")
         try tree.write("root:x:0:\nsudo:x:27:hoa\n", to: "etc/group")
         try tree.write("root:!:20000:0:99999:7:::\nhoa:$y$j9T$salt$hash:20000:0:60:7:::\n", to: "etc/shadow")
+        try installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
         return tree
     }
 
     @Test("a hardened host passes every host check, shown with --all")
     func hardened() throws {
         let tree = try hardenedHost()
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--all"])
+        let result = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"])
         #expect(result.status == 0, "\(result.standardError)")
         let found = try records(result)
         #expect(
             Set(found.map(\.rule)) == [
                 "ssh.config.root_login", "ssh.config.password_auth", "log.storage.volatile", "time.sync.disabled",
-                "auth.password_policy.weak",
-                "auth.lockout.missing",
+                "auth.password_policy.weak", "auth.lockout.missing", "log.retention.insufficient",
             ])
         #expect(found.allSatisfy { $0.outcome == .pass && $0.entity == $0.host })
     }
@@ -64,12 +65,14 @@ import Testing
         try tree.write("PermitRootLogin yes\nPasswordAuthentication yes\n", to: "etc/ssh/sshd_config.d/50-cloud-init.conf")
         try tree.write("[Journal]\nStorage=volatile\n", to: "etc/systemd/journald.conf.d/90-ram.conf")
         try FileManager.default.removeItem(atPath: tree.file("etc/systemd/system/multi-user.target.wants/chrony.service"))
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path])
+        let result = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         #expect(result.status == 1)
         let found = try records(result)
         #expect(
             found.map(\.rule).sorted() == [
-                "log.storage.volatile", "ssh.config.password_auth", "ssh.config.root_login", "time.sync.disabled",
+                "log.retention.insufficient", "log.storage.volatile", "ssh.config.password_auth", "ssh.config.root_login",
+                "time.sync.disabled",
             ])
         let root = try #require(found.first { $0.rule == "ssh.config.root_login" })
         #expect(root.evidence.text("permit_root_login") == "yes (/etc/ssh/sshd_config.d/50-cloud-init.conf:1)")
@@ -85,7 +88,8 @@ import Testing
         try tree.write("root:x:0:\nsudo:x:27:hoa,minh\n", to: "etc/group")
         try tree.write(
             "root:!:20000:0:99999:7:::\nhoa:$y$j9T$salt$hash:20000:0:60:7:::\nminh:$y$j9T$s$h:20000:0:99999:7:::\n", to: "etc/shadow")
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path])
+        let result = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         let found = try records(result)
         #expect(found.map(\.rule).sorted() == ["auth.lockout.missing", "auth.password_policy.weak"])
         let lockout = try #require(found.first { $0.rule == "auth.lockout.missing" })
@@ -101,7 +105,8 @@ import Testing
     func missingConfiguration() throws {
         let tree = try hardenedHost()
         try FileManager.default.removeItem(atPath: tree.file("etc/ssh/sshd_config"))
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path])
+        let result = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         let found = try records(result)
         #expect(found.map(\.rule).sorted() == ["ssh.config.password_auth", "ssh.config.root_login"])
         #expect(
@@ -109,5 +114,36 @@ import Testing
         let missingRoot = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.file("nowhere")])
         #expect(missingRoot.status == 2)
         #expect(missingRoot.standardError.contains("--host-root \(tree.file("nowhere")): no such directory"))
+    }
+
+    /// A real journal file in the tree's /var/log/journal/MACHINE-ID/, with entries from `first`
+    /// to `last`; `removedBefore` rewrites its head sequence number (documented header offset 168)
+    /// as journald's would read after older files were vacuumed.
+    private func installJournal(in tree: TemporaryDirectory, first: String, last: String, removedBefore: Bool) throws {
+        let scratch = try TemporaryDirectory()
+        let entries = [first, last].map { FixtureEntry(time: Timestamp.at($0), ["MESSAGE": "portal running", "_HOSTNAME": "portal-hy"]) }
+        let file = try JournalFixture.write(entries, named: "system.journal", in: scratch)
+        let directory = tree.file("var/log/journal/0123456789abcdef0123456789abcdef")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        if removedBefore {
+            for index in 0..<8 { bytes[168 + index] = index == 0 ? 0xF4 : (index == 1 ? 0x01 : 0) }  // 500
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: directory + "/system.journal"))
+    }
+
+    @Test("retention from real journal files: a young journal passes, one trimmed after 21 days fails at level 3")
+    func retention() throws {
+        let tree = try hardenedHost()
+        try installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
+        let arguments = ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"]
+        let young = try records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" }
+        #expect(young?.outcome == .pass, "\(String(describing: young?.evidence))")
+        #expect(young?.evidence.text("oldest_entry") == "2026-11-01T00:00:00Z")
+
+        try installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: true)
+        let trimmed = try #require(try records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" })
+        #expect(trimmed.outcome == .fail)
+        #expect(trimmed.evidence["problems"] == .list(["entries older than 21 days have already been removed"]))
     }
 }

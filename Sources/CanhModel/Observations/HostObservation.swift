@@ -9,6 +9,11 @@ public struct HostObservation: Sendable, Hashable {
     /// The time synchronisation services Canh knows, by unit name.
     public var timeServices: [String: UnitState]
     public var authentication: AuthenticationObservation
+    /// The journal files under /var/log/journal; nil when there are none.
+    public var journalRetention: JournalRetention?
+    /// The size of the file system holding /var/log/journal (journald's default cap is 10 % of
+    /// it, at most 4 GiB); nil when unknown.
+    public var journalFileSystemBytes: Int64?
 
     public init(
         host: String, sshd: ConfigurationState<SSHDConfiguration>, journald: ConfigurationState<EffectiveConfiguration>,

@@ -7,8 +7,10 @@ enum HostCheck: Sendable {
     case passwordAuthentication
     case storageVolatile
     case timeSyncDisabled
+    /// Logs kept for at least this many days, by configuration and in fact.
+    case retention(days: Int)
 
-    func judge(_ host: HostObservation) -> PostureJudgement {
+    func judge(_ host: HostObservation, at now: Timestamp) -> PostureJudgement {
         var evidence = Evidence()
         func judgement(_ outcome: Outcome, _ details: [(String, Evidence.Value)]) -> PostureJudgement {
             for (key, value) in details { evidence[key] = value }
@@ -78,7 +80,70 @@ enum HostCheck: Sendable {
                 return judgement(.fail, [("services", .list([])), ("reason", .text("no time synchronisation service is installed"))])
             }
             return judgement(installed.contains { $0.value.isEnabled } ? .pass : .fail, [states])
+
+        case .retention(let days):
+            let (outcome, details) = Self.retention(host, days: days, now: now)
+            return judgement(outcome, details)
         }
+    }
+
+    /// journald's limits and the journal actually present, against the days required.
+    private static func retention(_ host: HostObservation, days required: Int, now: Timestamp) -> (Outcome, [(String, Evidence.Value)]) {
+        guard case .read(let journald) = host.journald else { return (.error, [("error", .text(reason(host.journald)))]) }
+        var details: [(String, Evidence.Value)] = [("required_days", .number(Int64(required)))]
+        var problems: [String] = []
+        let storage = journald["Storage"]?.value.lowercased() ?? "auto"
+        if storage == "volatile" || storage == "none" || (storage == "auto" && !host.hasPersistentJournalDirectory) {
+            problems.append(
+                "journald does not keep logs on disk (Storage=\(storage)\(storage == "auto" ? " without /var/log/journal" : ""))")
+        }
+        if let setting = journald["MaxRetentionSec"], let seconds = SystemdValues.seconds(setting.value), seconds > 0 {
+            details.append(("max_retention", .text(setting.description)))
+            if seconds < Double(required) * 86_400 {
+                problems.append("MaxRetentionSec deletes entries after \(Int(seconds / 86_400)) days (\(setting.file):\(setting.line))")
+            }
+        }
+        // The size cap: SystemMaxUse, else 10 % of the file system and at most 4 GiB.
+        var cap: Int64? = nil
+        var capText = ""
+        if let setting = journald["SystemMaxUse"], let bytes = SystemdValues.bytes(setting.value) {
+            cap = bytes
+            capText = setting.description
+        } else if let fileSystem = host.journalFileSystemBytes {
+            cap = min(fileSystem / 10, 4 << 30)
+            capText = "\(cap.map(mebibytes) ?? "") (journald default: 10 % of the file system, at most 4 GiB)"
+        }
+        if !capText.isEmpty { details.append(("size_cap", .text(capText))) }
+        if let journal = host.journalRetention, let oldest = journal.oldestEntry {
+            let ageDays = Int((now.microsecondsSinceEpoch - oldest.microsecondsSinceEpoch) / 86_400_000_000)
+            details.append(("oldest_entry", .text(oldest.iso8601)))
+            details.append(("journal_size", .text(mebibytes(journal.bytes))))
+            if journal.olderEntriesRemoved, ageDays < required {
+                problems.append("entries older than \(ageDays) days have already been removed")
+            }
+            if let newest = journal.newestEntry, let cap {
+                let spanDays = Double(newest.microsecondsSinceEpoch - oldest.microsecondsSinceEpoch) / 86_400_000_000
+                // A rate measured over less than a day says little about months.
+                if spanDays >= 1, journal.bytes > 0 {
+                    let perDay = Double(journal.bytes) / spanDays
+                    let holds = Int(Double(cap) / perDay)
+                    details.append(("write_rate", .text("\(mebibytes(Int64(perDay)))/day")))
+                    if holds < required { problems.append("at \(mebibytes(Int64(perDay)))/day, the size cap holds about \(holds) days") }
+                }
+            }
+        }
+        if !problems.isEmpty { details.append(("problems", .list(problems))) }
+        if problems.isEmpty, host.journalRetention?.oldestEntry == nil {
+            // The configuration allows the retention, but what is actually kept cannot be seen.
+            return (
+                .error, details + [("error", .text("no journal files under /var/log/journal: the logs actually kept cannot be measured"))]
+            )
+        }
+        return (problems.isEmpty ? .pass : .fail, details)
+    }
+
+    private static func mebibytes(_ bytes: Int64) -> String {
+        bytes >= 1 << 30 ? "\(Double(bytes * 10 / (1 << 30)) / 10) GiB" : "\(bytes >> 20) MiB"
     }
 
     private static func reason<Value>(_ state: ConfigurationState<Value>) -> String {

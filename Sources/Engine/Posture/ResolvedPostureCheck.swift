@@ -48,6 +48,7 @@ enum ResolvedPostureCheck: Sendable {
         case .hostPasswordAuthentication: self = .host(.passwordAuthentication)
         case .hostStorageVolatile: self = .host(.storageVolatile)
         case .hostTimeSyncDisabled: self = .host(.timeSyncDisabled)
+        case .hostRetention(let days): self = .host(.retention(days: try resolver.int(days)))
         case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
             self = .authentication(
                 .passwordPolicy(
@@ -85,7 +86,7 @@ enum ResolvedPostureCheck: Sendable {
         case .keyFileExposed:
             return observations.keyFiles.map(KeyFileCheck.judge)
         case .host(let check):
-            return observations.host.map { [check.judge($0)] } ?? []
+            return observations.host.map { [check.judge($0, at: now)] } ?? []
         case .authentication(let check):
             return observations.host.map { [check.judge($0)] } ?? []
         }
