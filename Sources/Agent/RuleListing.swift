@@ -18,9 +18,55 @@ public struct RuleListing {
         return rule.parameters.values(at: level).map { ($0.name, $0.value.description) }
     }
 
+    private var requirements: [Requirement] {
+        pack.requirements.requirements.filter { requirement in level.map { requirement.levels.contains($0) } ?? true }
+    }
+
+    /// The rules that show a requirement (at the level, when one is given).
+    private func rules(showing requirement: Requirement) -> [String] {
+        rules.filter { $0.requirements.contains(requirement.id) }.map(\.id)
+    }
+
     public func table(language: Language) -> String {
-        let heading = "\(pack.name) \(pack.version)" + (level.map { language == .vi ? ", cấp độ \($0)" : ", level \($0)" } ?? "")
-        let header = ["RULE", "SEVERITY", "LEVELS", "REQUIREMENTS", level == nil ? nil : "PARAMETERS", "TITLE"].compactMap { $0 }
+        let vi = language == .vi
+        let heading = "\(pack.name) \(pack.version)" + (level.map { vi ? ", cấp độ \($0)" : ", level \($0)" } ?? "")
+        return [heading, "", requirementBlocks(language: language), "", rulesTable(language: language)].joined(separator: "\n")
+    }
+
+    /// Each requirement in force: how it is shown (the rules, or attested by hand), its text and
+    /// its citations at the level.
+    private func requirementBlocks(language: Language) -> String {
+        let vi = language == .vi
+        let areas: [String: (vi: String, en: String)] = [
+            "network": ("mạng", "network"), "server": ("máy chủ", "server"), "application": ("ứng dụng", "application"),
+            "data": ("dữ liệu", "data"), "management": ("quản lý", "management"),
+        ]
+        var lines = [vi ? "YÊU CẦU (\(requirements.count))" : "REQUIREMENTS (\(requirements.count))"]
+        for requirement in requirements {
+            let area = areas[requirement.area].map { vi ? $0.vi : $0.en } ?? requirement.area
+            let shownBy = rules(showing: requirement)
+            let how: String =
+                switch requirement.check {
+                case .manual: vi ? "thủ công — chứng thực tại máy chủ thu thập" : "manual — attested in the collector"
+                case .automated where shownBy.isEmpty: vi ? "tự động — không có quy tắc ở cấp độ này" : "automated — no rule at this level"
+                case .automated: (vi ? "tự động: " : "automated: ") + shownBy.joined(separator: ", ")
+                }
+            let legacy = level.map(requirement.legacy.text(at:)) ?? requirement.legacy.text
+            let current = requirement.current.map { level.map($0.text(at:)) ?? $0.text }
+            lines.append("\(requirement.id)  [\(area)]  \(how)")
+            lines.append("    \(requirement.text[language])")
+            lines.append("    " + (vi ? "Căn cứ: " : "Legacy: ") + legacy)
+            if let current { lines.append("    " + (vi ? "Hiện hành: " : "Current: ") + current) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func rulesTable(language: Language) -> String {
+        let vi = language == .vi
+        let header =
+            (vi
+            ? ["QUY TẮC", "MỨC ĐỘ", "CẤP ĐỘ", "YÊU CẦU", level == nil ? nil : "THAM SỐ", "TIÊU ĐỀ"]
+            : ["RULE", "SEVERITY", "LEVELS", "REQUIREMENTS", level == nil ? nil : "PARAMETERS", "TITLE"]).compactMap { $0 }
         let rows = rules.map { rule -> [String] in
             var row = [
                 rule.id, rule.severity.rawValue, rule.levels.map(\.description).joined(separator: ","),
@@ -33,10 +79,33 @@ public struct RuleListing {
             row.append(rule.title[language])
             return row
         }
-        return heading + "\n" + TextTable(header: header, rows: rows).rendered
+        return (vi ? "QUY TẮC (\(rows.count))" : "RULES (\(rows.count))") + "\n" + TextTable(header: header, rows: rows).rendered
     }
 
     public var json: JSONValue {
+        var members: [(String, JSONValue)] = [("pack", .string(pack.name)), ("version", .string(pack.version))]
+        if let level { members.append(("level", .integer(Int64(level.rawValue)))) }
+        members.append(("requirements", requirementsJSON))
+        members.append(("rules", rulesJSON))
+        return .object(members)
+    }
+
+    private var requirementsJSON: JSONValue {
+        .array(
+            requirements.map { requirement in
+                var members: [(String, JSONValue)] = [
+                    ("id", .string(requirement.id)), ("area", .string(requirement.area)), ("check", .string(requirement.check.rawValue)),
+                    ("rules", .array(rules(showing: requirement).map(JSONValue.string))),
+                    ("levels", .array(requirement.levels.map { .integer(Int64($0.rawValue)) })),
+                    ("text", .object([("vi", .string(requirement.text.vi)), ("en", .string(requirement.text.en))])),
+                    ("legacy", .string(level.map(requirement.legacy.text(at:)) ?? requirement.legacy.text)),
+                ]
+                if let current = requirement.current { members.append(("current", .string(level.map(current.text(at:)) ?? current.text))) }
+                return .object(members)
+            })
+    }
+
+    private var rulesJSON: JSONValue {
         .array(
             rules.map { rule in
                 var members: [(String, JSONValue)] = [

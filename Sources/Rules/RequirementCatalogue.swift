@@ -11,6 +11,9 @@ public struct Requirement: Sendable, Hashable {
         case manual
     }
 
+    /// The groups of TT12 Điều 9: the four technical ones and management.
+    public static let areas = ["network", "server", "application", "data", "management"]
+
     public var id: String
     public var area: String
     public var text: LocalizedText
@@ -92,8 +95,13 @@ public struct RequirementCatalogue: Sendable {
         guard let check = Requirement.Check(rawValue: try checkNode.string()) else {
             throw checkNode.problem("must be automated or manual")
         }
+        let areaNode = try mapping.required("area")
+        let area = try areaNode.string()
+        guard Requirement.areas.contains(area) else {
+            throw areaNode.problem("must be one of: \(Requirement.areas.joined(separator: ", ")) (TT12 Điều 9.3–9.4)")
+        }
         return Requirement(
-            id: id, area: try mapping.required("area").nonEmptyString(),
+            id: id, area: area,
             text: try RuleFileParser.parseLocalizedText(mapping.required("text")),
             levels: try RuleFileParser.parseLevels(mapping.required("levels")),
             legacy: Requirement.Citation(text: try mapping.required("legacy").nonEmptyString(), levelOffset: 4),

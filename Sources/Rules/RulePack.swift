@@ -68,13 +68,32 @@ public struct RulePack: Sendable {
         return (RulePack(name: name, version: version, directory: base, rules: rules, requirements: catalogue), problems)
     }
 
-    /// Every cited requirement exists, and applies at every level the rule applies at.
+    /// The rules that cite each requirement, by requirement id.
+    public func rulesCiting(_ requirement: String) -> [Rule] { rules.filter { $0.requirements.contains(requirement) } }
+
+    /// Requirements marked automated that no rule cites: the catalogue promises evidence the
+    /// pack does not produce. Checked over a whole pack (`rules check`), not per rule file.
+    public var uncitedAutomatedRequirements: [RuleFileProblem] {
+        requirements.requirements.filter { $0.check == .automated && rulesCiting($0.id).isEmpty }.map { requirement in
+            RuleFileProblem(
+                location: requirement.location, field: "\(requirement.id).check",
+                message: "is automated but no rule cites it; cite it from a rule or mark it manual")
+        }
+    }
+
+    /// Every cited requirement exists, is shown by rules (not attested), and applies at every
+    /// level the rule applies at.
     private static func checkCitations(of rule: Rule, against catalogue: RequirementCatalogue) -> [RuleFileProblem] {
         rule.requirements.compactMap { id in
             guard let requirement = catalogue[id] else {
                 return RuleFileProblem(
                     location: rule.location, field: "\(rule.id).requirements",
                     message: "unknown requirement id \(id); it must be defined in requirements.yaml")
+            }
+            guard requirement.check == .automated else {
+                return RuleFileProblem(
+                    location: rule.location, field: "\(rule.id).requirements",
+                    message: "requirement \(id) is marked manual (attested in the collector); mark it automated to cite it from a rule")
             }
             let outside = rule.levels.filter { !requirement.levels.contains($0) }
             guard outside.isEmpty else {

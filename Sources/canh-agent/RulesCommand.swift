@@ -23,7 +23,7 @@ struct RulesCommand: ParsableCommand {
         func run() throws {
             let directory = directory ?? RulePackLocator.defaultDirectory()
             let (pack, problems) = RulePack.load(directory: directory)
-            let compileProblems = JournalEngine.problems(in: pack) + PostureEngine.problems(in: pack)
+            let compileProblems = JournalEngine.problems(in: pack) + PostureEngine.problems(in: pack) + pack.uncitedAutomatedRequirements
             let results = RuleTestRunner.run(pack)
             for problem in problems + compileProblems { print(problem.description) }
             for result in results where !result.passed { print(result.description) }

@@ -36,18 +36,58 @@ import Testing
         #expect(result.outputLines.last?.hasSuffix(" passed, 1 failed") == true)
     }
 
+    @Test("the catalogue: an automated requirement no rule cites, and an area outside TT12's groups, are problems")
+    func catalogueConsistency() throws {
+        let directory = try TemporaryDirectory()
+        let pack = directory.file("rules")
+        try FileManager.default.copyItem(atPath: rules, toPath: pack)
+        try FileManager.default.removeItem(atPath: pack + "/host/time.yaml")
+        let catalogue = pack + "/requirements.yaml"
+        let text = try String(contentsOfFile: catalogue, encoding: .utf8)
+            .replacingOccurrences(of: "  - id: ND85-NET-AC-01\n    area: network", with: "  - id: ND85-NET-AC-01\n    area: perimeter")
+        try text.write(toFile: catalogue, atomically: true, encoding: .utf8)
+        let result = try ProcessRunner.run(agent, ["rules", "check", pack])
+        #expect(result.status == 1)
+        let lines = result.outputLines
+        #expect(
+            lines.contains {
+                $0.hasPrefix(catalogue)
+                    && $0.hasSuffix(
+                        "ND85-NET-AC-01.area: must be one of: network, server, application, data, management (TT12 Điều 9.3–9.4)")
+            })
+        #expect(
+            lines.contains {
+                $0.hasPrefix(catalogue)
+                    && $0.hasSuffix("ND85-SRV-LOG-02.check: is automated but no rule cites it; cite it from a rule or mark it manual")
+            } == false, "time.sync.lost still cites it")
+        try FileManager.default.removeItem(atPath: pack + "/journal/time.yaml")
+        let uncited = try ProcessRunner.run(agent, ["rules", "check", pack])
+        #expect(
+            uncited.outputLines.contains {
+                $0.hasSuffix("ND85-SRV-LOG-02.check: is automated but no rule cites it; cite it from a rule or mark it manual")
+            })
+    }
+
     @Test("rules list --level shows the parameters in force there, inherited from below")
     func listLevels() throws {
         let level1 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
         let level4 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "4", "--format", "json"])
-        func bruteforce(_ output: String) throws -> [String: Any] {
-            let array = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
-            return try #require(array.first { $0["id"] as? String == "auth.ssh.bruteforce" })
+        func listing(_ output: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         }
-        #expect((try bruteforce(level1.standardOutput)["parameters"] as? [String: String]) == ["failures": "10", "window": "10m"])
-        #expect((try bruteforce(level4.standardOutput)["parameters"] as? [String: String]) == ["failures": "5", "window": "10m"])
-        let level1IDs = try #require(try JSONSerialization.jsonObject(with: Data(level1.standardOutput.utf8)) as? [[String: Any]])
-            .compactMap { $0["id"] as? String }
+        func rule(_ id: String, in output: String) throws -> [String: Any] {
+            let array = try #require(try listing(output)["rules"] as? [[String: Any]])
+            return try #require(array.first { $0["id"] as? String == id })
+        }
+        #expect(
+            (try rule("auth.ssh.bruteforce", in: level1.standardOutput)["parameters"] as? [String: String]) == [
+                "failures": "10", "window": "10m",
+            ])
+        #expect(
+            (try rule("auth.ssh.bruteforce", in: level4.standardOutput)["parameters"] as? [String: String]) == [
+                "failures": "5", "window": "10m",
+            ])
+        let level1IDs = try #require(try listing(level1.standardOutput)["rules"] as? [[String: Any]]).compactMap { $0["id"] as? String }
         #expect(!level1IDs.contains("log.audit.stopped"), "process logging applies from level 3")
 
         let table = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
@@ -55,6 +95,35 @@ import Testing
         #expect(table.outputLines.first == "canh-default 2026.11.0, cấp độ 3")
         #expect(table.standardOutput.contains("failures=5 window=10m"))
         #expect(table.standardOutput.contains("Mất đồng bộ thời gian"))
+    }
+
+    @Test("rules list --level: every requirement in force, with the rules that show it or \"manual\", cited at the level")
+    func listRequirements() throws {
+        let json = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--format", "json"])
+        let listing = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let requirements = try #require(listing["requirements"] as? [[String: Any]])
+        func requirement(_ id: String) throws -> [String: Any] { try #require(requirements.first { $0["id"] as? String == id }) }
+        #expect(try requirement("ND85-SRV-LOG-02")["rules"] as? [String] == ["time.sync.disabled", "time.sync.lost"])
+        #expect(
+            try requirement("ND85-SRV-LOG-01")["legacy"] as? String
+                == "TT12/2022 Phụ lục I–V, bảng II.2 mục 1.2 (nhật ký hệ thống); TCVN 11930:2017 7.2.2.3")
+        #expect(try requirement("ND85-MGT-POL-01")["check"] as? String == "manual")
+        #expect(requirements.contains { $0["id"] as? String == "ND85-APP-NR-01" }, "non-repudiation applies at level 3")
+        let level1 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
+        let level1Requirements = try #require(
+            (try JSONSerialization.jsonObject(with: Data(level1.standardOutput.utf8)) as? [String: Any])?["requirements"]
+                as? [[String: Any]])
+        #expect(!level1Requirements.contains { $0["id"] as? String == "ND85-APP-NR-01" }, "non-repudiation applies from level 3")
+
+        let english = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--lang", "en"])
+        #expect(english.outputLines.contains("ND85-SRV-LOG-02  [server]  automated: time.sync.disabled, time.sync.lost"))
+        #expect(english.outputLines.contains("ND85-MGT-POL-01  [management]  manual — attested in the collector"))
+        #expect(
+            english.outputLines.contains("    Legacy: TT12/2022 Phụ lục I–V, bảng II.2 mục 1.2 (nhật ký hệ thống); TCVN 11930:2017 7.2.2.3")
+        )
+        let vietnamese = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
+        #expect(vietnamese.outputLines.contains("ND85-MGT-POL-01  [quản lý]  thủ công — chứng thực tại máy chủ thu thập"))
+        #expect(vietnamese.outputLines.contains { $0.hasPrefix("QUY TẮC (") })
     }
 
     @Test("--version prints the version")
