@@ -17,9 +17,13 @@ public struct HostScan: Sendable {
         self.checkTime = checkTime
     }
 
+    /// - Parameter host: the name findings carry, unless the tree under another root names itself
+    ///   in its `/etc/hostname` (an image or a copied server is not this machine).
     public func run(pack: RulePack, level: Level, host: String) throws -> [FindingRecord] {
+        let hostRoot = HostRoot(path: root)
+        let host = root == "/" ? host : HostInspector.hostName(hostRoot) ?? host
         let engine = try PostureEngine(pack: pack, level: level, host: host)
-        var observation = HostInspector.observe(HostRoot(path: root), host: host)
+        var observation = HostInspector.observe(hostRoot, host: host)
         let journalDirectory = (root == "/" ? "" : root) + "/var/log/journal"
         observation.journalRetention = JournalRetentionReader.read(directory: journalDirectory).map { extent in
             JournalRetention(

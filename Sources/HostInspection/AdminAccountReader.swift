@@ -16,7 +16,9 @@ public enum AdminAccountReader {
         switch root.read("/etc/shadow") {
         case .text(let text): shadowText = text
         case .missing: return .missing("/etc/shadow does not exist")
-        case .unreadable(let why): return .unreadable("/etc/shadow \(why) (the agent runs as root to read it)")
+        case .unreadable(let why):
+            let hint = why.contains("Permission denied") ? " (only root can read it: run the scan as root)" : ""
+            return .unreadable("/etc/shadow \(why)\(hint)")
         }
         var groupsOf: [String: [String]] = ["root": []]
         for line in groupText.split(separator: "\n") {

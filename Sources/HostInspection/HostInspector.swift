@@ -1,4 +1,5 @@
 public import CanhModel
+import Foundation
 
 /// Reads everything the host checks judge from one host root.
 public enum HostInspector {
@@ -10,6 +11,14 @@ public enum HostInspector {
 
     /// The PAM services judged: logins over SSH (lockout) and password changes (quality).
     public static let pamServices = ["sshd", "passwd"]
+
+    /// The name in the tree's `/etc/hostname` (first line, trimmed), when it has one.
+    public static func hostName(_ root: HostRoot) -> String? {
+        guard case .text(let text) = root.read("/etc/hostname"),
+            let line = text.split(whereSeparator: \.isNewline).first?.trimmingCharacters(in: .whitespaces), !line.isEmpty
+        else { return nil }
+        return line
+    }
 
     public static func observe(_ root: HostRoot, host: String) -> HostObservation {
         HostObservation(

@@ -59,12 +59,13 @@ import Testing
         #expect(found.allSatisfy { $0.outcome == .pass && $0.entity == $0.host })
     }
 
-    @Test("a drop-in that re-enables root and password logins wins over the main file, and the finding names it")
+    @Test("a drop-in that re-enables root and password logins wins over the main file; findings name the file and the tree's host")
     func dropInTrap() throws {
         let tree = try hardenedHost()
         try tree.write("PermitRootLogin yes\nPasswordAuthentication yes\n", to: "etc/ssh/sshd_config.d/50-cloud-init.conf")
         try tree.write("[Journal]\nStorage=volatile\n", to: "etc/systemd/journald.conf.d/90-ram.conf")
         try FileManager.default.removeItem(atPath: tree.file("etc/systemd/system/multi-user.target.wants/chrony.service"))
+        try tree.write("portal-hy\n", to: "etc/hostname")
         let result = try ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         #expect(result.status == 1)
@@ -74,6 +75,7 @@ import Testing
                 "log.retention.insufficient", "log.storage.volatile", "ssh.config.password_auth", "ssh.config.root_login",
                 "time.sync.disabled",
             ])
+        #expect(found.allSatisfy { $0.host == "portal-hy" && $0.entity == "portal-hy" }, "the tree names itself in /etc/hostname")
         let root = try #require(found.first { $0.rule == "ssh.config.root_login" })
         #expect(root.evidence.text("permit_root_login") == "yes (/etc/ssh/sshd_config.d/50-cloud-init.conf:1)")
         let storage = try #require(found.first { $0.rule == "log.storage.volatile" })
@@ -114,6 +116,21 @@ import Testing
         let missingRoot = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.file("nowhere")])
         #expect(missingRoot.status == 2)
         #expect(missingRoot.standardError.contains("--host-root \(tree.file("nowhere")): no such directory"))
+    }
+
+    @Test("an /etc/shadow that cannot be read makes the password policy an error naming it, and the rest is still judged")
+    func unreadableShadow() throws {
+        let tree = try hardenedHost()
+        try FileManager.default.removeItem(atPath: tree.file("etc/shadow"))
+        try FileManager.default.createDirectory(atPath: tree.file("etc/shadow"), withIntermediateDirectories: false)
+        let result = try ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"])
+        let found = try records(result)
+        let policy = try #require(found.first { $0.rule == "auth.password_policy.weak" })
+        #expect(policy.outcome == .error)
+        #expect(policy.evidence["error"] == .list(["/etc/shadow is a directory"]))
+        #expect(found.filter { $0.rule != "auth.password_policy.weak" }.allSatisfy { $0.outcome == .pass })
+        #expect(found.count == 7)
     }
 
     /// A real journal file in the tree's /var/log/journal/MACHINE-ID/, with entries from `first`

@@ -80,6 +80,11 @@ enum AuthenticationCheck: Sendable {
                     problems.append("\(remembered) previous passwords remembered (pam_pwhistory remember=); \(policy.history) required")
                 }
             }
+            // login.defs only seeds accounts created from now on; the shadow entries below are what
+            // is enforced, so PASS_MAX_DAYS is shown, not judged.
+            if case .read(let loginDefs) = authentication.loginDefs, let maximumDays = loginDefs["PASS_MAX_DAYS"] {
+                details.append(("new_account_max_age_days", .text(maximumDays.description)))
+            }
             for account in administrators {
                 switch account.password {
                 case .locked: continue
