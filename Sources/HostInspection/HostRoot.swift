@@ -30,6 +30,26 @@ public struct HostRoot: Sendable {
         return .text(text)
     }
 
+    /// The files of a configuration read in order (a main file and its drop-ins): those that
+    /// exist, with their text; missing ones are skipped, as the services skip them.
+    /// - Returns: `.failure` with the first file that exists but cannot be read, and why.
+    public func presentFiles(_ hostPaths: [String]) -> Result<[(path: String, text: String)], UnreadableFile> {
+        var files: [(path: String, text: String)] = []
+        for hostPath in hostPaths {
+            switch read(hostPath) {
+            case .text(let text): files.append((hostPath, text))
+            case .missing: continue
+            case .unreadable(let why): return .failure(UnreadableFile(description: "\(hostPath) \(why)"))
+            }
+        }
+        return .success(files)
+    }
+
+    /// A file that exists but cannot be read: its path and why.
+    public struct UnreadableFile: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     public func exists(_ hostPath: String) -> Bool { FileManager.default.fileExists(atPath: path + hostPath) }
 
     public func isDirectory(_ hostPath: String) -> Bool {

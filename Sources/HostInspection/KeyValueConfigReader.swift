@@ -25,15 +25,12 @@ public enum KeyValueConfigReader {
         var files = [main]
         if let dropIns { files += root.list(dropIns).filter { $0.hasSuffix(".conf") }.map { "\(dropIns)/\($0)" } }
         var settings: [String: ConfigSetting] = [:]
-        var read: [String] = []
-        for file in files {
-            let text: String
-            switch root.read(file) {
-            case .text(let contents): text = contents
-            case .missing: continue
-            case .unreadable(let why): return .unreadable("\(file) \(why)")
-            }
-            read.append(file)
+        let present: [(path: String, text: String)]
+        switch root.presentFiles(files) {
+        case .success(let files): present = files
+        case .failure(let unreadable): return .unreadable(unreadable.description)
+        }
+        for (file, text) in present {
             for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let line = String(rawLine.prefix { $0 != "#" }).trimmingSpaces
                 guard !line.isEmpty else { continue }
@@ -50,6 +47,6 @@ public enum KeyValueConfigReader {
                 settings[key.lowercased()] = ConfigSetting(value: value, file: file, line: index + 1)
             }
         }
-        return .read(EffectiveConfiguration(settings: settings, files: read))
+        return .read(EffectiveConfiguration(settings: settings, files: present.map(\.path)))
     }
 }

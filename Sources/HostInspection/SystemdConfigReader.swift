@@ -26,13 +26,12 @@ public enum SystemdConfigReader {
         }
 
         var settings: [String: ConfigSetting] = [:]
-        for file in files {
-            let text: String
-            switch root.read(file) {
-            case .text(let contents): text = contents
-            case .missing: continue
-            case .unreadable(let why): return .unreadable("\(file) \(why)")
-            }
+        let present: [(path: String, text: String)]
+        switch root.presentFiles(files) {
+        case .success(let files): present = files
+        case .failure(let unreadable): return .unreadable(unreadable.description)
+        }
+        for (file, text) in present {
             var current: String?
             for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let line = rawLine.trimmingSpaces
@@ -47,7 +46,7 @@ public enum SystemdConfigReader {
                 settings[key] = value.isEmpty ? nil : ConfigSetting(value: value, file: file, line: index + 1)
             }
         }
-        return .read(EffectiveConfiguration(settings: settings, files: files))
+        return .read(EffectiveConfiguration(settings: settings, files: present.map(\.path)))
     }
 }
 
