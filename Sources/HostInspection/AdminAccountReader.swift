@@ -3,8 +3,6 @@ public import CanhModel
 /// The accounts that can administer the host — root and the members of the administrators'
 /// groups — with their password state and maximum age from /etc/shadow.
 public enum AdminAccountReader {
-    public static let administratorGroups = ["sudo", "wheel", "admin", "root"]
-
     public static func read(_ root: HostRoot) -> ConfigurationState<[AdminAccount]> {
         let groupText: String
         let shadowText: String
@@ -23,7 +21,7 @@ public enum AdminAccountReader {
         var groupsOf: [String: [String]] = ["root": []]
         for line in groupText.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count >= 4, administratorGroups.contains(String(fields[0])) else { continue }
+            guard fields.count >= 4, AdminAccount.administratorGroups.contains(String(fields[0])) else { continue }
             for member in fields[3].split(separator: ",") where !member.isEmpty {
                 groupsOf[String(member), default: []].append(String(fields[0]))
             }

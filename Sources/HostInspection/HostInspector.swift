@@ -3,12 +3,6 @@ import Foundation
 
 /// Reads everything the host checks judge from one host root.
 public enum HostInspector {
-    /// The units that keep the clock synchronised, under the names distributions give them.
-    public static let timeServiceUnits = [
-        "chrony.service", "chronyd.service", "systemd-timesyncd.service", "ntp.service", "ntpd.service", "ntpsec.service",
-        "openntpd.service",
-    ]
-
     /// The PAM services judged: logins over SSH (lockout) and password changes (quality).
     public static let pamServices = ["sshd", "passwd"]
 
@@ -21,14 +15,17 @@ public enum HostInspector {
     }
 
     public static func observe(_ root: HostRoot, host: String) -> HostObservation {
-        HostObservation(
+        var observation = HostObservation(
             host: host, sshd: SSHDConfigReader.read(root),
             journald: SystemdConfigReader.read(root, name: "journald.conf", section: "Journal"),
             hasPersistentJournalDirectory: root.isDirectory("/var/log/journal"),
-            timeServices: Dictionary(uniqueKeysWithValues: timeServiceUnits.map { ($0, UnitStateReader.state(of: $0, in: root)) }),
+            units: UnitStateReader.states(in: root),
             authentication: AuthenticationObservation(
                 pamStacks: Dictionary(uniqueKeysWithValues: pamServices.map { ($0, PAMStackReader.read(service: $0, in: root)) }),
                 pwquality: KeyValueConfigReader.pwquality(root), faillock: KeyValueConfigReader.faillock(root),
                 loginDefs: KeyValueConfigReader.loginDefs(root), administrators: AdminAccountReader.read(root)))
+        observation.inetdServices = InetdConfigReader.services(root)
+        observation.shellTimeouts = ShellProfileReader.timeouts(root)
+        return observation
     }
 }

@@ -16,6 +16,8 @@ import CanhModel
 ///   administrators: {root: locked, alice: set 60}  # set [MAX_DAYS] | locked | empty
 ///   journal: {oldest: 2026-09-01T00:00:00Z, newest: 2026-11-22T00:00:00Z, size: 2G, removed: true}
 ///   filesystem: 40G                                # the file system holding /var/log/journal
+///   inetd: [telnet, ftp]                           # services in /etc/inetd.conf
+///   tmout: ["600", "300 readonly"]                 # TMOUT assignments, in the order bash reads them
 /// ```
 enum HostTestParser {
     static let testFile = "/etc/test.conf"
@@ -23,7 +25,7 @@ enum HostTestParser {
     static func host(_ node: YAMLNode) throws(RuleFileProblem) -> HostObservation {
         let mapping = try node.mapping(allowed: [
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
-            "login_defs", "administrators", "journal", "filesystem",
+            "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -52,10 +54,22 @@ enum HostTestParser {
             host: "test-host", sshd: try state(mapping["sshd_state"], read: sshd),
             journald: try state(
                 mapping["journald_state"], read: try configuration(mapping["journald"], file: "/etc/systemd/journald.conf")),
-            hasPersistentJournalDirectory: try mapping["journal_directory"]?.boolean() ?? true, timeServices: units,
+            hasPersistentJournalDirectory: try mapping["journal_directory"]?.boolean() ?? true, units: units,
             authentication: try authentication(mapping))
         observation.journalRetention = journal
         observation.journalFileSystemBytes = try mapping["filesystem"].map(size)
+        if let inetd = mapping["inetd"] {
+            observation.inetdServices = .read(
+                try inetd.stringList().enumerated().map { ConfigSetting(value: $1, file: "/etc/inetd.conf", line: $0 + 1) })
+        }
+        for (index, node) in (try mapping["tmout"]?.sequence() ?? []).enumerated() {
+            let words = try node.string().split(separator: " ")
+            guard let first = words.first, let seconds = Int(first), words.count == 1 || (words.count == 2 && words[1] == "readonly") else {
+                throw node.problem("must be SECONDS or \"SECONDS readonly\"")
+            }
+            observation.shellTimeouts.append(
+                ShellTimeout(seconds: seconds, isReadOnly: words.count == 2, file: "/etc/profile.d/test.sh", line: index + 1))
+        }
         return observation
     }
 

@@ -31,8 +31,15 @@ public enum PostureCheck: Sendable, Hashable {
     case hostPasswordAuthentication
     /// journald keeping logs only in memory (or nowhere).
     case hostStorageVolatile
-    /// No time synchronisation service enabled.
-    case hostTimeSyncDisabled
+    /// None of these time synchronisation units enabled.
+    case hostTimeSyncDisabled(units: Parameterized<[String]>)
+    /// Any of these units enabled, or, with an inetd enabled, any of these inetd services.
+    case hostInsecureServices(units: Parameterized<[String]>, inetdServices: Parameterized<[String]>)
+    /// Administrators logging in over SSH without a second factor.
+    case hostAdminMFA
+    /// Interactive sessions not ended after this many idle seconds (shell TMOUT, sshd
+    /// ChannelTimeout).
+    case hostIdleTimeout(maximumSeconds: Parameterized<Int>)
     /// Password length, classes (unless a second factor is required), history and the maximum
     /// age of administrators' passwords.
     case hostPasswordPolicy(
@@ -48,7 +55,7 @@ public enum PostureCheck: Sendable, Hashable {
         case .endpointLegacyProtocol, .endpointWeakCipher: .endpoint
         case .keyFileExposed: .keyFile
         case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
-            .hostRetention:
+            .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout:
             .host
         default: .certificate
         }

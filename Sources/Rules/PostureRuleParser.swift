@@ -13,7 +13,8 @@ enum PostureRuleParser {
         .endpoint: ["legacy_protocol": ["allowed"], "weak_cipher": ["classes"]],
         .keyFile: ["exposed": []],
         .host: [
-            "root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": [],
+            "root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": ["units"],
+            "insecure_services": ["units", "inetd_services"], "admin_mfa": [], "idle_timeout": ["max_seconds"],
             "password_policy": ["min_length", "min_classes", "min_length_with_mfa", "history", "admin_max_age_days"],
             "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"],
         ],
@@ -71,7 +72,12 @@ enum PostureRuleParser {
             check = .hostLockout(
                 maximumFailures: try setting("max_failures").parameterized(count),
                 minimumUnlockSeconds: try setting("min_unlock_seconds").parameterized(count))
-        case (.host, _): check = .hostTimeSyncDisabled
+        case (.host, "time_sync_disabled"): check = .hostTimeSyncDisabled(units: try setting("units").parameterized(list))
+        case (.host, "insecure_services"):
+            check = .hostInsecureServices(
+                units: try setting("units").parameterized(list), inetdServices: try setting("inetd_services").parameterized(list))
+        case (.host, "admin_mfa"): check = .hostAdminMFA
+        case (.host, _): check = .hostIdleTimeout(maximumSeconds: try setting("max_seconds").parameterized(count))
         }
 
         let testsNode = try rule.required("tests")

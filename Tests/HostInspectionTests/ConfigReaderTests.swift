@@ -135,6 +135,57 @@ import Testing
         #expect(UnitStateReader.state(of: "openntpd.service", in: root) == .notInstalled)
     }
 
+    @Test("units: a SysV init script is NAME.service, enabled by an S link in rc2.d–rc5.d; a native unit replaces it")
+    func sysVScripts() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write("#!/bin/sh\n", to: "etc/init.d/tftpd-hpa")
+        try tree.write("#!/bin/sh\n", to: "etc/init.d/openbsd-inetd")
+        try tree.write("#!/bin/sh\n", to: "etc/init.d/chrony")
+        try tree.write("[Unit]\n", to: "lib/systemd/system/chrony.service")
+        try FileManager.default.createDirectory(atPath: tree.file("etc/rc3.d"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: tree.file("etc/rc3.d/S01tftpd-hpa"), withDestinationPath: "../init.d/tftpd-hpa")
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.file("etc/rc3.d/K01openbsd-inetd"), withDestinationPath: "../init.d/openbsd-inetd")
+        try FileManager.default.createSymbolicLink(atPath: tree.file("etc/rc3.d/S01chrony"), withDestinationPath: "../init.d/chrony")
+        let states = UnitStateReader.states(in: HostRoot(path: tree.path))
+        #expect(states["tftpd-hpa.service"] == .enabled(by: "/etc/rc3.d/S01tftpd-hpa"))
+        #expect(states["openbsd-inetd.service"] == .disabled, "a K link stops it")
+        #expect(states["chrony.service"] == .disabled, "systemd ignores the script when a native unit exists")
+    }
+
+    @Test("inetd.conf: active lines, an address before the service, and update-inetd's #<off># lines skipped")
+    func inetdServices() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write(
+            "# /etc/inetd.conf\n#<off># telnet stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.telnetd\n"
+                + "127.0.0.1:ftp stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.ftpd\n\nshell stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.rshd\n",
+            to: "etc/inetd.conf")
+        let services = InetdConfigReader.services(HostRoot(path: tree.path))
+        #expect(
+            services
+                == .read([
+                    ConfigSetting(value: "ftp", file: "/etc/inetd.conf", line: 3),
+                    ConfigSetting(value: "shell", file: "/etc/inetd.conf", line: 5),
+                ]))
+        #expect(InetdConfigReader.services(HostRoot(path: tree.file("none"))) == .missing("/etc/inetd.conf does not exist"))
+    }
+
+    @Test("TMOUT: assignments with export, readonly and declare -r, a later readonly TMOUT, in the order bash reads the files")
+    func shellTimeouts() throws {
+        let tree = try TemporaryDirectory()
+        try tree.write("if [ \"$PS1\" ]; then\n  TMOUT=900 # fifteen minutes\nfi\n", to: "etc/profile")
+        try tree.write("TMOUT=600; export TMOUT\n", to: "etc/bash.bashrc")
+        try tree.write("TMOUT=300\nreadonly TMOUT\nexport TMOUT\n", to: "etc/profile.d/50-tmout.sh")
+        try tree.write("declare -rx TMOUT=120\n", to: "etc/profile.d/90-strict.sh")
+        try tree.write("TMOUT=1\n", to: "etc/profile.d/zz-not-a-script.txt")
+        let timeouts = ShellProfileReader.timeouts(HostRoot(path: tree.path))
+        #expect(
+            timeouts.map(\.description) == [
+                "TMOUT=900 (/etc/profile:2)", "TMOUT=600 (/etc/bash.bashrc:1)", "TMOUT=300 readonly (/etc/profile.d/50-tmout.sh:1)",
+                "TMOUT=120 readonly (/etc/profile.d/90-strict.sh:1)",
+            ])
+    }
+
     @Test("PAM: @include and include/substack are followed in place, -type and [..] controls are read")
     func pamIncludes() throws {
         let tree = try TemporaryDirectory()

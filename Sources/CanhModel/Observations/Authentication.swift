@@ -32,6 +32,10 @@ public struct PAMEntry: Sendable, Hashable {
 /// An account that can administer the host (root, or a member of an administrators' group),
 /// with its password ageing from /etc/shadow.
 public struct AdminAccount: Sendable, Hashable {
+    /// Membership of these groups makes an account an administrator (sudo on Debian, wheel on
+    /// Red Hat, admin on old Ubuntu).
+    public static let administratorGroups = ["sudo", "wheel", "admin", "root"]
+
     public enum Password: String, Sendable, Hashable {
         /// A usable password hash.
         case set

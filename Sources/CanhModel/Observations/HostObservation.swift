@@ -6,8 +6,14 @@ public struct HostObservation: Sendable, Hashable {
     /// Whether /var/log/journal exists (with `Storage=auto`, journald keeps logs only in memory
     /// without it).
     public var hasPersistentJournalDirectory: Bool
-    /// The time synchronisation services Canh knows, by unit name.
-    public var timeServices: [String: UnitState]
+    /// The units installed (or masked) on the host, by name; a unit not listed is not installed.
+    public var units: [String: UnitState]
+    /// The services /etc/inetd.conf starts (the value is the service name, e.g. `telnet`), for
+    /// when an inetd unit is enabled; `.missing` without the file.
+    public var inetdServices: ConfigurationState<[ConfigSetting]> = .read([])
+    /// Assignments of the shell's idle timeout in the login shells' startup files, in the order
+    /// the shell reads them.
+    public var shellTimeouts: [ShellTimeout] = []
     public var authentication: AuthenticationObservation
     /// The journal files under /var/log/journal; nil when there are none.
     public var journalRetention: JournalRetention?
@@ -17,13 +23,32 @@ public struct HostObservation: Sendable, Hashable {
 
     public init(
         host: String, sshd: ConfigurationState<SSHDConfiguration>, journald: ConfigurationState<EffectiveConfiguration>,
-        hasPersistentJournalDirectory: Bool, timeServices: [String: UnitState], authentication: AuthenticationObservation = .empty
+        hasPersistentJournalDirectory: Bool, units: [String: UnitState], authentication: AuthenticationObservation = .empty
     ) {
         self.host = host
         self.sshd = sshd
         self.journald = journald
         self.hasPersistentJournalDirectory = hasPersistentJournalDirectory
-        self.timeServices = timeServices
+        self.units = units
         self.authentication = authentication
     }
+}
+
+/// An assignment of the shell's idle timeout, `TMOUT`, in a login shell's startup file.
+public struct ShellTimeout: Sendable, Hashable, CustomStringConvertible {
+    public var seconds: Int
+    /// Declared read-only there (`readonly TMOUT`, `declare -r`): later files and users cannot
+    /// change or unset it.
+    public var isReadOnly: Bool
+    public var file: String
+    public var line: Int
+
+    public init(seconds: Int, isReadOnly: Bool, file: String, line: Int) {
+        self.seconds = seconds
+        self.isReadOnly = isReadOnly
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { "TMOUT=\(seconds)\(isReadOnly ? " readonly" : "") (\(file):\(line))" }
 }

@@ -6,7 +6,10 @@ enum HostCheck: Sendable {
     case rootLogin(allowed: [String])
     case passwordAuthentication
     case storageVolatile
-    case timeSyncDisabled
+    case timeSyncDisabled(units: [String])
+    case insecureServices(units: [String], inetdServices: [String])
+    case adminMFA
+    case idleTimeout(maximumSeconds: Int)
     /// Logs kept for at least this many days, by configuration and in fact.
     case retention(days: Int)
 
@@ -73,13 +76,51 @@ enum HostCheck: Sendable {
             let volatile = value == "volatile" || value == "none" || (value == "auto" && !host.hasPersistentJournalDirectory)
             return judgement(volatile ? .fail : .pass, details)
 
-        case .timeSyncDisabled:
-            let installed = host.timeServices.filter { $0.value != .notInstalled }.sorted { $0.key < $1.key }
+        case .timeSyncDisabled(let units):
+            let installed = units.compactMap { unit in host.units[unit].map { (key: unit, value: $0) } }
             let states = ("services", Evidence.Value.list(installed.map { "\($0.key) \($0.value)" }))
             guard !installed.isEmpty else {
                 return judgement(.fail, [("services", .list([])), ("reason", .text("no time synchronisation service is installed"))])
             }
             return judgement(installed.contains { $0.value.isEnabled } ? .pass : .fail, [states])
+
+        case .insecureServices(let units, let inetdServices):
+            let (outcome, details) = Self.insecureServices(host, units: units, inetdServices: inetdServices)
+            return judgement(outcome, details)
+
+        case .adminMFA:
+            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(Self.reason(host.sshd)))]) }
+            let global = sshd.global["AuthenticationMethods"]
+            var details: [(String, Evidence.Value)] = [
+                ("authentication_methods", .text(global?.description ?? "any (OpenSSH default)"))
+            ]
+            if Self.requiresTwoFactors(global?.value) { return judgement(.pass, details) }
+            // Two factors asked only of administrators: a Match block on their groups.
+            let adminGroups = Set(AdminAccount.administratorGroups)
+            let forAdministrators = sshd.conditional.filter { conditional in
+                guard conditional.keyword == "authenticationmethods", Self.requiresTwoFactors(conditional.setting.value) else {
+                    return false
+                }
+                let words = conditional.criteria.split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
+                guard let index = words.firstIndex(of: "group"), index + 1 < words.count else { return false }
+                return !adminGroups.isDisjoint(with: words[index + 1].split(separator: ",").map(String.init))
+            }
+            if let match = forAdministrators.first {
+                details.append(("administrators", .text("Match \(match.criteria): \(match.setting)")))
+                return judgement(.pass, details)
+            }
+            details.append(
+                (
+                    "reason",
+                    .text(
+                        "neither globally nor in a Match Group block for \(AdminAccount.administratorGroups.joined(separator: ", ")) does sshd ask two factors"
+                    )
+                ))
+            return judgement(.fail, details)
+
+        case .idleTimeout(let maximum):
+            let (outcome, details) = Self.idleTimeout(host, maximumSeconds: maximum)
+            return judgement(outcome, details)
 
         case .retention(let days):
             let (outcome, details) = Self.retention(host, days: days, now: now)
@@ -140,6 +181,58 @@ enum HostCheck: Sendable {
             )
         }
         return (problems.isEmpty ? .pass : .fail, details)
+    }
+
+    private static func insecureServices(_ host: HostObservation, units: [String], inetdServices: [String]) -> (
+        Outcome, [(String, Evidence.Value)]
+    ) {
+        var enabled = units.compactMap { unit in host.units[unit].flatMap { $0.isEnabled ? "\(unit) \($0)" : nil } }
+        // inetd starts what /etc/inetd.conf lists, so its services count only while it runs.
+        let inetd = ["inetd.service", "openbsd-inetd.service", "inetutils-inetd.service"].first { host.units[$0]?.isEnabled == true }
+        if let inetd {
+            switch host.inetdServices {
+            case .read(let services):
+                enabled += services.filter { inetdServices.contains($0.value) }.map { "\($0.value) via \(inetd) (\($0.file):\($0.line))" }
+            case .missing: break
+            case .unreadable(let why): return (.error, [("error", .text(why))])
+            }
+        }
+        let details: [(String, Evidence.Value)] = [
+            ("enabled", .list(enabled)), ("looked_for", .list(units + inetdServices.map { "inetd: \($0)" })),
+        ]
+        return (enabled.isEmpty ? .pass : .fail, details)
+    }
+
+    /// The shell's TMOUT as bash ends up with it (a read-only assignment cannot be overridden by
+    /// later files), and sshd's ChannelTimeout for sessions. ClientAliveInterval does not count:
+    /// a live client answers its probes, so an idle session is never closed by it.
+    private static func idleTimeout(_ host: HostObservation, maximumSeconds maximum: Int) -> (Outcome, [(String, Evidence.Value)]) {
+        var details: [(String, Evidence.Value)] = [("max_seconds", .number(Int64(maximum)))]
+        let shell = host.shellTimeouts.first(where: \.isReadOnly) ?? host.shellTimeouts.last
+        details.append(("shell_tmout", .text(shell?.description ?? "not set")))
+        var sshdSeconds: Double?
+        if case .read(let sshd) = host.sshd, let setting = sshd.global["ChannelTimeout"] {
+            details.append(("sshd_channel_timeout", .text(setting.description)))
+            for entry in setting.value.split(whereSeparator: \.isWhitespace) {
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, ["*", "session", "session:*", "session:shell", "global"].contains(parts[0].lowercased()),
+                    let seconds = SystemdValues.seconds(String(parts[1])), seconds > 0
+                else { continue }
+                sshdSeconds = min(sshdSeconds ?? seconds, seconds)
+            }
+        }
+        if case .read(let sshd) = host.sshd, let alive = sshd.global["ClientAliveInterval"] {
+            details.append(("client_alive_interval", .text("\(alive.description): detects dead clients, does not end idle sessions")))
+        }
+        let shellHolds = shell.map { $0.seconds > 0 && $0.seconds <= maximum } ?? false
+        let sshdHolds = sshdSeconds.map { $0 <= Double(maximum) } ?? false
+        if shellHolds || sshdHolds {
+            if let shell, shellHolds, !shell.isReadOnly, !sshdHolds {
+                details.append(("note", .text("TMOUT is not read-only: a user can unset it (readonly TMOUT)")))
+            }
+            return (.pass, details)
+        }
+        return (.fail, details)
     }
 
     private static func mebibytes(_ bytes: Int64) -> String {

@@ -47,7 +47,11 @@ enum ResolvedPostureCheck: Sendable {
             self = .host(.rootLogin(allowed: values))
         case .hostPasswordAuthentication: self = .host(.passwordAuthentication)
         case .hostStorageVolatile: self = .host(.storageVolatile)
-        case .hostTimeSyncDisabled: self = .host(.timeSyncDisabled)
+        case .hostTimeSyncDisabled(let units): self = .host(.timeSyncDisabled(units: try resolver.list(units)))
+        case .hostInsecureServices(let units, let inetdServices):
+            self = .host(.insecureServices(units: try resolver.list(units), inetdServices: try resolver.list(inetdServices)))
+        case .hostAdminMFA: self = .host(.adminMFA)
+        case .hostIdleTimeout(let seconds): self = .host(.idleTimeout(maximumSeconds: try resolver.int(seconds)))
         case .hostRetention(let days): self = .host(.retention(days: try resolver.int(days)))
         case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
             self = .authentication(
