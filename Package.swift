@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries: declared once, each imported by exactly one Swift module.
@@ -39,6 +40,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The collector's storage interface and its SQLite implementation (GRDB).
+        .target(name: "CollectorStore", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "canh-agent",
             dependencies: [
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
         .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CanhModel", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(
             name: "AgentTests",

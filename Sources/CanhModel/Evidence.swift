@@ -6,7 +6,7 @@ public struct Evidence: Sendable, Hashable {
         case number(Int64)
         case list([String])
 
-        var json: JSONValue {
+        public var json: JSONValue {
             switch self {
             case .text(let text): .string(text)
             case .number(let number): .integer(number)
@@ -42,7 +42,7 @@ public struct Evidence: Sendable, Hashable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    var json: JSONValue { .object(entries.map { ($0.key, $0.value.json) }) }
+    public var json: JSONValue { .object(entries.map { ($0.key, $0.value.json) }) }
 
     public static func == (lhs: Evidence, rhs: Evidence) -> Bool {
         lhs.entries.count == rhs.entries.count

@@ -1,0 +1,87 @@
+public import CanhModel
+
+/// Everything the collector keeps, behind one interface: SQLite now, PostgreSQL later, with the
+/// same callers. Every method is one transaction.
+public protocol CollectorStore: Sendable {
+    // MARK: Inventory
+    func addSystem(_ system: InformationSystem) async throws(StoreError)
+    func updateSystem(_ system: InformationSystem) async throws(StoreError)
+    func removeSystem(id: String) async throws(StoreError)
+    func system(id: String) async throws(StoreError) -> InformationSystem?
+    func systems() async throws(StoreError) -> [InformationSystem]
+
+    func addHost(_ host: EnrolledHost) async throws(StoreError)
+    func host(agentID: String) async throws(StoreError) -> EnrolledHost?
+    func hosts(system: String?) async throws(StoreError) -> [EnrolledHost]
+    func setHostStatus(agentID: String, _ status: EnrolledHost.Status) async throws(StoreError)
+
+    // MARK: Findings
+    /// Stores a batch of records from one host, all or nothing: records already stored (same id)
+    /// are skipped, the others folded into their finding states.
+    func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary
+    func findings(_ filter: FindingFilter) async throws(StoreError) -> [FindingState]
+    func finding(fingerprint: String) async throws(StoreError) -> FindingState?
+    /// A person's change: acknowledge, resolve, or except until a time.
+    func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState
+    func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
+}
+
+/// What an ingest did.
+public struct IngestSummary: Sendable, Hashable, Codable {
+    /// Records stored now.
+    public var accepted: Int
+    /// Records already stored by an earlier delivery (same id): not counted again.
+    public var duplicates: Int
+
+    public init(accepted: Int, duplicates: Int) {
+        self.accepted = accepted
+        self.duplicates = duplicates
+    }
+}
+
+/// Which finding states a query wants; nil means any.
+public struct FindingFilter: Sendable, Hashable {
+    public var system: String?
+    public var host: String?
+    public var rule: String?
+    /// At or above this severity.
+    public var minimumSeverity: Severity?
+    public var status: FindingStatus?
+    /// Seen at or after this time.
+    public var since: Timestamp?
+    public var limit: Int
+
+    public init(
+        system: String? = nil, host: String? = nil, rule: String? = nil, minimumSeverity: Severity? = nil, status: FindingStatus? = nil,
+        since: Timestamp? = nil, limit: Int = 1000
+    ) {
+        self.system = system
+        self.host = host
+        self.rule = rule
+        self.minimumSeverity = minimumSeverity
+        self.status = status
+        self.since = since
+        self.limit = limit
+    }
+}
+
+/// A person acknowledging, resolving or excepting a finding.
+public struct FindingChange: Sendable, Hashable {
+    public var fingerprint: String
+    public var status: FindingStatus
+    public var reason: String
+    /// Required for `excepted`: when the exception ends.
+    public var until: Timestamp?
+    /// `user:NAME`.
+    public var actor: String
+    public var at: Timestamp
+
+    public init(fingerprint: String, status: FindingStatus, reason: String, until: Timestamp? = nil, actor: String, at: Timestamp) {
+        self.fingerprint = fingerprint
+        self.status = status
+        self.reason = reason
+        self.until = until
+        self.actor = actor
+        self.at = at
+    }
+}

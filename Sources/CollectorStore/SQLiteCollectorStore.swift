@@ -1,0 +1,268 @@
+public import CanhModel
+import Foundation
+import GRDB
+
+/// The collector's store in one SQLite file (WAL: queries read while batches are written).
+public final class SQLiteCollectorStore: CollectorStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings it to the newest schema.
+    public init(path: String) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw .database("\(path): \(error)")
+        }
+    }
+
+    // MARK: Inventory
+
+    public func addSystem(_ system: InformationSystem) async throws(StoreError) {
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM systems WHERE id = ?", arguments: [system.id]) == nil else {
+                throw StoreError.conflict("system \(system.id) already exists")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO systems (id, name, owner, operator, level, dossier, decision_number, decision_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: Self.arguments(system))
+        }
+    }
+
+    public func updateSystem(_ system: InformationSystem) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE systems SET name = ?2, owner = ?3, operator = ?4, level = ?5, dossier = ?6, decision_number = ?7,
+                        decision_date = ?8
+                    WHERE id = ?1
+                    """, arguments: Self.arguments(system))
+            guard db.changesCount == 1 else { throw StoreError.notFound("system \(system.id)") }
+        }
+    }
+
+    public func removeSystem(id: String) async throws(StoreError) {
+        try await write { db in
+            let hosts = try Int.fetchOne(db, sql: "SELECT count(*) FROM hosts WHERE system_id = ?", arguments: [id]) ?? 0
+            guard hosts == 0 else {
+                throw StoreError.conflict("system \(id) still has \(hosts) host(s); revoke and remove them first")
+            }
+            try db.execute(sql: "DELETE FROM systems WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { throw StoreError.notFound("system \(id)") }
+        }
+    }
+
+    public func system(id: String) async throws(StoreError) -> InformationSystem? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM systems WHERE id = ?", arguments: [id]).map(Self.system) }
+    }
+
+    public func systems() async throws(StoreError) -> [InformationSystem] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM systems ORDER BY id").map(Self.system) }
+    }
+
+    public func addHost(_ host: EnrolledHost) async throws(StoreError) {
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM systems WHERE id = ?", arguments: [host.system]) != nil else {
+                throw StoreError.notFound("system \(host.system)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO hosts (agent_id, hostname, machine_id, os, agent_version, rules_version, system_id, enrolled_at,
+                        last_seen, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    host.agentID, host.hostname, host.machineID, host.os, host.agentVersion, host.rulesVersion, host.system,
+                    host.enrolledAt.microsecondsSinceEpoch, host.lastSeen?.microsecondsSinceEpoch, host.status.rawValue,
+                ])
+        }
+    }
+
+    public func host(agentID: String) async throws(StoreError) -> EnrolledHost? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE agent_id = ?", arguments: [agentID]).map(Self.host) }
+    }
+
+    public func hosts(system: String?) async throws(StoreError) -> [EnrolledHost] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM hosts WHERE ?1 IS NULL OR system_id = ?1 ORDER BY system_id, hostname", arguments: [system]
+            ).map(Self.host)
+        }
+    }
+
+    public func setHostStatus(agentID: String, _ status: EnrolledHost.Status) async throws(StoreError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE hosts SET status = ? WHERE agent_id = ?", arguments: [status.rawValue, agentID])
+            guard db.changesCount == 1 else { throw StoreError.notFound("host \(agentID)") }
+        }
+    }
+
+    // MARK: Findings
+
+    public func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary {
+        try await write { db in
+            var summary = IngestSummary(accepted: 0, duplicates: 0)
+            let actor = "agent:\(host.agentID)"
+            for record in records {
+                try db.execute(
+                    sql: "INSERT INTO records (id, fingerprint, agent_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    arguments: [record.id, record.fingerprint, host.agentID, time.microsecondsSinceEpoch])
+                guard db.changesCount == 1 else {
+                    summary.duplicates += 1
+                    continue
+                }
+                summary.accepted += 1
+                let existing = try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE fingerprint = ?", arguments: [record.fingerprint])
+                    .map(Self.finding)
+                let (state, transition) = FindingFold.fold(record, into: existing, system: host.system, actor: actor)
+                try Self.save(state, agentID: host.agentID, in: db)
+                if let transition { try Self.save(transition, in: db) }
+            }
+            try db.execute(
+                sql: "UPDATE hosts SET last_seen = ?, status = CASE status WHEN 'stale' THEN 'active' ELSE status END WHERE agent_id = ?",
+                arguments: [time.microsecondsSinceEpoch, host.agentID])
+            return summary
+        }
+    }
+
+    public func findings(_ filter: FindingFilter) async throws(StoreError) -> [FindingState] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM findings
+                    WHERE (?1 IS NULL OR system_id = ?1) AND (?2 IS NULL OR host = ?2) AND (?3 IS NULL OR rule = ?3)
+                        AND (?4 IS NULL OR severity_rank >= ?4) AND (?5 IS NULL OR status = ?5) AND (?6 IS NULL OR last_seen >= ?6)
+                    ORDER BY last_seen DESC, fingerprint
+                    LIMIT ?7
+                    """,
+                arguments: [
+                    filter.system, filter.host, filter.rule, filter.minimumSeverity.map(Self.rank), filter.status?.rawValue,
+                    filter.since?.microsecondsSinceEpoch, filter.limit,
+                ]
+            ).map(Self.finding)
+        }
+    }
+
+    public func finding(fingerprint: String) async throws(StoreError) -> FindingState? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE fingerprint = ?", arguments: [fingerprint]).map(Self.finding)
+        }
+    }
+
+    public func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState {
+        try await write { db in
+            guard
+                var state = try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE fingerprint = ?", arguments: [change.fingerprint])
+                    .map(Self.finding)
+            else { throw StoreError.notFound("finding \(change.fingerprint)") }
+            try FindingWorkflow.validate(change, current: state)
+            let agentID = try String.fetchOne(
+                db, sql: "SELECT agent_id FROM findings WHERE fingerprint = ?", arguments: [change.fingerprint])
+            let transition = FindingTransition(
+                fingerprint: change.fingerprint, at: change.at, from: state.status, to: change.status, actor: change.actor,
+                reason: change.reason)
+            state.status = change.status
+            state.reason = change.reason
+            state.exceptedUntil = change.status == .excepted ? change.until : nil
+            try Self.save(state, agentID: agentID ?? "", in: db)
+            try Self.save(transition, in: db)
+            return state
+        }
+    }
+
+    public func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM finding_transitions WHERE fingerprint = ? ORDER BY id", arguments: [fingerprint]).map {
+                row in
+                FindingTransition(
+                    fingerprint: row["fingerprint"], at: Timestamp(microsecondsSinceEpoch: row["at"]),
+                    from: (row["from_status"] as String?).flatMap(FindingStatus.init(rawValue:)),
+                    to: FindingStatus(rawValue: row["to_status"]) ?? .open, actor: row["actor"], reason: row["reason"])
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func arguments(_ system: InformationSystem) -> StatementArguments {
+        [
+            system.id, system.name, system.owner, system.operatorUnit, system.level.rawValue, system.dossier.rawValue,
+            system.decisionNumber, system.decisionDate,
+        ]
+    }
+
+    private static func system(_ row: Row) -> InformationSystem {
+        InformationSystem(
+            id: row["id"], name: row["name"], owner: row["owner"], operatorUnit: row["operator"],
+            level: Level(rawValue: row["level"]) ?? .lowest, dossier: DossierStatus(rawValue: row["dossier"]) ?? .none,
+            decisionNumber: row["decision_number"], decisionDate: row["decision_date"])
+    }
+
+    private static func host(_ row: Row) -> EnrolledHost {
+        EnrolledHost(
+            agentID: row["agent_id"], hostname: row["hostname"], machineID: row["machine_id"], os: row["os"],
+            agentVersion: row["agent_version"], rulesVersion: row["rules_version"], system: row["system_id"],
+            enrolledAt: Timestamp(microsecondsSinceEpoch: row["enrolled_at"]),
+            lastSeen: (row["last_seen"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
+            status: EnrolledHost.Status(rawValue: row["status"]) ?? .active)
+    }
+
+    private static func finding(_ row: Row) -> FindingState {
+        let requirements: String = row["requirements"]
+        return FindingState(
+            fingerprint: row["fingerprint"], rule: row["rule"], entity: row["entity"], host: row["host"], system: row["system_id"],
+            severity: Severity(rawValue: row["severity"]) ?? .info, status: FindingStatus(rawValue: row["status"]) ?? .open,
+            outcome: Outcome(rawValue: row["outcome"]) ?? .fail, count: row["count"],
+            firstSeen: Timestamp(microsecondsSinceEpoch: row["first_seen"]), lastSeen: Timestamp(microsecondsSinceEpoch: row["last_seen"]),
+            requirements: requirements.split(separator: ",").map(String.init),
+            title: LocalizedText(vi: row["title_vi"], en: row["title_en"]),
+            evidence: row["evidence"], reason: row["reason"],
+            exceptedUntil: (row["excepted_until"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)))
+    }
+
+    private static func save(_ state: FindingState, agentID: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO findings (fingerprint, rule, entity, host, agent_id, system_id, severity, severity_rank, status, outcome,
+                    count, first_seen, last_seen, requirements, title_vi, title_en, evidence, reason, excepted_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (fingerprint) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
+                    status = excluded.status, outcome = excluded.outcome, count = excluded.count, first_seen = excluded.first_seen,
+                    last_seen = excluded.last_seen, requirements = excluded.requirements, title_vi = excluded.title_vi,
+                    title_en = excluded.title_en, evidence = excluded.evidence, reason = excluded.reason,
+                    excepted_until = excluded.excepted_until
+                """,
+            arguments: [
+                state.fingerprint, state.rule, state.entity, state.host, agentID, state.system, state.severity.rawValue,
+                rank(state.severity), state.status.rawValue, state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch,
+                state.lastSeen.microsecondsSinceEpoch, state.requirements.joined(separator: ","), state.title.vi, state.title.en,
+                state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
+            ])
+    }
+
+    private static func save(_ transition: FindingTransition, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO finding_transitions (fingerprint, at, from_status, to_status, actor, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                transition.fingerprint, transition.at.microsecondsSinceEpoch, transition.from?.rawValue, transition.to.rawValue,
+                transition.actor, transition.reason,
+            ])
+    }
+
+    private static func rank(_ severity: Severity) -> Int { Severity.allCases.firstIndex(of: severity) ?? 0 }
+
+    // MARK: Transactions
+
+    private func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
+        do { return try await pool.write(body) } catch let error as StoreError { throw error } catch { throw .database("\(error)") }
+    }
+
+    private func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
+        do { return try await pool.read(body) } catch let error as StoreError { throw error } catch { throw .database("\(error)") }
+    }
+}

@@ -1,0 +1,80 @@
+import GRDB
+
+/// The collector's tables, as numbered migrations: a database is brought forward one step at a
+/// time and never edited in place, so a collector upgraded after months opens its old store.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1 inventory and findings") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE systems (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        operator TEXT,
+                        level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+                        dossier TEXT NOT NULL CHECK (dossier IN ('none', 'submitted', 'approved')),
+                        decision_number TEXT,
+                        decision_date TEXT
+                    );
+                    CREATE TABLE hosts (
+                        agent_id TEXT PRIMARY KEY NOT NULL,
+                        hostname TEXT NOT NULL,
+                        machine_id TEXT,
+                        os TEXT,
+                        agent_version TEXT,
+                        rules_version TEXT,
+                        system_id TEXT NOT NULL REFERENCES systems(id) ON DELETE RESTRICT,
+                        enrolled_at INTEGER NOT NULL,
+                        last_seen INTEGER,
+                        status TEXT NOT NULL CHECK (status IN ('active', 'stale', 'revoked'))
+                    );
+                    CREATE INDEX hosts_by_system ON hosts(system_id);
+                    -- Record ids already stored: a re-sent batch is recognised and not counted twice.
+                    CREATE TABLE records (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        agent_id TEXT NOT NULL REFERENCES hosts(agent_id),
+                        received_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE findings (
+                        fingerprint TEXT PRIMARY KEY NOT NULL,
+                        rule TEXT NOT NULL,
+                        entity TEXT NOT NULL,
+                        host TEXT NOT NULL,
+                        agent_id TEXT NOT NULL REFERENCES hosts(agent_id),
+                        system_id TEXT NOT NULL REFERENCES systems(id),
+                        severity TEXT NOT NULL,
+                        severity_rank INTEGER NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved', 'excepted')),
+                        outcome TEXT NOT NULL CHECK (outcome IN ('fail', 'pass', 'error')),
+                        count INTEGER NOT NULL,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        requirements TEXT NOT NULL,
+                        title_vi TEXT NOT NULL,
+                        title_en TEXT NOT NULL,
+                        evidence TEXT NOT NULL,
+                        reason TEXT,
+                        excepted_until INTEGER
+                    );
+                    CREATE INDEX findings_by_system ON findings(system_id, status, severity_rank, last_seen);
+                    CREATE INDEX findings_by_rule ON findings(rule, last_seen);
+                    CREATE INDEX findings_by_host ON findings(host, last_seen);
+                    CREATE INDEX findings_by_status ON findings(status, severity_rank, last_seen);
+                    CREATE TABLE finding_transitions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        fingerprint TEXT NOT NULL REFERENCES findings(fingerprint) ON DELETE CASCADE,
+                        at INTEGER NOT NULL,
+                        from_status TEXT,
+                        to_status TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        reason TEXT
+                    );
+                    CREATE INDEX transitions_by_finding ON finding_transitions(fingerprint, id);
+                    """)
+        }
+        return migrator
+    }
+}
