@@ -5,7 +5,8 @@ let package = Package(
     name: "canh",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "canh-agent", targets: ["canh-agent"])
+        .executable(name: "canh-agent", targets: ["canh-agent"]),
+        .executable(name: "canh-collector", targets: ["canh-collector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -13,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries: declared once, each imported by exactly one Swift module.
@@ -36,12 +43,46 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection", "HostInspection",
+                "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection", "HostInspection", "CollectorClient", "CollectorPKI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The collector's storage interface and its SQLite implementation (GRDB).
         .target(name: "CollectorStore", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The collector's certificate authority: its own CA, the server certificate, agents' client
+        // certificates from their CSRs (swift-certificates).
+        .target(
+            name: "CollectorPKI",
+            dependencies: [
+                "CanhModel", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The collector's HTTPS service (Hummingbird 2): API, authentication, enrollment, ingest.
+        .target(
+            name: "CollectorServer",
+            dependencies: [
+                "CanhModel", "CollectorStore", "CollectorPKI", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The one HTTP client of the collector's API (pinned CA, client certificate or bearer token),
+        // shared by the agent and the collector's command line.
+        .target(
+            name: "CollectorClient",
+            dependencies: [
+                "CanhModel", "CollectorPKI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "canh-collector",
+            dependencies: [
+                "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "canh-agent",
             dependencies: [
@@ -60,6 +101,13 @@ let package = Package(
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
         .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CollectorServerTests",
+            dependencies: [
+                "CollectorServer", "CollectorClient", "CollectorPKI", "CollectorStore", "CanhModel", "Agent", "TestSupport",
+                "canh-collector", "canh-agent", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CanhModel", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A point in time as microseconds since the Unix epoch, UTC — the journal's own resolution.
 ///
 /// Canh never reads the wall clock inside the engine: timestamps come from journal entries
@@ -260,5 +262,31 @@ extension Int64 {
     fileprivate func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}
+
+extension Timestamp {
+    /// Timestamps travel as ISO 8601 text (`2026-11-22T03:14:15Z`), as people and other tools read them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let time = Timestamp(iso8601: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO 8601 time like 2026-11-22T03:14:15Z")
+        }
+        self = time
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601)
+    }
+}
+
+extension Timestamp {
+    /// The real-time clock, to the microsecond.
+    public static func now() -> Timestamp {
+        var clock = timespec()
+        clock_gettime(CLOCK_REALTIME, &clock)
+        return Timestamp(microsecondsSinceEpoch: Int64(clock.tv_sec) * 1_000_000 + Int64(clock.tv_nsec) / 1000)
     }
 }

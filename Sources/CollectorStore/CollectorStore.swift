@@ -15,6 +15,18 @@ public protocol CollectorStore: Sendable {
     func hosts(system: String?) async throws(StoreError) -> [EnrolledHost]
     func setHostStatus(agentID: String, _ status: EnrolledHost.Status) async throws(StoreError)
 
+    // MARK: Access
+    /// Adds a user with the SHA-256 (hex) of their API token.
+    func addUser(_ user: User, tokenHash: String) async throws(StoreError)
+    func user(tokenHash: String) async throws(StoreError) -> User?
+    func users() async throws(StoreError) -> [User]
+    func addEnrollmentToken(_ token: EnrollmentToken, tokenHash: String) async throws(StoreError)
+    /// Uses up one use of the enrollment token and adds the host to the token's system, in one
+    /// transaction; refused when the token is unknown, expired or used up.
+    func enroll(tokenHash: String, host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> EnrolledHost
+    func recordAudit(_ entry: AuditEntry) async throws(StoreError)
+    func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry]
+
     // MARK: Findings
     /// Stores a batch of records from one host, all or nothing: records already stored (same id)
     /// are skipped, the others folded into their finding states.
@@ -24,19 +36,6 @@ public protocol CollectorStore: Sendable {
     /// A person's change: acknowledge, resolve, or except until a time.
     func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState
     func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
-}
-
-/// What an ingest did.
-public struct IngestSummary: Sendable, Hashable, Codable {
-    /// Records stored now.
-    public var accepted: Int
-    /// Records already stored by an earlier delivery (same id): not counted again.
-    public var duplicates: Int
-
-    public init(accepted: Int, duplicates: Int) {
-        self.accepted = accepted
-        self.duplicates = duplicates
-    }
 }
 
 /// Which finding states a query wants; nil means any.

@@ -101,6 +101,102 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
+    // MARK: Access
+
+    public func addUser(_ user: User, tokenHash: String) async throws(StoreError) {
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [user.name]) == nil else {
+                throw StoreError.conflict("user \(user.name) already exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO users (name, role, token_sha256, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [user.name, user.role.rawValue, tokenHash, user.createdAt.microsecondsSinceEpoch])
+        }
+    }
+
+    public func user(tokenHash: String) async throws(StoreError) -> User? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE token_sha256 = ?", arguments: [tokenHash]).map(Self.user)
+        }
+    }
+
+    public func users() async throws(StoreError) -> [User] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map(Self.user) }
+    }
+
+    public func addEnrollmentToken(_ token: EnrollmentToken, tokenHash: String) async throws(StoreError) {
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM systems WHERE id = ?", arguments: [token.system]) != nil else {
+                throw StoreError.notFound("system \(token.system)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO enrollment_tokens (id, token_sha256, system_id, expires_at, uses_left, created_by, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    token.id, tokenHash, token.system, token.expiresAt.microsecondsSinceEpoch, token.usesLeft, token.createdBy,
+                    token.createdAt.microsecondsSinceEpoch,
+                ])
+        }
+    }
+
+    public func enroll(tokenHash: String, host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> EnrolledHost {
+        try await write { db in
+            guard let token = try Row.fetchOne(db, sql: "SELECT * FROM enrollment_tokens WHERE token_sha256 = ?", arguments: [tokenHash])
+            else { throw StoreError.notFound("enrollment token (unknown or revoked)") }
+            let id: String = token["id"]
+            let expiresAt = Timestamp(microsecondsSinceEpoch: token["expires_at"])
+            guard expiresAt > time else { throw StoreError.invalid("enrollment token \(id) expired at \(expiresAt.iso8601)") }
+            guard (token["uses_left"] as Int) > 0 else { throw StoreError.invalid("enrollment token \(id) has been used up") }
+            try db.execute(sql: "UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE id = ?", arguments: [id])
+            var enrolled = host
+            enrolled.system = token["system_id"]
+            enrolled.enrolledAt = time
+            enrolled.status = .active
+            try db.execute(
+                sql: """
+                    INSERT INTO hosts (agent_id, hostname, machine_id, os, agent_version, rules_version, system_id, enrolled_at,
+                        last_seen, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'active')
+                    """,
+                arguments: [
+                    enrolled.agentID, enrolled.hostname, enrolled.machineID, enrolled.os, enrolled.agentVersion, enrolled.rulesVersion,
+                    enrolled.system, time.microsecondsSinceEpoch,
+                ])
+            try db.execute(
+                sql: "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, 'host.enroll', ?, ?)",
+                arguments: [
+                    time.microsecondsSinceEpoch, "agent:\(enrolled.agentID)", enrolled.agentID, "\(enrolled.hostname) with token \(id)",
+                ])
+            return enrolled
+        }
+    }
+
+    public func recordAudit(_ entry: AuditEntry) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                arguments: [entry.at.microsecondsSinceEpoch, entry.actor, entry.action, entry.target, entry.detail])
+        }
+    }
+
+    public func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                AuditEntry(
+                    at: Timestamp(microsecondsSinceEpoch: row["at"]), actor: row["actor"], action: row["action"], target: row["target"],
+                    detail: row["detail"])
+            }
+        }
+    }
+
+    private static func user(_ row: Row) -> User {
+        User(
+            name: row["name"], role: Role(rawValue: row["role"]) ?? .viewer, createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"])
+        )
+    }
+
     // MARK: Findings
 
     public func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary {

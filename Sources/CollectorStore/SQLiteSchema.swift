@@ -75,6 +75,34 @@ enum SQLiteSchema {
                     CREATE INDEX transitions_by_finding ON finding_transitions(fingerprint, id);
                     """)
         }
+        migrator.registerMigration("2 users, enrollment tokens, audit log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+                        token_sha256 TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE enrollment_tokens (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        token_sha256 TEXT NOT NULL UNIQUE,
+                        system_id TEXT NOT NULL REFERENCES systems(id) ON DELETE CASCADE,
+                        expires_at INTEGER NOT NULL,
+                        uses_left INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        detail TEXT
+                    );
+                    """)
+        }
         return migrator
     }
 }

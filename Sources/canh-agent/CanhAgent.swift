@@ -3,19 +3,23 @@ import ArgumentParser
 import Glibc
 
 @main
-struct CanhAgent: ParsableCommand {
+struct CanhAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "canh-agent",
         abstract: "Canh agent: evaluates the Decree 85 rule pack on this server's journal, certificates and settings.",
         version: AgentVersion.current,
-        subcommands: [ScanCommand.self, RulesCommand.self]
+        subcommands: [ScanCommand.self, RulesCommand.self, EnrollCommand.self]
     )
 
     /// Exit codes of SPEC §3: 0 success, 1 problems found, 2 usage, configuration or input error.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)
         } catch {

@@ -1,0 +1,111 @@
+public import CanhModel
+import CollectorClient
+import CollectorPKI
+import Foundation
+
+/// `canh-agent enroll` (SPEC §3): makes a key on this host, sends a certificate request with the
+/// one-time token, and keeps the key, the certificate and the collector's CA in the state
+/// directory, each readable by the agent alone.
+public struct Enrollment: Sendable {
+    /// The files of an enrolled agent in its state directory.
+    public struct Files: Sendable {
+        public let key: String
+        public let certificate: String
+        public let collectorCA: String
+        public let identity: String
+
+        public init(stateDirectory: String) {
+            key = stateDirectory + "/agent.key"
+            certificate = stateDirectory + "/agent.pem"
+            collectorCA = stateDirectory + "/collector-ca.pem"
+            identity = stateDirectory + "/enrollment.json"
+        }
+    }
+
+    /// What the state directory remembers of the enrollment.
+    public struct Identity: Codable, Sendable {
+        public var collector: String
+        public var agentID: String
+        public var system: String
+        public var level: Level
+
+        enum CodingKeys: String, CodingKey {
+            case collector, system, level
+            case agentID = "agent_id"
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case alreadyEnrolled(String)
+        case stateDirectory(String)
+        case collector(String)
+
+        public var description: String {
+            switch self {
+            case .alreadyEnrolled(let file):
+                "this agent is already enrolled (\(file) exists); remove the state directory's files to enroll again"
+            case .stateDirectory(let why): why
+            case .collector(let why): why
+            }
+        }
+    }
+
+    let collectorURL: String
+    let caFile: String?
+    let stateDirectory: String
+
+    public init(collectorURL: String, caFile: String?, stateDirectory: String) {
+        self.collectorURL = collectorURL
+        self.caFile = caFile
+        self.stateDirectory = stateDirectory
+    }
+
+    public func enroll(token: String, hostname: String, agentVersion: String) async throws(Failure) -> Identity {
+        let files = Files(stateDirectory: stateDirectory)
+        guard !FileManager.default.fileExists(atPath: files.certificate) else { throw .alreadyEnrolled(files.certificate) }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .stateDirectory("cannot create the state directory \(stateDirectory): \(error.localizedDescription)")
+        }
+        let keys: AgentKeyPair
+        let answer: APIMessages.EnrollResponse
+        do {
+            keys = try AgentKeyPair.generate(hostname: hostname)
+            let client = try CollectorClient(CollectorConnection(url: collectorURL, caFile: caFile))
+            defer { Task { await client.shutdown() } }
+            answer = try await client.post(
+                "/api/v1/enroll",
+                body: APIMessages.EnrollRequest(
+                    token: token, hostname: hostname, machineID: Self.firstLine("/etc/machine-id"), os: Self.operatingSystem(),
+                    agentVersion: agentVersion, csr: keys.requestPEM))
+        } catch {
+            throw .collector("enrollment failed: \(error)")
+        }
+        let identity = Identity(collector: collectorURL, agentID: answer.agentID, system: answer.system, level: answer.level)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        for (path, contents) in [
+            (files.key, Data(keys.keyPEM.utf8)), (files.certificate, Data(answer.certificate.utf8)),
+            (files.collectorCA, Data(answer.ca.utf8)),
+            (files.identity, (try? encoder.encode(identity)) ?? Data()),
+        ] where !FileManager.default.createFile(atPath: path, contents: contents, attributes: [.posixPermissions: 0o600]) {
+            throw .stateDirectory("cannot write \(path)")
+        }
+        return identity
+    }
+
+    private static func firstLine(_ path: String) -> String? {
+        (try? String(contentsOfFile: path, encoding: .utf8))?.split(whereSeparator: \.isNewline).first.map(String.init)
+    }
+
+    /// PRETTY_NAME of /etc/os-release.
+    private static func operatingSystem() -> String? {
+        guard let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) else { return nil }
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("PRETTY_NAME=") {
+            return String(line.dropFirst("PRETTY_NAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,197 @@
+import AsyncHTTPClient
+public import CanhModel
+import Foundation
+public import NIOCore
+public import NIOHTTP1
+import NIOSSL
+
+/// Where the collector is and how to prove who we are: the collector's CA to pin, and either a
+/// user's API token or an agent's client certificate.
+public struct CollectorConnection: Sendable {
+    /// `https://HOST:PORT`.
+    public var url: String
+    /// The collector's CA certificate (PEM file); nil trusts the system store.
+    public var caFile: String?
+    public var token: String?
+    public var clientCertificateFile: String?
+    public var clientKeyFile: String?
+
+    public init(url: String, caFile: String?, token: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil) {
+        self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.caFile = caFile
+        self.token = token
+        self.clientCertificateFile = clientCertificateFile
+        self.clientKeyFile = clientKeyFile
+    }
+}
+
+/// Why a call to the collector failed, worded for the person running the command.
+public enum CollectorClientError: Error, Sendable, CustomStringConvertible {
+    /// The collector answered with an error status and message.
+    case refused(status: Int, message: String)
+    /// No answer: connection refused, TLS failure, timeout.
+    case unreachable(String)
+    /// The connection settings are unusable (a CA file that cannot be read…).
+    case configuration(String)
+    /// The answer could not be understood.
+    case badResponse(String)
+
+    public var description: String {
+        switch self {
+        case .refused(let status, let message): "the collector refused (HTTP \(status)): \(message)"
+        case .unreachable(let why): "cannot reach the collector: \(why)"
+        case .configuration(let why): why
+        case .badResponse(let why): "unexpected answer from the collector: \(why)"
+        }
+    }
+
+    /// The HTTP status when the collector answered.
+    public var status: Int? {
+        if case .refused(let status, _) = self { return status }
+        return nil
+    }
+}
+
+/// The one HTTP client of the collector's API (HTTPS only, TLS 1.2+).
+public final class CollectorClient: Sendable {
+    private let http: HTTPClient
+    private let connection: CollectorConnection
+    private let timeout: TimeAmount
+
+    public init(_ connection: CollectorConnection, timeout: TimeAmount = .seconds(30)) throws(CollectorClientError) {
+        guard connection.url.hasPrefix("https://") else {
+            throw .configuration("the collector URL must start with https:// (got \(connection.url))")
+        }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        do {
+            if let caFile = connection.caFile { tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) }
+        } catch {
+            throw .configuration("the collector CA \(connection.caFile ?? ""): not a readable PEM certificate (\(error))")
+        }
+        if let certificateFile = connection.clientCertificateFile, let keyFile = connection.clientKeyFile {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+            } catch {
+                throw .configuration("the agent certificate \(certificateFile) or key \(keyFile) cannot be read (\(error))")
+            }
+        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(10), read: timeout)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.connection = connection
+        self.timeout = timeout
+    }
+
+    /// Closes the connections; call once done.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    public func get<Answer: Decodable>(_ path: String, query: [(String, String?)] = [], as type: Answer.Type = Answer.self)
+        async throws(CollectorClientError)
+        -> Answer
+    {
+        try decode(Answer.self, from: try await call(.GET, path, query: query, body: nil))
+    }
+
+    public func post<Answer: Decodable>(_ path: String, body: some Encodable, as type: Answer.Type = Answer.self)
+        async throws(CollectorClientError)
+        -> Answer
+    {
+        try decode(Answer.self, from: try await call(.POST, path, body: try encode(body)))
+    }
+
+    public func put<Answer: Decodable>(_ path: String, body: some Encodable, as type: Answer.Type = Answer.self)
+        async throws(CollectorClientError)
+        -> Answer
+    {
+        try decode(Answer.self, from: try await call(.PUT, path, body: try encode(body)))
+    }
+
+    public func delete(_ path: String) async throws(CollectorClientError) {
+        _ = try await call(.DELETE, path, body: nil)
+    }
+
+    /// Delivers a batch of records (SPEC §5) as an enrolled agent; the collector stores all of
+    /// them or none.
+    public func deliver(_ records: [FindingRecord]) async throws(CollectorClientError) -> IngestSummary {
+        let body = JSONValue.object([("records", .array(records.map(\.json)))]).serialized
+        return try decode(IngestSummary.self, from: try await call(.POST, "/api/v1/records", body: Array(body.utf8)))
+    }
+
+    /// Sends bytes as they are and returns the status and body, errors included: for tests of
+    /// what the collector refuses.
+    public func raw(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws(CollectorClientError) -> (status: Int, body: String)
+    {
+        let request = try makeRequest(method, path, query: [], body: body)
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            let bytes = try await response.body.collect(upTo: 16 << 20)
+            return (Int(response.status.code), String(buffer: bytes))
+        } catch {
+            throw .unreachable("\(error)")
+        }
+    }
+
+    private func call(_ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], body: [UInt8]?)
+        async throws(CollectorClientError)
+        -> [UInt8]
+    {
+        let request = try makeRequest(method, path, query: query, body: body)
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: timeout)
+            bytes = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            throw .unreachable("\(connection.url): \(error)")
+        }
+        guard (200..<300).contains(response.status.code) else {
+            throw .refused(
+                status: Int(response.status.code), message: Self.message(in: Array(buffer: bytes)) ?? response.status.reasonPhrase)
+        }
+        return Array(buffer: bytes)
+    }
+
+    private func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String?)], body: [UInt8]?) throws(CollectorClientError)
+        -> HTTPClientRequest
+    {
+        var components = URLComponents(string: connection.url + path)
+        let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        if !items.isEmpty { components?.queryItems = items }
+        guard let url = components?.string else { throw .configuration("cannot form a URL from \(connection.url) and \(path)") }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token = connection.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return request
+    }
+
+    private func encode(_ value: some Encodable) throws(CollectorClientError) -> [UInt8] {
+        do { return Array(try JSONEncoder().encode(value)) } catch { throw .configuration("cannot encode the request: \(error)") }
+    }
+
+    private func decode<Answer: Decodable>(_ type: Answer.Type, from bytes: [UInt8]) throws(CollectorClientError) -> Answer {
+        if Answer.self == Empty.self, let empty = Empty() as? Answer { return empty }
+        do { return try JSONDecoder().decode(Answer.self, from: Data(bytes)) } catch { throw .badResponse("\(error)") }
+    }
+
+    /// Hummingbird's error body: `{"error":{"message":"…"}}`.
+    static func message(in bytes: [UInt8]) -> String? {
+        struct ErrorBody: Decodable {
+            struct Detail: Decodable { var message: String }
+            var error: Detail
+        }
+        return try? JSONDecoder().decode(ErrorBody.self, from: Data(bytes)).error.message
+    }
+
+    /// For calls whose answer has no body worth reading.
+    public struct Empty: Decodable, Sendable {
+        public init() {}
+    }
+}

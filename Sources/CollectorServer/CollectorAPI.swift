@@ -1,0 +1,43 @@
+public import CanhModel
+public import CollectorPKI
+public import CollectorStore
+import Foundation
+public import Hummingbird
+
+/// The routes of SPEC §6 over a store and the collector's CA.
+public struct CollectorAPI: Sendable {
+    let store: any CollectorStore
+    let authority: CertificateAuthority
+    /// The clock, fixed in tests.
+    let now: @Sendable () -> Timestamp
+    /// Most records one batch may carry.
+    let maximumBatch: Int
+
+    public init(
+        store: any CollectorStore, authority: CertificateAuthority, maximumBatch: Int = 10_000,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) {
+        self.store = store
+        self.authority = authority
+        self.maximumBatch = maximumBatch
+        self.now = now
+    }
+
+    public func router() -> Router<CollectorContext> {
+        let router = Router(context: CollectorContext.self)
+        router.add(middleware: Authenticator(store: store, openPaths: ["/healthz", "/api/v1/enroll"]))
+        router.get("healthz") { _, _ in "ok\n" }
+        let api = router.group("api/v1")
+        addInventoryRoutes(to: api)
+        addEnrollmentRoutes(to: api)
+        addFindingRoutes(to: api)
+        return router
+    }
+
+    func audit(_ caller: Caller?, _ action: String, _ target: String, _ detail: String? = nil) async throws {
+        try await stored { () async throws(StoreError) in
+            try await store.recordAudit(
+                AuditEntry(at: now(), actor: caller?.actor ?? "anonymous", action: action, target: target, detail: detail))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import CanhModel
+import CollectorPKI
+import CollectorStore
+import Foundation
+import Hummingbird
+
+extension CollectorAPI {
+    func addEnrollmentRoutes(to api: RouterGroup<CollectorContext>) {
+        api.post("tokens") { request, context -> Response in
+            _ = try context.user(atLeast: .admin)
+            let body = try await RequestBody.decode(APIMessages.TokenRequest.self, from: request, context: context)
+            let seconds = body.expiresIn ?? 86_400
+            let uses = body.uses ?? 1
+            guard (60...(90 * 86_400)).contains(seconds) else {
+                throw HTTPError(.badRequest, message: "expires_in: between 60 seconds and 90 days")
+            }
+            guard (1...10_000).contains(uses) else { throw HTTPError(.badRequest, message: "uses: between 1 and 10000") }
+            let token = Secrets.newToken()
+            let created = now()
+            let enrollment = EnrollmentToken(
+                id: Secrets.shortID(), system: body.system, expiresAt: created + .seconds(Int64(seconds)), usesLeft: uses,
+                createdBy: context.caller?.actor ?? "", createdAt: created)
+            try await stored { () async throws(StoreError) in try await store.addEnrollmentToken(enrollment, tokenHash: Secrets.hash(token))
+            }
+            try await audit(
+                context.caller, "token.create", enrollment.id, "system \(body.system), \(uses) use(s), expires \(enrollment.expiresAt)")
+            return try Response.json(APIMessages.TokenResponse(token: token, enrollment: enrollment), status: .created)
+        }
+
+        // Open: the enrollment token in the body is the credential.
+        api.post("enroll") { request, context -> Response in
+            let body = try await RequestBody.decode(APIMessages.EnrollRequest.self, from: request, context: context)
+            guard !body.hostname.isEmpty, body.hostname.count <= 253 else {
+                throw HTTPError(.badRequest, message: "hostname: 1 to 253 characters")
+            }
+            let agentID = UUID().uuidString.lowercased()
+            let time = now()
+            // The certificate is made first: a bad request must not use up the token.
+            let certificate: String
+            do {
+                certificate = try authority.issueClientCertificate(
+                    requestPEM: body.csr, agentID: agentID, now: Date(timeIntervalSince1970: Double(time.microsecondsSinceEpoch) / 1e6))
+            } catch {
+                throw HTTPError(.badRequest, message: "csr: \(error)")
+            }
+            let host = EnrolledHost(
+                agentID: agentID, hostname: body.hostname, machineID: body.machineID, os: body.os, agentVersion: body.agentVersion,
+                rulesVersion: body.rulesVersion, system: "", enrolledAt: time)
+            let enrolled: EnrolledHost
+            do throws(StoreError) {
+                enrolled = try await store.enroll(tokenHash: Secrets.hash(body.token), host: host, at: time)
+            } catch {
+                switch error {
+                case .notFound, .invalid: throw HTTPError(.unauthorized, message: "enrollment refused: \(error.description)")
+                default: throw error.http
+                }
+            }
+            let level = try await stored { () async throws(StoreError) in try await store.system(id: enrolled.system) }?.level ?? .lowest
+            return try Response.json(
+                APIMessages.EnrollResponse(
+                    agentID: agentID, system: enrolled.system, level: level, certificate: certificate, ca: authority.certificatePEM),
+                status: .created)
+        }
+    }
+}

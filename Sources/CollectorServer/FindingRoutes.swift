@@ -1,0 +1,92 @@
+import CanhModel
+import CollectorStore
+import Foundation
+import Hummingbird
+
+extension CollectorAPI {
+    func addFindingRoutes(to api: RouterGroup<CollectorContext>) {
+        api.post("records") { request, context -> IngestSummary in
+            let host = try context.agent()
+            let batch = try await RequestBody.decode(APIMessages.RecordBatch.self, from: request, context: context)
+            try validate(batch.records, from: host)
+            return try await stored { () async throws(StoreError) in try await store.ingest(batch.records, from: host, at: now()) }
+        }
+        api.get("findings") { request, context -> [FindingState] in
+            _ = try context.user(atLeast: .viewer)
+            let filter = try Self.filter(request.uri.queryParameters)
+            return try await stored { () async throws(StoreError) in try await store.findings(filter) }
+        }
+        api.get("findings/:fingerprint") { _, context -> APIMessages.FindingDetail in
+            _ = try context.user(atLeast: .viewer)
+            let fingerprint = try context.parameters.require("fingerprint")
+            guard let finding = try await stored({ () async throws(StoreError) in try await store.finding(fingerprint: fingerprint) })
+            else {
+                throw HTTPError(.notFound, message: "not found: finding \(fingerprint)")
+            }
+            let transitions = try await stored { () async throws(StoreError) in try await store.transitions(fingerprint: fingerprint) }
+            return APIMessages.FindingDetail(finding: finding, transitions: transitions)
+        }
+        for (verb, status) in [("ack", FindingStatus.acknowledged), ("resolve", .resolved), ("except", .excepted)] {
+            api.post("findings/:fingerprint/\(verb)") { request, context -> FindingState in
+                let user = try context.user(atLeast: .analyst)
+                let fingerprint = try context.parameters.require("fingerprint")
+                let body = try await RequestBody.decode(APIMessages.FindingChangeRequest.self, from: request, context: context)
+                let change = FindingChange(
+                    fingerprint: fingerprint, status: status, reason: body.reason, until: body.until, actor: "user:\(user.name)", at: now())
+                let state = try await stored { () async throws(StoreError) in try await store.changeFinding(change) }
+                try await audit(context.caller, "finding.\(verb)", fingerprint, body.reason)
+                return state
+            }
+        }
+    }
+
+    /// A batch is refused whole when any record is malformed or speaks for another host, so an
+    /// agent cannot write, or overwrite, another host's findings.
+    func validate(_ records: [FindingRecord], from host: EnrolledHost) throws {
+        guard records.count <= maximumBatch else {
+            throw HTTPError(.contentTooLarge, message: "records: \(records.count) in one batch; at most \(maximumBatch)")
+        }
+        for (index, record) in records.enumerated() {
+            let field = "records[\(index)]"
+            guard record.host == host.hostname else {
+                throw HTTPError(.forbidden, message: "\(field).host: \(record.host); this agent may only report for \(host.hostname)")
+            }
+            guard !record.id.isEmpty, record.id.count <= 128 else {
+                throw HTTPError(.badRequest, message: "\(field).id: 1 to 128 characters")
+            }
+            guard !record.rule.isEmpty, record.rule.count <= 128 else {
+                throw HTTPError(.badRequest, message: "\(field).rule: 1 to 128 characters")
+            }
+            guard record.entity.utf8.count <= 4096 else { throw HTTPError(.badRequest, message: "\(field).entity: longer than 4096 bytes") }
+            guard record.fingerprint == FindingRecord.fingerprint(host: record.host, rule: record.rule, entity: record.entity) else {
+                throw HTTPError(.badRequest, message: "\(field).fingerprint: does not match its host, rule and entity")
+            }
+            guard record.count >= 0 else { throw HTTPError(.badRequest, message: "\(field).count: negative") }
+        }
+    }
+
+    static func filter(_ query: Parameters) throws -> FindingFilter {
+        var filter = FindingFilter(system: query.get("system"), host: query.get("host"), rule: query.get("rule"))
+        if let severity = query.get("severity") {
+            guard let value = Severity(rawValue: severity) else {
+                throw HTTPError(.badRequest, message: "severity: one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.minimumSeverity = value
+        }
+        if let status = query.get("status") {
+            guard let value = FindingStatus(rawValue: status) else {
+                throw HTTPError(.badRequest, message: "status: one of \(FindingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = value
+        }
+        if let since = query.get("since") {
+            guard let value = Timestamp(iso8601: since) else { throw HTTPError(.badRequest, message: "since: an ISO 8601 time") }
+            filter.since = value
+        }
+        if let limit = query.get("limit") {
+            guard let value = Int(limit), (1...100_000).contains(value) else { throw HTTPError(.badRequest, message: "limit: 1 to 100000") }
+            filter.limit = value
+        }
+        return filter
+    }
+}

@@ -1,0 +1,107 @@
+import CanhModel
+import CollectorStore
+import Foundation
+import Hummingbird
+import NIOCore
+
+extension CollectorAPI {
+    func addInventoryRoutes(to api: RouterGroup<CollectorContext>) {
+        api.get("systems") { _, context -> [InformationSystem] in
+            _ = try context.user(atLeast: .viewer)
+            return try await stored { () async throws(StoreError) in try await store.systems() }
+        }
+        api.get("systems/:id") { _, context -> InformationSystem in
+            _ = try context.user(atLeast: .viewer)
+            let id = try context.parameters.require("id")
+            guard let system = try await stored({ () async throws(StoreError) in try await store.system(id: id) }) else {
+                throw HTTPError(.notFound, message: "not found: system \(id)")
+            }
+            return system
+        }
+        api.post("systems") { request, context -> Response in
+            _ = try context.user(atLeast: .admin)
+            let system = try await RequestBody.decode(InformationSystem.self, from: request, context: context)
+            try Self.validate(system)
+            try await stored { () async throws(StoreError) in try await store.addSystem(system) }
+            try await audit(context.caller, "system.add", system.id, "level \(system.level), dossier \(system.dossier.rawValue)")
+            return try Response.json(system, status: .created)
+        }
+        api.put("systems/:id") { request, context -> InformationSystem in
+            _ = try context.user(atLeast: .admin)
+            let id = try context.parameters.require("id")
+            let system = try await RequestBody.decode(InformationSystem.self, from: request, context: context)
+            guard system.id == id else { throw HTTPError(.badRequest, message: "id: the body names \(system.id), the path \(id)") }
+            try Self.validate(system)
+            try await stored { () async throws(StoreError) in try await store.updateSystem(system) }
+            try await audit(context.caller, "system.update", id, "level \(system.level), dossier \(system.dossier.rawValue)")
+            return system
+        }
+        api.delete("systems/:id") { _, context -> HTTPResponse.Status in
+            _ = try context.user(atLeast: .admin)
+            let id = try context.parameters.require("id")
+            try await stored { () async throws(StoreError) in try await store.removeSystem(id: id) }
+            try await audit(context.caller, "system.remove", id)
+            return .noContent
+        }
+        api.get("hosts") { request, context -> [EnrolledHost] in
+            _ = try context.user(atLeast: .viewer)
+            let system = request.uri.queryParameters.get("system")
+            let hosts = try await stored { () async throws(StoreError) in try await store.hosts(system: system) }
+            guard let status = request.uri.queryParameters.get("status") else { return hosts }
+            return hosts.filter { $0.status.rawValue == status }
+        }
+        api.post("hosts/:agent/revoke") { _, context -> EnrolledHost in
+            _ = try context.user(atLeast: .admin)
+            let agentID = try context.parameters.require("agent")
+            try await stored { () async throws(StoreError) in try await store.setHostStatus(agentID: agentID, .revoked) }
+            try await audit(context.caller, "host.revoke", agentID)
+            guard let host = try await stored({ () async throws(StoreError) in try await store.host(agentID: agentID) }) else {
+                throw HTTPError(.notFound, message: "not found: host \(agentID)")
+            }
+            return host
+        }
+        api.get("users") { _, context -> [User] in
+            _ = try context.user(atLeast: .admin)
+            return try await stored { () async throws(StoreError) in try await store.users() }
+        }
+        api.post("users") { request, context -> Response in
+            _ = try context.user(atLeast: .admin)
+            let body = try await RequestBody.decode(APIMessages.UserRequest.self, from: request, context: context)
+            guard InformationSystem.isValidID(body.name) else {
+                throw HTTPError(.badRequest, message: "name: use 1 to 64 of a-z, 0-9 and -")
+            }
+            let token = Secrets.newToken()
+            let user = User(name: body.name, role: body.role, createdAt: now())
+            try await stored { () async throws(StoreError) in try await store.addUser(user, tokenHash: Secrets.hash(token)) }
+            try await audit(context.caller, "user.add", user.name, user.role.rawValue)
+            return try Response.json(APIMessages.UserResponse(user: user, token: token), status: .created)
+        }
+        api.get("audit") { request, context -> [AuditEntry] in
+            _ = try context.user(atLeast: .admin)
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+            return try await stored { () async throws(StoreError) in try await store.auditLog(limit: min(max(limit, 1), 10_000)) }
+        }
+    }
+
+    static func validate(_ system: InformationSystem) throws {
+        guard InformationSystem.isValidID(system.id) else {
+            throw HTTPError(.badRequest, message: "id: \"\(system.id)\" is not a valid system id (1 to 64 of a-z, 0-9 and -)")
+        }
+        guard !system.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest, message: "name: empty") }
+        guard !system.owner.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest, message: "owner: empty") }
+        if system.dossier == .approved, system.decisionNumber == nil {
+            throw HTTPError(.badRequest, message: "decision_number: an approved dossier names the approving decision")
+        }
+    }
+}
+
+extension Response {
+    /// A JSON response with a status other than 200.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,9 @@
+public import CanhModel
+public import Hummingbird
+
+// The domain records are the API's responses as they are (snake_case keys, ISO 8601 times).
+extension InformationSystem: ResponseEncodable {}
+extension EnrolledHost: ResponseEncodable {}
+extension FindingState: ResponseEncodable {}
+extension IngestSummary: ResponseEncodable {}
+extension APIMessages.FindingDetail: ResponseEncodable {}

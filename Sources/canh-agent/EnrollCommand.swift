@@ -1,0 +1,41 @@
+import Agent
+import ArgumentParser
+import Foundation
+
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enroll this agent with a collector, once, using a token from `canh-collector token create`.",
+        discussion: """
+            Makes a private key on this host, sends a certificate request with the token, and keeps the key, the \
+            client certificate and the collector's CA in the state directory (mode 0600).
+            """)
+
+    @Option(help: ArgumentHelp("The collector's URL, e.g. https://canh.hungyen.gov.vn:8443.", valueName: "URL"))
+    var collector: String
+
+    @Option(help: ArgumentHelp("The enrollment token.", valueName: "TOKEN"))
+    var token: String
+
+    @Option(help: ArgumentHelp("The collector's CA certificate (its ca.pem), to trust on this first connection.", valueName: "FILE"))
+    var ca: String?
+
+    @Option(help: ArgumentHelp("Where the agent keeps its key and state.", valueName: "DIR"))
+    var stateDir = "/var/lib/canh-agent"
+
+    @Option(help: ArgumentHelp("The name this host reports as (default: its host name).", valueName: "NAME"))
+    var hostname: String?
+
+    func run() async throws {
+        let name = hostname ?? ProcessInfo.processInfo.hostName
+        let identity: Enrollment.Identity
+        do {
+            identity = try await Enrollment(collectorURL: collector, caFile: ca, stateDirectory: stateDir)
+                .enroll(token: token, hostname: name, agentVersion: AgentVersion.current)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        print("enrolled \(name) as agent \(identity.agentID) in system \(identity.system) (level \(identity.level)); state in \(stateDir)")
+    }
+}

@@ -1,0 +1,69 @@
+import CanhModel
+import CollectorClient
+import CollectorServer
+import CollectorStore
+import Foundation
+import Hummingbird
+import Logging
+import TestSupport
+
+/// A collector serving real HTTPS on 127.0.0.1 (any free port) from a data directory made by
+/// `DataDirectory.initialise`, as `canh-collector init` makes it. The clock can be moved.
+final class RunningCollector: Sendable {
+    let directory: TemporaryDirectory
+    let files: CollectorServer.Files
+    let url: String
+    let adminToken: String
+    let store: SQLiteCollectorStore
+    let clock: TestClock
+    private let server: Task<Void, any Error>
+
+    init(maximumBatch: Int? = nil) async throws {
+        directory = try TemporaryDirectory(prefix: "canh-collector")
+        adminToken = try await DataDirectory.initialise(directory.path, hostnames: ["localhost", "127.0.0.1"])
+        files = CollectorServer.Files(dataDirectory: directory.path)
+        store = try SQLiteCollectorStore(path: files.database)
+        let clock = TestClock()
+        self.clock = clock
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test-collector")
+        logger.logLevel = .critical
+        let app = try CollectorServer.application(
+            store: store, files: files, host: "127.0.0.1", port: 0, logger: logger, now: { clock.now },
+            onServerRunning: { port in continuation.yield(port) })
+        server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CollectorClientError.unreachable("the test collector did not start") }
+        url = "https://127.0.0.1:\(port)"
+    }
+
+    deinit { server.cancel() }
+
+    /// A client as a user with this token (the admin's by default).
+    func client(token: String? = nil) throws -> CollectorClient {
+        try CollectorClient(CollectorConnection(url: url, caFile: files.caCertificate, token: token ?? adminToken))
+    }
+
+    /// A client with no credentials at all.
+    func anonymousClient() throws -> CollectorClient {
+        try CollectorClient(CollectorConnection(url: url, caFile: files.caCertificate))
+    }
+
+    /// A client presenting an enrolled agent's certificate from its state directory.
+    func agentClient(stateDirectory: String) throws -> CollectorClient {
+        try CollectorClient(
+            CollectorConnection(
+                url: url, caFile: stateDirectory + "/collector-ca.pem", clientCertificateFile: stateDirectory + "/agent.pem",
+                clientKeyFile: stateDirectory + "/agent.key"))
+    }
+}
+
+/// The collector's clock in tests: starts at 2026-11-22T00:00:00Z and moves when told.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Timestamp.at("2026-11-22T00:00:00Z")
+
+    var now: Timestamp { lock.withLock { current } }
+
+    func advance(_ span: TimeSpan) { lock.withLock { current = current + span } }
+}
