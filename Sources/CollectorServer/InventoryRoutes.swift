@@ -60,6 +60,18 @@ extension CollectorAPI {
             }
             return host
         }
+        api.get("certs") { request, context -> [CertificateRecord] in
+            _ = try context.user(atLeast: .viewer)
+            var before: Timestamp?
+            if let within = request.uri.queryParameters.get("expiring_within") {
+                guard let days = Int(within.hasSuffix("d") ? String(within.dropLast()) : within), days >= 0 else {
+                    throw HTTPError(.badRequest, message: "expiring_within: a number of days, e.g. 30d")
+                }
+                before = now() + .days(Int64(days))
+            }
+            let system = request.uri.queryParameters.get("system")
+            return try await stored { () async throws(StoreError) in try await store.certificates(system: system, expiringBefore: before) }
+        }
         api.get("users") { _, context -> [User] in
             _ = try context.user(atLeast: .admin)
             return try await stored { () async throws(StoreError) in try await store.users() }

@@ -6,4 +6,5 @@ extension InformationSystem: ResponseEncodable {}
 extension EnrolledHost: ResponseEncodable {}
 extension FindingState: ResponseEncodable {}
 extension IngestSummary: ResponseEncodable {}
+extension CertificateRecord: ResponseEncodable {}
 extension APIMessages.FindingDetail: ResponseEncodable {}

@@ -36,6 +36,11 @@ public protocol CollectorStore: Sendable {
     /// A person's change: acknowledge, resolve, or except until a time.
     func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState
     func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
+
+    // MARK: Certificates
+    /// Certificates seen by any host (of `system`, when named), optionally only those expiring
+    /// before a time, soonest first.
+    func certificates(system: String?, expiringBefore: Timestamp?) async throws(StoreError) -> [CertificateRecord]
 }
 
 /// Which finding states a query wants; nil means any.

@@ -205,8 +205,8 @@ public final class SQLiteCollectorStore: CollectorStore {
             let actor = "agent:\(host.agentID)"
             for record in records {
                 try db.execute(
-                    sql: "INSERT INTO records (id, fingerprint, agent_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                    arguments: [record.id, record.fingerprint, host.agentID, time.microsecondsSinceEpoch])
+                    sql: "INSERT INTO records (agent_id, id, fingerprint, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [host.agentID, record.id, record.fingerprint, time.microsecondsSinceEpoch])
                 guard db.changesCount == 1 else {
                     summary.duplicates += 1
                     continue
@@ -217,6 +217,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 let (state, transition) = FindingFold.fold(record, into: existing, system: host.system, actor: actor)
                 try Self.save(state, agentID: host.agentID, in: db)
                 if let transition { try Self.save(transition, in: db) }
+                if let certificate = CertificateRecord(describedBy: record) { try Self.save(certificate, system: host.system, in: db) }
             }
             try db.execute(
                 sql: "UPDATE hosts SET last_seen = ?, status = CASE status WHEN 'stale' THEN 'active' ELSE status END WHERE agent_id = ?",
@@ -280,6 +281,63 @@ public final class SQLiteCollectorStore: CollectorStore {
                     from: (row["from_status"] as String?).flatMap(FindingStatus.init(rawValue:)),
                     to: FindingStatus(rawValue: row["to_status"]) ?? .open, actor: row["actor"], reason: row["reason"])
             }
+        }
+    }
+
+    // MARK: Certificates
+
+    public func certificates(system: String?, expiringBefore: Timestamp?) async throws(StoreError) -> [CertificateRecord] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM certificates c
+                    WHERE (?1 IS NULL OR not_after < ?1)
+                        AND (?2 IS NULL OR EXISTS (
+                            SELECT 1 FROM certificate_places p WHERE p.fingerprint = c.fingerprint AND p.system_id = ?2))
+                    ORDER BY not_after, fingerprint
+                    """, arguments: [expiringBefore?.microsecondsSinceEpoch, system])
+            return try rows.map { row in
+                let fingerprint: String = row["fingerprint"]
+                let places = try Row.fetchAll(
+                    db, sql: "SELECT * FROM certificate_places WHERE fingerprint = ? ORDER BY host, place", arguments: [fingerprint]
+                ).map { place in
+                    CertificateRecord.Place(
+                        host: place["host"], place: place["place"], firstSeen: Timestamp(microsecondsSinceEpoch: place["first_seen"]),
+                        lastSeen: Timestamp(microsecondsSinceEpoch: place["last_seen"]))
+                }
+                let names: String = row["names"]
+                return CertificateRecord(
+                    fingerprint: fingerprint, subject: row["subject"], issuer: row["issuer"],
+                    names: names.split(separator: ",").map(String.init), notBefore: Timestamp(microsecondsSinceEpoch: row["not_before"]),
+                    notAfter: Timestamp(microsecondsSinceEpoch: row["not_after"]), key: row["key"], signature: row["signature"],
+                    places: places)
+            }
+        }
+    }
+
+    private static func save(_ certificate: CertificateRecord, system: String, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO certificates (fingerprint, subject, issuer, names, not_before, not_after, key, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING
+                """,
+            arguments: [
+                certificate.fingerprint, certificate.subject, certificate.issuer, certificate.names.joined(separator: ","),
+                certificate.notBefore.microsecondsSinceEpoch, certificate.notAfter.microsecondsSinceEpoch, certificate.key,
+                certificate.signature,
+            ])
+        for place in certificate.places {
+            try db.execute(
+                sql: """
+                    INSERT INTO certificate_places (fingerprint, host, system_id, place, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (fingerprint, host, place) DO UPDATE SET
+                        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+                    """,
+                arguments: [
+                    certificate.fingerprint, place.host, system, place.place, place.firstSeen.microsecondsSinceEpoch,
+                    place.lastSeen.microsecondsSinceEpoch,
+                ])
         }
     }
 

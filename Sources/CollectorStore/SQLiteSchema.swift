@@ -31,12 +31,14 @@ enum SQLiteSchema {
                         status TEXT NOT NULL CHECK (status IN ('active', 'stale', 'revoked'))
                     );
                     CREATE INDEX hosts_by_system ON hosts(system_id);
-                    -- Record ids already stored: a re-sent batch is recognised and not counted twice.
+                    -- Record ids already stored, per agent: a re-sent batch is recognised and not counted
+                    -- twice, and no agent can pre-empt another's ids.
                     CREATE TABLE records (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        fingerprint TEXT NOT NULL,
                         agent_id TEXT NOT NULL REFERENCES hosts(agent_id),
-                        received_at INTEGER NOT NULL
+                        id TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (agent_id, id)
                     ) WITHOUT ROWID;
                     CREATE TABLE findings (
                         fingerprint TEXT PRIMARY KEY NOT NULL,
@@ -101,6 +103,31 @@ enum SQLiteSchema {
                         target TEXT NOT NULL,
                         detail TEXT
                     );
+                    """)
+        }
+        migrator.registerMigration("3 certificates") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE certificates (
+                        fingerprint TEXT PRIMARY KEY NOT NULL,
+                        subject TEXT NOT NULL,
+                        issuer TEXT NOT NULL,
+                        names TEXT NOT NULL,
+                        not_before INTEGER NOT NULL,
+                        not_after INTEGER NOT NULL,
+                        key TEXT NOT NULL,
+                        signature TEXT NOT NULL
+                    );
+                    CREATE INDEX certificates_by_expiry ON certificates(not_after);
+                    CREATE TABLE certificate_places (
+                        fingerprint TEXT NOT NULL REFERENCES certificates(fingerprint) ON DELETE CASCADE,
+                        host TEXT NOT NULL,
+                        system_id TEXT NOT NULL,
+                        place TEXT NOT NULL,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        PRIMARY KEY (fingerprint, host, place)
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator

@@ -117,3 +117,26 @@ extension Duration {
         return number * factor
     }
 }
+
+struct CertsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certs", abstract: "Certificates seen by the agents, one per fingerprint, soonest expiry first.")
+    @Option(help: "Only those expiring within this many days, e.g. 30d.") var expiringWithin: String?
+    @Option(help: "Only those seen by this system's hosts.") var system: String?
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let certificates: [CertificateRecord] = try await client.with {
+            try await $0.get("/api/v1/certs", query: [("expiring_within", expiringWithin), ("system", system)])
+        }
+        try Output.print(
+            certificates, format: format, columns: ["FINGERPRINT", "NOT AFTER", "KEY", "SUBJECT", "PLACES"],
+            row: { certificate in
+                [
+                    certificate.fingerprint, certificate.notAfter.iso8601, certificate.key, certificate.subject,
+                    certificate.places.map { "\($0.host):\($0.place)" }.joined(separator: " "),
+                ]
+            })
+    }
+}

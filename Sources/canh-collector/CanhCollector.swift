@@ -11,7 +11,7 @@ struct CanhCollector: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, ServeCommand.self, SystemCommand.self, TokenCommand.self, HostsCommand.self, FindingsCommand.self,
-            UsersCommand.self, AuditCommand.self,
+            UsersCommand.self, AuditCommand.self, CertsCommand.self,
         ]
     )
 

@@ -265,6 +265,54 @@ import Testing
         for client in [admin, viewerClient, analystClient, agent, anonymous, wrongToken] { await client.shutdown() }
     }
 
+    @Test("certificates reported by real scans fold into one inventory row per fingerprint, with every host and place")
+    func certificateInventory() async throws {
+        let collector = try await collector()
+        let pki = try TestPKI()
+        let leaf = try pki.issue(
+            "portal.hungyen.gov.vn", dns: ["portal.hungyen.gov.vn", "dvc.hungyen.gov.vn"], notAfter: "20261210000000Z")
+        let copy = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: leaf.certificate, toPath: copy.file("portal.pem"))
+        var delivered = 0
+        for (hostname, path) in [("web01", leaf.certificate), ("web02", copy.file("portal.pem"))] {
+            let scan = try ProcessRunner.run(
+                ProcessRunner.builtProduct("canh-agent"),
+                [
+                    "scan", "--cert", path, "--trust", pki.caCertificate, "--level", "3", "--all", "--now", "2026-11-22T00:00:00Z",
+                    "--timeout", "1",
+                ])
+            let records = try scan.outputLines.map { try JSONDecoder().decode(FindingRecord.self, from: Data($0.utf8)) }
+                .filter { $0.rule.hasPrefix("tls.cert.") }
+                .map { record in
+                    // The scan names this test machine; each agent reports as itself.
+                    var own = record
+                    own.host = hostname
+                    own.fingerprint = FindingRecord.fingerprint(host: hostname, rule: record.rule, entity: record.entity)
+                    own.id = FindingRecord.id(fingerprint: own.fingerprint, outcome: record.outcome, trigger: record.id)
+                    return own
+                }
+            let state = try await enroll(collector, hostname: hostname, token: try await enrollmentToken(collector))
+            let agent = try collector.agentClient(stateDirectory: state.path + "/state")
+            delivered += try await agent.deliver(records).accepted
+            await agent.shutdown()
+        }
+        #expect(delivered > 10)
+        let admin = try collector.client()
+        let certificates: [CertificateRecord] = try await admin.get("/api/v1/certs", query: [("expiring_within", "30d")])
+        let portal = try #require(certificates.first)
+        #expect(certificates.count == 1)
+        #expect(portal.subject == "CN=portal.hungyen.gov.vn")
+        #expect(portal.names == ["portal.hungyen.gov.vn", "dvc.hungyen.gov.vn"])
+        #expect(portal.notAfter == .at("2026-12-10T00:00:00Z"))
+        #expect(portal.key == "rsa 2048")
+        #expect(Set(portal.places.map { "\($0.host) \($0.place)" }) == ["web01 \(leaf.certificate)", "web02 \(copy.file("portal.pem"))"])
+        let later: [CertificateRecord] = try await admin.get("/api/v1/certs", query: [("expiring_within", "10d")])
+        #expect(later.isEmpty, "it expires in 18 days")
+        let expiring: [FindingState] = try await admin.get("/api/v1/findings", query: [("rule", "tls.cert.expiring")])
+        #expect(expiring.count == 2, "one finding per host")
+        await admin.shutdown()
+    }
+
     @Test("a client certificate from another CA does not get a TLS connection")
     func foreignCertificate() async throws {
         let collector = try await collector()

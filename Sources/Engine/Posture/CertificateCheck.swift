@@ -16,9 +16,13 @@ enum CertificateCheck: Sendable {
     /// The judgement on one certificate, or nil when the check does not apply to it.
     func judge(_ observation: CertificateObservation, at now: Timestamp) -> PostureJudgement? {
         let certificate = observation.certificate
+        // Every record describes the certificate whole, so the collector's inventory is built
+        // from whichever check reports it.
         var evidence = Evidence([
             ("subject", .text(certificate.subject)), ("issuer", .text(certificate.issuer)),
-            ("places", .list(observation.places.map(\.description))),
+            ("names", .list(certificate.dnsNames + certificate.ipAddresses)), ("not_before", .text(certificate.notBefore.iso8601)),
+            ("not_after", .text(certificate.notAfter.iso8601)), ("key", .text("\(certificate.keyType.rawValue) \(certificate.keyBits)")),
+            ("signature", .text(certificate.signatureAlgorithm)), ("places", .list(observation.places.map(\.description))),
         ])
         func judgement(_ outcome: Outcome, _ details: [(String, Evidence.Value)] = []) -> PostureJudgement {
             for (key, value) in details { evidence[key] = value }
