@@ -12,6 +12,8 @@ public struct CollectorAPI: Sendable {
     let now: @Sendable () -> Timestamp
     /// Most records one batch may carry.
     let maximumBatch: Int
+    /// How often agents send heartbeats (SPEC §6: 60 s); three missed make a host stale.
+    let heartbeatSeconds: Int64 = 60
 
     public init(
         store: any CollectorStore, authority: CertificateAuthority, maximumBatch: Int = 10_000,

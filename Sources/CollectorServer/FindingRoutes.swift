@@ -11,6 +11,16 @@ extension CollectorAPI {
             try validate(batch.records, from: host)
             return try await stored { () async throws(StoreError) in try await store.ingest(batch.records, from: host, at: now()) }
         }
+        api.post("heartbeat") { request, context -> APIMessages.HeartbeatReply in
+            let host = try context.agent()
+            let beat = try await RequestBody.decode(APIMessages.Heartbeat.self, from: request, context: context)
+            try await stored { () async throws(StoreError) in
+                try await store.recordHeartbeat(
+                    agentID: host.agentID, agentVersion: beat.agentVersion, rulesVersion: beat.rulesVersion, at: now())
+            }
+            let system = try await stored { () async throws(StoreError) in try await store.system(id: host.system) }
+            return APIMessages.HeartbeatReply(system: host.system, level: system?.level ?? .lowest)
+        }
         api.get("findings") { request, context -> [FindingState] in
             _ = try context.user(atLeast: .viewer)
             let filter = try Self.filter(request.uri.queryParameters)

@@ -46,7 +46,13 @@ extension CollectorAPI {
         api.get("hosts") { request, context -> [EnrolledHost] in
             _ = try context.user(atLeast: .viewer)
             let system = request.uri.queryParameters.get("system")
-            let hosts = try await stored { () async throws(StoreError) in try await store.hosts(system: system) }
+            // Stale is derived, not stored: an active host not heard from for three heartbeats.
+            let staleBefore = now() - .seconds(3 * heartbeatSeconds)
+            let hosts = try await stored { () async throws(StoreError) in try await store.hosts(system: system) }.map { host in
+                var host = host
+                if host.status == .active, (host.lastSeen ?? host.enrolledAt) < staleBefore { host.status = .stale }
+                return host
+            }
             guard let status = request.uri.queryParameters.get("status") else { return hosts }
             return hosts.filter { $0.status.rawValue == status }
         }

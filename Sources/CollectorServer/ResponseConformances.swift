@@ -8,3 +8,4 @@ extension FindingState: ResponseEncodable {}
 extension IngestSummary: ResponseEncodable {}
 extension CertificateRecord: ResponseEncodable {}
 extension APIMessages.FindingDetail: ResponseEncodable {}
+extension APIMessages.HeartbeatReply: ResponseEncodable {}

@@ -14,6 +14,8 @@ public protocol CollectorStore: Sendable {
     func host(agentID: String) async throws(StoreError) -> EnrolledHost?
     func hosts(system: String?) async throws(StoreError) -> [EnrolledHost]
     func setHostStatus(agentID: String, _ status: EnrolledHost.Status) async throws(StoreError)
+    /// An agent's heartbeat: it is alive, with these versions.
+    func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
 
     // MARK: Access
     /// Adds a user with the SHA-256 (hex) of their API token.

@@ -101,6 +101,19 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
+    public func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
+    {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE hosts SET last_seen = ?, agent_version = coalesce(?, agent_version), rules_version = coalesce(?, rules_version),
+                        status = CASE status WHEN 'stale' THEN 'active' ELSE status END
+                    WHERE agent_id = ?
+                    """, arguments: [time.microsecondsSinceEpoch, agentVersion, rulesVersion, agentID])
+            guard db.changesCount == 1 else { throw StoreError.notFound("host \(agentID)") }
+        }
+    }
+
     // MARK: Access
 
     public func addUser(_ user: User, tokenHash: String) async throws(StoreError) {

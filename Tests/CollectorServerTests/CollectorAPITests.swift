@@ -313,6 +313,30 @@ import Testing
         await admin.shutdown()
     }
 
+    @Test("heartbeats carry versions and get the system's level; a host silent for three heartbeats is listed stale")
+    func heartbeats() async throws {
+        let collector = try await collector()
+        let state = try await enroll(collector, hostname: "web01", token: try await enrollmentToken(collector))
+        let agent = try collector.agentClient(stateDirectory: state.path + "/state")
+        let reply: APIMessages.HeartbeatReply = try await agent.post(
+            "/api/v1/heartbeat", body: APIMessages.Heartbeat(agentVersion: "0.2.0", rulesVersion: "2026.11.0", spoolDepth: 0))
+        #expect(reply.system == "hy-dvc")
+        #expect(reply.level == Level.all[2])
+        let admin = try collector.client()
+        var hosts: [EnrolledHost] = try await admin.get("/api/v1/hosts")
+        #expect(hosts.map(\.status) == [.active])
+        #expect(hosts.first?.rulesVersion == "2026.11.0")
+        collector.clock.advance(.minutes(4))
+        hosts = try await admin.get("/api/v1/hosts", query: [("status", "stale")])
+        #expect(hosts.map(\.hostname) == ["web01"])
+        let _: APIMessages.HeartbeatReply = try await agent.post(
+            "/api/v1/heartbeat", body: APIMessages.Heartbeat(agentVersion: "0.2.0", rulesVersion: nil, spoolDepth: 3))
+        hosts = try await admin.get("/api/v1/hosts", query: [("status", "stale")])
+        #expect(hosts.isEmpty)
+        await agent.shutdown()
+        await admin.shutdown()
+    }
+
     @Test("a client certificate from another CA does not get a TLS connection")
     func foreignCertificate() async throws {
         let collector = try await collector()

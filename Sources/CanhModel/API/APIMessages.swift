@@ -123,6 +123,36 @@ public enum APIMessages {
         }
     }
 
+    /// An agent's heartbeat (SPEC §6): alive, with its versions and how much it has waiting.
+    public struct Heartbeat: Codable, Sendable {
+        public var agentVersion: String?
+        public var rulesVersion: String?
+        public var spoolDepth: Int?
+
+        public init(agentVersion: String?, rulesVersion: String?, spoolDepth: Int?) {
+            self.agentVersion = agentVersion
+            self.rulesVersion = rulesVersion
+            self.spoolDepth = spoolDepth
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case agentVersion = "agent_version"
+            case rulesVersion = "rules_version"
+            case spoolDepth = "spool_depth"
+        }
+    }
+
+    /// The reply: the level of the agent's system, which selects the rule parameters.
+    public struct HeartbeatReply: Codable, Sendable {
+        public var system: String
+        public var level: Level
+
+        public init(system: String, level: Level) {
+            self.system = system
+            self.level = level
+        }
+    }
+
     /// What an agent sends: a batch of SPEC §5 records, stored whole or not at all.
     public struct RecordBatch: Decodable, Sendable {
         public var records: [FindingRecord]
