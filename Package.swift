@@ -73,7 +73,7 @@ let package = Package(
             dependencies: [
                 "CanhModel", "CollectorPKI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), "Yams",
             ]),
         .executableTarget(
             name: "canh-collector",
