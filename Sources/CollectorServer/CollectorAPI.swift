@@ -3,6 +3,8 @@ public import CollectorPKI
 public import CollectorStore
 import Foundation
 public import Hummingbird
+import NIOCore
+import Prometheus
 
 /// The routes of SPEC §6 over a store and the collector's CA.
 public struct CollectorAPI: Sendable {
@@ -12,6 +14,7 @@ public struct CollectorAPI: Sendable {
     let now: @Sendable () -> Timestamp
     /// Most records one batch may carry.
     let maximumBatch: Int
+    let metrics = CollectorMetrics()
     /// How often agents send heartbeats (SPEC §6: 60 s); three missed make a host stale.
     let heartbeatSeconds: Int64 = 60
 
@@ -27,8 +30,13 @@ public struct CollectorAPI: Sendable {
 
     public func router() -> Router<CollectorContext> {
         let router = Router(context: CollectorContext.self)
-        router.add(middleware: Authenticator(store: store, openPaths: ["/healthz", "/api/v1/enroll"]))
+        router.add(middleware: Authenticator(store: store, openPaths: ["/healthz", "/metrics", "/api/v1/enroll"]))
         router.get("healthz") { _, _ in "ok\n" }
+        router.get("metrics") { [metrics] _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.registry.emitToString())))
+        }
         let api = router.group("api/v1")
         addInventoryRoutes(to: api)
         addEnrollmentRoutes(to: api)

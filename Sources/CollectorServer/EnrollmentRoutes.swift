@@ -3,6 +3,7 @@ import CollectorPKI
 import CollectorStore
 import Foundation
 import Hummingbird
+import Prometheus
 
 extension CollectorAPI {
     func addEnrollmentRoutes(to api: RouterGroup<CollectorContext>) {
@@ -50,11 +51,13 @@ extension CollectorAPI {
             do throws(StoreError) {
                 enrolled = try await store.enroll(tokenHash: Secrets.hash(body.token), host: host, at: time)
             } catch {
+                metrics.enrollmentsRefused.increment()
                 switch error {
                 case .notFound, .invalid: throw HTTPError(.unauthorized, message: "enrollment refused: \(error.description)")
                 default: throw error.http
                 }
             }
+            metrics.enrollments.increment()
             let level = try await stored { () async throws(StoreError) in try await store.system(id: enrolled.system) }?.level ?? .lowest
             return try Response.json(
                 APIMessages.EnrollResponse(

@@ -2,14 +2,27 @@ import CanhModel
 import CollectorStore
 import Foundation
 import Hummingbird
+import Prometheus
 
 extension CollectorAPI {
     func addFindingRoutes(to api: RouterGroup<CollectorContext>) {
         api.post("records") { request, context -> IngestSummary in
             let host = try context.agent()
-            let batch = try await RequestBody.decode(APIMessages.RecordBatch.self, from: request, context: context)
-            try validate(batch.records, from: host)
-            return try await stored { () async throws(StoreError) in try await store.ingest(batch.records, from: host, at: now()) }
+            let started = ContinuousClock.now
+            do {
+                let batch = try await RequestBody.decode(APIMessages.RecordBatch.self, from: request, context: context)
+                try validate(batch.records, from: host)
+                let summary = try await stored { () async throws(StoreError) in try await store.ingest(batch.records, from: host, at: now())
+                }
+                metrics.batchesStored.increment()
+                metrics.recordsAccepted.increment(by: Int64(summary.accepted))
+                metrics.recordsDuplicate.increment(by: Int64(summary.duplicates))
+                metrics.ingestSeconds.record(ContinuousClock.now - started)
+                return summary
+            } catch {
+                metrics.batchesRefused.increment()
+                throw error
+            }
         }
         api.post("heartbeat") { request, context -> APIMessages.HeartbeatReply in
             let host = try context.agent()

@@ -81,6 +81,10 @@ import Testing
         let hosts: [EnrolledHost] = try await admin.get("/api/v1/hosts")
         #expect(hosts.map(\.hostname) == ["web01"])
         #expect(hosts.first?.lastSeen == .at("2026-11-22T00:00:00Z"))
+        let metrics = try await admin.raw(.GET, "/metrics", body: nil)
+        #expect(metrics.body.contains(#"canh_collector_records_total{result="accepted"} 2"#))
+        #expect(metrics.body.contains(#"canh_collector_records_total{result="duplicate"} 2"#))
+        #expect(metrics.body.contains(#"canh_collector_enrollments_total{result="enrolled"} 1"#))
         await admin.shutdown()
     }
 

@@ -44,6 +44,7 @@ import Testing
         let admin = try collector.client()
         let anonymous = try collector.anonymousClient()
         _ = try await call(anonymous, .GET, "/healthz", as: "GET /healthz")
+        _ = try await call(anonymous, .GET, "/metrics", as: "GET /metrics")
         let system =
             #"{"id":"hy-dvc","name":"Cổng DVC","owner":"UBND tỉnh Hưng Yên","level":3,"dossier":"approved","decision_number":"1/QĐ"}"#
         _ = try await call(admin, .POST, "/api/v1/systems", as: "POST /api/v1/systems", body: system)
