@@ -84,6 +84,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The collector's load generator (benchmarks/collector-ingest runs it).
+        .executableTarget(
+            name: "canh-collector-load",
+            dependencies: [
+                "CanhModel", "CollectorClient", "CollectorPKI", "CollectorStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "benchmarks/collector-load"
+        ),
         .executableTarget(
             name: "canh-agent",
             dependencies: [

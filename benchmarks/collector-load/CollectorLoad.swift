@@ -1,0 +1,240 @@
+import ArgumentParser
+import CanhModel
+import CollectorClient
+import CollectorPKI
+import CollectorStore
+import Foundation
+
+/// Load for the collector (issue 5): N agents over real mutual TLS sending batches, and the
+/// same records written straight into a store as the baseline; filtered findings queries over
+/// HTTPS and straight on the store. Prints one JSON object per run for benchmarks/collector-ingest.
+@main
+struct CollectorLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "canh-collector-load", abstract: "Load generator for canh-collector.",
+        subcommands: [Ingest.self, Baseline.self, Seed.self, Query.self])
+}
+
+/// The records agent `agent` sends in batch `batch`: each a new finding (brute force from a
+/// distinct address), as a busy estate produces them.
+func loadRecords(agent: Int, hostname: String, batch: Int, count: Int, time: Timestamp) -> [FindingRecord] {
+    (0..<count).map { index in
+        let entity = "10.\(batch % 256).\(index / 256 % 256).\(index % 256)-\(batch)"
+        let fingerprint = FindingRecord.fingerprint(host: hostname, rule: "auth.ssh.bruteforce", entity: entity)
+        return FindingRecord(
+            id: FindingRecord.id(fingerprint: fingerprint, outcome: .fail, trigger: "\(batch)-\(index)"), fingerprint: fingerprint,
+            rule: "auth.ssh.bruteforce", outcome: .fail, severity: index % 10 == 0 ? .critical : (index % 3 == 0 ? .high : .medium),
+            level: Level.all[2], requirements: ["ND85-SRV-AUTH-01", "ND85-SRV-LOG-01"], host: hostname, entity: entity, time: time,
+            firstSeen: time, count: 5,
+            title: LocalizedText(vi: "Dò mật khẩu SSH từ một địa chỉ", en: "SSH password guessing from one address"),
+            evidence: Evidence([
+                ("method", .text("password")), ("user", .text("root")), ("src_ip", .text(entity)), ("window", .text("10m")),
+                ("sample", .text("Failed password for root from \(entity) port 50122 ssh2")),
+            ]))
+    }
+}
+
+func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+}
+
+func printJSON(_ object: [String: Any]) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+struct Ingest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Enroll N agents, then have all of them send batches at once.")
+    @Option var server: String
+    @Option var ca: String
+    @Option var adminToken: String
+    @Option var agents = 1000
+    @Option var batches = 5
+    @Option var records = 100
+    @Option(help: "Where the agents' keys and certificates go.") var work: String
+
+    func run() async throws {
+        let admin = try CollectorClient(CollectorConnection(url: server, caFile: ca, token: adminToken))
+        let system = InformationSystem(id: "load", name: "Load test", owner: "Canh", level: Level.all[2])
+        let _: InformationSystem? = try? await admin.post("/api/v1/systems", body: system)
+        let token: APIMessages.TokenResponse = try await admin.post(
+            "/api/v1/tokens", body: APIMessages.TokenRequest(system: "load", expiresIn: 86_400, uses: agents))
+        await admin.shutdown()
+
+        // Enrollment, 32 at a time: real CSRs, real certificates.
+        let enrollStarted = ContinuousClock.now
+        var directories: [Int: String] = [:]
+        try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for agent in 0..<agents {
+                if agent >= 32, let (index, directory) = try await group.next() { directories[index] = directory }
+                group.addTask {
+                    let directory = "\(work)/agent-\(agent)"
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    let keys = try AgentKeyPair.generate(hostname: "load-\(agent)")
+                    let client = try CollectorClient(CollectorConnection(url: server, caFile: ca))
+                    let answer: APIMessages.EnrollResponse = try await client.post(
+                        "/api/v1/enroll",
+                        body: APIMessages.EnrollRequest(token: token.token, hostname: "load-\(agent)", csr: keys.requestPEM))
+                    await client.shutdown()
+                    try keys.keyPEM.write(toFile: directory + "/agent.key", atomically: true, encoding: .utf8)
+                    try answer.certificate.write(toFile: directory + "/agent.pem", atomically: true, encoding: .utf8)
+                    return (agent, directory)
+                }
+            }
+            for try await (index, directory) in group { directories[index] = directory }
+        }
+        let enrollSeconds = (ContinuousClock.now - enrollStarted) / .seconds(1)
+
+        // Every agent has its own client (its own TLS connection); all send their batches at once,
+        // each agent one batch after another.
+        let clients = try (0..<agents).map { agent in
+            let directory = directories[agent] ?? ""
+            return try CollectorClient(
+                CollectorConnection(
+                    url: server, caFile: ca, clientCertificateFile: directory + "/agent.pem", clientKeyFile: directory + "/agent.key"))
+        }
+        let time = Timestamp.now()
+        let started = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for (agent, client) in clients.enumerated() {
+                let hostname = "load-\(agent)"
+                group.addTask {
+                    var own: [Double] = []
+                    for batch in 0..<batches {
+                        let payload = loadRecords(agent: agent, hostname: hostname, batch: batch, count: records, time: time)
+                        let sent = ContinuousClock.now
+                        let summary = try await client.deliver(payload)
+                        guard summary.accepted == payload.count else { throw ValidationError("batch \(batch) of \(hostname): \(summary)") }
+                        own.append((ContinuousClock.now - sent) / .milliseconds(1))
+                    }
+                    return own
+                }
+            }
+            var all: [Double] = []
+            for try await own in group { all += own }
+            return all.sorted()
+        }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        for client in clients { await client.shutdown() }
+        let total = agents * batches * records
+        try printJSON([
+            "mode": "ingest", "agents": agents, "batches_per_agent": batches, "records_per_batch": records, "records": total,
+            "enroll_seconds": enrollSeconds, "seconds": seconds, "records_per_second": Double(total) / seconds,
+            "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99), "max_ms": latencies.last ?? 0,
+        ])
+    }
+}
+
+struct Baseline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The same records written straight into a fresh store, one batch per transaction.")
+    @Option var database: String
+    @Option var agents = 1000
+    @Option var batches = 5
+    @Option var records = 100
+
+    func run() async throws {
+        let store = try SQLiteCollectorStore(path: database)
+        try await store.addSystem(InformationSystem(id: "load", name: "Load test", owner: "Canh", level: Level.all[2]))
+        let time = Timestamp.now()
+        var hosts: [EnrolledHost] = []
+        for agent in 0..<agents {
+            let host = EnrolledHost(agentID: "agent-\(agent)", hostname: "load-\(agent)", system: "load", enrolledAt: time)
+            try await store.addHost(host)
+            hosts.append(host)
+        }
+        let started = ContinuousClock.now
+        for batch in 0..<batches {
+            for (agent, host) in hosts.enumerated() {
+                _ = try await store.ingest(
+                    loadRecords(agent: agent, hostname: host.hostname, batch: batch, count: records, time: time), from: host, at: time)
+            }
+        }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        let total = agents * batches * records
+        try printJSON(["mode": "baseline", "records": total, "seconds": seconds, "records_per_second": Double(total) / seconds])
+    }
+}
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fill a collector's store up to N findings, straight into the store.")
+    @Option var database: String
+    @Option var findings = 1_000_000
+
+    func run() async throws {
+        let store = try SQLiteCollectorStore(path: database)
+        if try await store.system(id: "seed") == nil {
+            try await store.addSystem(InformationSystem(id: "seed", name: "Seeded estate", owner: "Canh", level: Level.all[3]))
+        }
+        let time = Timestamp.now()
+        let hostsCount = 2000
+        var hosts: [EnrolledHost] = []
+        for index in 0..<hostsCount {
+            let host = EnrolledHost(agentID: "seed-\(index)", hostname: "seed-\(index)", system: "seed", enrolledAt: time)
+            if try await store.host(agentID: host.agentID) == nil { try await store.addHost(host) }
+            hosts.append(host)
+        }
+        let perHostBatch = 500
+        var written = 0
+        var batch = 0
+        while written < findings {
+            for (index, host) in hosts.enumerated() where written < findings {
+                let count = min(perHostBatch, findings - written)
+                _ = try await store.ingest(
+                    loadRecords(agent: index, hostname: host.hostname, batch: batch, count: count, time: time), from: host, at: time)
+                written += count
+            }
+            batch += 1
+        }
+        try printJSON(["mode": "seed", "findings": written])
+    }
+}
+
+struct Query: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time filtered findings queries over HTTPS, and the same queries on the store.")
+    @Option var server: String
+    @Option var ca: String
+    @Option var adminToken: String
+    @Option var database: String
+    @Option var rounds = 200
+
+    func run() async throws {
+        let filters: [[(String, String?)]] = [
+            [("system", "seed"), ("severity", "critical"), ("status", "open"), ("limit", "100")],
+            [("host", "seed-1234"), ("limit", "100")],
+            [("rule", "auth.ssh.bruteforce"), ("severity", "high"), ("limit", "50")],
+            [("system", "seed"), ("status", "open"), ("limit", "1000")],
+        ]
+        let client = try CollectorClient(CollectorConnection(url: server, caFile: ca, token: adminToken))
+        var http: [Double] = []
+        for round in 0..<rounds {
+            let query = filters[round % filters.count]
+            let started = ContinuousClock.now
+            let found: [FindingState] = try await client.get("/api/v1/findings", query: query)
+            http.append((ContinuousClock.now - started) / .milliseconds(1))
+            guard !found.isEmpty else { throw ValidationError("query \(query) found nothing; seed the store first") }
+        }
+        await client.shutdown()
+        let store = try SQLiteCollectorStore(path: database)
+        var direct: [Double] = []
+        for round in 0..<rounds {
+            let query = Dictionary(uniqueKeysWithValues: filters[round % filters.count].map { ($0.0, $0.1 ?? "") })
+            let filter = FindingFilter(
+                system: query["system"], host: query["host"], rule: query["rule"],
+                minimumSeverity: query["severity"].flatMap(Severity.init),
+                status: query["status"].flatMap(FindingStatus.init), limit: Int(query["limit"] ?? "") ?? 1000)
+            let started = ContinuousClock.now
+            _ = try await store.findings(filter)
+            direct.append((ContinuousClock.now - started) / .milliseconds(1))
+        }
+        http.sort()
+        direct.sort()
+        let total = try await store.findings(FindingFilter(limit: 1)).count
+        try printJSON([
+            "mode": "query", "rounds": rounds, "http_p50_ms": percentile(http, 0.5), "http_p95_ms": percentile(http, 0.95),
+            "store_p50_ms": percentile(direct, 0.5), "store_p95_ms": percentile(direct, 0.95), "nonempty": total,
+        ])
+    }
+}
