@@ -17,6 +17,11 @@ public enum StableDigest {
         hexString(SHA256.hash(data: bytes))
     }
 
+    /// The first 16 bytes of the SHA-256 of a text: a compact key for de-duplicating ids.
+    public static func key(of text: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(text.utf8)).prefix(16))
+    }
+
     /// Lowercase hex of any digest or byte sequence.
     public static func hexString(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)

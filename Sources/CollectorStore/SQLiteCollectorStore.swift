@@ -228,37 +228,57 @@ public final class SQLiteCollectorStore: CollectorStore {
         var summary = IngestSummary(accepted: 0, duplicates: 0)
         let host = batch.host
         let actor = "agent:\(host.agentID)"
-        let insertRecord = try db.cachedStatement(
-            sql: "INSERT INTO records (agent_id, id, fingerprint, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        guard let hostID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM hosts WHERE agent_id = ?"), arguments: [host.agentID])
+        else { throw StoreError.notFound("host \(host.agentID)") }
+        let insertRecord = try db.cachedStatement(sql: "INSERT INTO records (host, id) VALUES (?, ?) ON CONFLICT DO NOTHING")
         let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE fingerprint = ?")
+        var titled: Set<String> = []
         for record in batch.records {
-            try insertRecord.execute(arguments: [host.agentID, record.id, record.fingerprint, batch.time.microsecondsSinceEpoch])
+            try insertRecord.execute(arguments: [hostID, Data(StableDigest.key(of: record.id))])
             guard db.changesCount == 1 else {
                 summary.duplicates += 1
                 continue
             }
             summary.accepted += 1
-            let existing = try Row.fetchOne(selectFinding, arguments: [record.fingerprint]).map(Self.finding)
-            let (state, transition) = FindingFold.fold(record, into: existing, system: host.system, actor: actor)
-            try Self.save(state, agentID: host.agentID, in: db)
-            if let transition { try Self.save(transition, in: db) }
+            let row = try Row.fetchOne(selectFinding, arguments: [record.fingerprint])
+            let (state, transition) = FindingFold.fold(record, into: row.map(Self.finding), system: host.system, actor: actor)
+            let findingID: Int64
+            if let row {
+                findingID = row["id"]
+                try Self.update(state, id: findingID, in: db)
+            } else {
+                findingID = try Self.insert(state, hostID: hostID, in: db)
+            }
+            if let transition { try Self.save(transition, finding: findingID, in: db) }
+            if titled.insert(record.rule).inserted {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO rule_titles (rule, title_vi, title_en) VALUES (?, ?, ?)
+                        ON CONFLICT (rule) DO UPDATE SET title_vi = excluded.title_vi, title_en = excluded.title_en
+                        WHERE title_vi IS NOT excluded.title_vi OR title_en IS NOT excluded.title_en
+                        """
+                ).execute(arguments: [record.rule, record.title.vi, record.title.en])
+            }
             if let certificate = CertificateRecord(describedBy: record) { try Self.save(certificate, system: host.system, in: db) }
         }
         try db.cachedStatement(
-            sql: "UPDATE hosts SET last_seen = ?, status = CASE status WHEN 'stale' THEN 'active' ELSE status END WHERE agent_id = ?"
-        ).execute(arguments: [batch.time.microsecondsSinceEpoch, host.agentID])
+            sql: "UPDATE hosts SET last_seen = ?, status = CASE status WHEN 'stale' THEN 'active' ELSE status END WHERE id = ?"
+        ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
         return summary
     }
+
+    /// The columns of a finding with its rule's title.
+    private static let findingColumns = "f.*, t.title_vi, t.title_en FROM findings f LEFT JOIN rule_titles t ON t.rule = f.rule"
 
     public func findings(_ filter: FindingFilter) async throws(StoreError) -> [FindingState] {
         try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM findings
-                    WHERE (?1 IS NULL OR system_id = ?1) AND (?2 IS NULL OR host = ?2) AND (?3 IS NULL OR rule = ?3)
-                        AND (?4 IS NULL OR severity_rank >= ?4) AND (?5 IS NULL OR status = ?5) AND (?6 IS NULL OR last_seen >= ?6)
-                    ORDER BY last_seen DESC, fingerprint
+                    SELECT \(Self.findingColumns)
+                    WHERE (?1 IS NULL OR f.system_id = ?1) AND (?2 IS NULL OR f.host = ?2) AND (?3 IS NULL OR f.rule = ?3)
+                        AND (?4 IS NULL OR f.severity >= ?4) AND (?5 IS NULL OR f.status = ?5) AND (?6 IS NULL OR f.last_seen >= ?6)
+                    ORDER BY f.last_seen DESC, f.id DESC
                     LIMIT ?7
                     """,
                 arguments: [
@@ -271,37 +291,40 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     public func finding(fingerprint: String) async throws(StoreError) -> FindingState? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE fingerprint = ?", arguments: [fingerprint]).map(Self.finding)
+            try Row.fetchOne(db, sql: "SELECT \(Self.findingColumns) WHERE f.fingerprint = ?", arguments: [fingerprint]).map(Self.finding)
         }
     }
 
     public func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState {
         try await write { db in
             guard
-                var state = try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE fingerprint = ?", arguments: [change.fingerprint])
-                    .map(Self.finding)
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.findingColumns) WHERE f.fingerprint = ?", arguments: [change.fingerprint])
             else { throw StoreError.notFound("finding \(change.fingerprint)") }
+            var state = Self.finding(row)
             try FindingWorkflow.validate(change, current: state)
-            let agentID = try String.fetchOne(
-                db, sql: "SELECT agent_id FROM findings WHERE fingerprint = ?", arguments: [change.fingerprint])
             let transition = FindingTransition(
                 fingerprint: change.fingerprint, at: change.at, from: state.status, to: change.status, actor: change.actor,
                 reason: change.reason)
             state.status = change.status
             state.reason = change.reason
             state.exceptedUntil = change.status == .excepted ? change.until : nil
-            try Self.save(state, agentID: agentID ?? "", in: db)
-            try Self.save(transition, in: db)
+            try Self.update(state, id: row["id"], in: db)
+            try Self.save(transition, finding: row["id"], in: db)
             return state
         }
     }
 
     public func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM finding_transitions WHERE fingerprint = ? ORDER BY id", arguments: [fingerprint]).map {
-                row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE f.fingerprint = ? ORDER BY t.id
+                    """, arguments: [fingerprint]
+            ).map { row in
                 FindingTransition(
-                    fingerprint: row["fingerprint"], at: Timestamp(microsecondsSinceEpoch: row["at"]),
+                    fingerprint: fingerprint, at: Timestamp(microsecondsSinceEpoch: row["at"]),
                     from: (row["from_status"] as String?).flatMap(FindingStatus.init(rawValue:)),
                     to: FindingStatus(rawValue: row["to_status"]) ?? .open, actor: row["actor"], reason: row["reason"])
             }
@@ -392,45 +415,56 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     private static func finding(_ row: Row) -> FindingState {
         let requirements: String = row["requirements"]
+        let severity: Int = row["severity"]
         return FindingState(
             fingerprint: row["fingerprint"], rule: row["rule"], entity: row["entity"], host: row["host"], system: row["system_id"],
-            severity: Severity(rawValue: row["severity"]) ?? .info, status: FindingStatus(rawValue: row["status"]) ?? .open,
-            outcome: Outcome(rawValue: row["outcome"]) ?? .fail, count: row["count"],
-            firstSeen: Timestamp(microsecondsSinceEpoch: row["first_seen"]), lastSeen: Timestamp(microsecondsSinceEpoch: row["last_seen"]),
+            severity: Severity.allCases.indices.contains(severity) ? Severity.allCases[severity] : .info,
+            status: FindingStatus(rawValue: row["status"]) ?? .open, outcome: Outcome(rawValue: row["outcome"]) ?? .fail,
+            count: row["count"], firstSeen: Timestamp(microsecondsSinceEpoch: row["first_seen"]),
+            lastSeen: Timestamp(microsecondsSinceEpoch: row["last_seen"]),
             requirements: requirements.split(separator: ",").map(String.init),
-            title: LocalizedText(vi: row["title_vi"], en: row["title_en"]),
-            evidence: row["evidence"], reason: row["reason"],
+            title: LocalizedText(vi: row["title_vi"] ?? "", en: row["title_en"] ?? ""), evidence: row["evidence"], reason: row["reason"],
             exceptedUntil: (row["excepted_until"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)))
     }
 
-    private static func save(_ state: FindingState, agentID: String, in db: Database) throws {
+    private static func insert(_ state: FindingState, hostID: Int64, in db: Database) throws -> Int64 {
         try db.cachedStatement(
             sql: """
-                INSERT INTO findings (fingerprint, rule, entity, host, agent_id, system_id, severity, severity_rank, status, outcome,
-                    count, first_seen, last_seen, requirements, title_vi, title_en, evidence, reason, excepted_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (fingerprint) DO UPDATE SET severity = excluded.severity, severity_rank = excluded.severity_rank,
-                    status = excluded.status, outcome = excluded.outcome, count = excluded.count, first_seen = excluded.first_seen,
-                    last_seen = excluded.last_seen, requirements = excluded.requirements, title_vi = excluded.title_vi,
-                    title_en = excluded.title_en, evidence = excluded.evidence, reason = excluded.reason,
-                    excepted_until = excluded.excepted_until
+                INSERT INTO findings (fingerprint, rule, entity, host, host_id, system_id, severity, status, outcome, count, first_seen,
+                    last_seen, requirements, evidence, reason, excepted_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                state.fingerprint, state.rule, state.entity, state.host, agentID, state.system, state.severity.rawValue,
+                state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, rank(state.severity), state.status.rawValue,
+                state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch, state.lastSeen.microsecondsSinceEpoch,
+                state.requirements.joined(separator: ","), state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    private static func update(_ state: FindingState, id: Int64, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE findings SET severity = ?, status = ?, outcome = ?, count = ?, first_seen = ?, last_seen = ?, requirements = ?,
+                    evidence = ?, reason = ?, excepted_until = ?
+                WHERE id = ?
+                """
+        ).execute(
+            arguments: [
                 rank(state.severity), state.status.rawValue, state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch,
-                state.lastSeen.microsecondsSinceEpoch, state.requirements.joined(separator: ","), state.title.vi, state.title.en,
-                state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
+                state.lastSeen.microsecondsSinceEpoch, state.requirements.joined(separator: ","), state.evidence, state.reason,
+                state.exceptedUntil?.microsecondsSinceEpoch, id,
             ])
     }
 
-    private static func save(_ transition: FindingTransition, in db: Database) throws {
+    private static func save(_ transition: FindingTransition, finding: Int64, in db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO finding_transitions (fingerprint, at, from_status, to_status, actor, reason) VALUES (?, ?, ?, ?, ?, ?)"
+            sql: "INSERT INTO finding_transitions (finding, at, from_status, to_status, actor, reason) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(
             arguments: [
-                transition.fingerprint, transition.at.microsecondsSinceEpoch, transition.from?.rawValue, transition.to.rawValue,
-                transition.actor, transition.reason,
+                finding, transition.at.microsecondsSinceEpoch, transition.from?.rawValue, transition.to.rawValue, transition.actor,
+                transition.reason,
             ])
     }
 

@@ -19,7 +19,8 @@ enum SQLiteSchema {
                         decision_date TEXT
                     );
                     CREATE TABLE hosts (
-                        agent_id TEXT PRIMARY KEY NOT NULL,
+                        id INTEGER PRIMARY KEY,
+                        agent_id TEXT NOT NULL UNIQUE,
                         hostname TEXT NOT NULL,
                         machine_id TEXT,
                         os TEXT,
@@ -31,50 +32,54 @@ enum SQLiteSchema {
                         status TEXT NOT NULL CHECK (status IN ('active', 'stale', 'revoked'))
                     );
                     CREATE INDEX hosts_by_system ON hosts(system_id);
-                    -- Record ids already stored, per agent: a re-sent batch is recognised and not counted
-                    -- twice, and no agent can pre-empt another's ids.
+                    -- Record ids already stored, per host, as 16 bytes of their SHA-256: a re-sent batch is
+                    -- recognised and not counted twice, and no agent can pre-empt another's ids.
                     CREATE TABLE records (
-                        agent_id TEXT NOT NULL REFERENCES hosts(agent_id),
-                        id TEXT NOT NULL,
-                        fingerprint TEXT NOT NULL,
-                        received_at INTEGER NOT NULL,
-                        PRIMARY KEY (agent_id, id)
+                        host INTEGER NOT NULL REFERENCES hosts(id),
+                        id BLOB NOT NULL,
+                        PRIMARY KEY (host, id)
                     ) WITHOUT ROWID;
+                    -- Titles once per rule, not once per finding.
+                    CREATE TABLE rule_titles (
+                        rule TEXT PRIMARY KEY NOT NULL,
+                        title_vi TEXT NOT NULL,
+                        title_en TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    -- Secondary indexes end in last_seen and point at the integer row id, so that a
+                    -- filtered query walks one index newest first and stops at its limit.
                     CREATE TABLE findings (
-                        fingerprint TEXT PRIMARY KEY NOT NULL,
+                        id INTEGER PRIMARY KEY,
+                        fingerprint TEXT NOT NULL UNIQUE,
                         rule TEXT NOT NULL,
                         entity TEXT NOT NULL,
                         host TEXT NOT NULL,
-                        agent_id TEXT NOT NULL REFERENCES hosts(agent_id),
+                        host_id INTEGER NOT NULL REFERENCES hosts(id),
                         system_id TEXT NOT NULL REFERENCES systems(id),
-                        severity TEXT NOT NULL,
-                        severity_rank INTEGER NOT NULL,
+                        severity INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 4),
                         status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved', 'excepted')),
                         outcome TEXT NOT NULL CHECK (outcome IN ('fail', 'pass', 'error')),
                         count INTEGER NOT NULL,
                         first_seen INTEGER NOT NULL,
                         last_seen INTEGER NOT NULL,
                         requirements TEXT NOT NULL,
-                        title_vi TEXT NOT NULL,
-                        title_en TEXT NOT NULL,
                         evidence TEXT NOT NULL,
                         reason TEXT,
                         excepted_until INTEGER
                     );
-                    CREATE INDEX findings_by_system ON findings(system_id, status, severity_rank, last_seen);
-                    CREATE INDEX findings_by_rule ON findings(rule, last_seen);
+                    CREATE INDEX findings_by_system ON findings(system_id, last_seen);
                     CREATE INDEX findings_by_host ON findings(host, last_seen);
-                    CREATE INDEX findings_by_status ON findings(status, severity_rank, last_seen);
+                    CREATE INDEX findings_by_rule ON findings(rule, last_seen);
+                    CREATE INDEX findings_by_status ON findings(status, last_seen);
                     CREATE TABLE finding_transitions (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        fingerprint TEXT NOT NULL REFERENCES findings(fingerprint) ON DELETE CASCADE,
+                        id INTEGER PRIMARY KEY,
+                        finding INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
                         at INTEGER NOT NULL,
                         from_status TEXT,
                         to_status TEXT NOT NULL,
                         actor TEXT NOT NULL,
                         reason TEXT
                     );
-                    CREATE INDEX transitions_by_finding ON finding_transitions(fingerprint, id);
+                    CREATE INDEX transitions_by_finding ON finding_transitions(finding, id);
                     """)
         }
         migrator.registerMigration("2 users, enrollment tokens, audit log") { db in

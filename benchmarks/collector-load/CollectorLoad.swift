@@ -53,6 +53,12 @@ struct Ingest: AsyncParsableCommand {
     @Option var batches = 5
     @Option var records = 100
     @Option(help: "Where the agents' keys and certificates go.") var work: String
+    @Option(
+        help:
+            "Offered load in records/s, spread evenly over the agents (each sends a batch every agents*records/rate seconds, starting at a random moment); 0: every agent sends as fast as it is answered."
+    )
+    var rate: Double = 0
+    @Option(help: "Host names are TAG-N, so that runs against one collector do not overlap.") var tag = "load"
 
     func run() async throws {
         let admin = try CollectorClient(CollectorConnection(url: server, caFile: ca, token: adminToken))
@@ -69,13 +75,13 @@ struct Ingest: AsyncParsableCommand {
             for agent in 0..<agents {
                 if agent >= 32, let (index, directory) = try await group.next() { directories[index] = directory }
                 group.addTask {
-                    let directory = "\(work)/agent-\(agent)"
+                    let directory = "\(work)/\(tag)-\(agent)"
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                    let keys = try AgentKeyPair.generate(hostname: "load-\(agent)")
+                    let keys = try AgentKeyPair.generate(hostname: "\(tag)-\(agent)")
                     let client = try CollectorClient(CollectorConnection(url: server, caFile: ca))
                     let answer: APIMessages.EnrollResponse = try await client.post(
                         "/api/v1/enroll",
-                        body: APIMessages.EnrollRequest(token: token.token, hostname: "load-\(agent)", csr: keys.requestPEM))
+                        body: APIMessages.EnrollRequest(token: token.token, hostname: "\(tag)-\(agent)", csr: keys.requestPEM))
                     await client.shutdown()
                     try keys.keyPEM.write(toFile: directory + "/agent.key", atomically: true, encoding: .utf8)
                     try answer.certificate.write(toFile: directory + "/agent.pem", atomically: true, encoding: .utf8)
@@ -98,10 +104,16 @@ struct Ingest: AsyncParsableCommand {
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for (agent, client) in clients.enumerated() {
-                let hostname = "load-\(agent)"
+                let hostname = "\(tag)-\(agent)"
+                let interval = rate > 0 ? Double(agents * records) / rate : 0
                 group.addTask {
                     var own: [Double] = []
+                    let phase = Double.random(in: 0..<max(interval, 0.001))
                     for batch in 0..<batches {
+                        if interval > 0 {
+                            let due = started + .seconds(phase + Double(batch) * interval)
+                            try await Task.sleep(until: due, clock: .continuous)
+                        }
                         let payload = loadRecords(agent: agent, hostname: hostname, batch: batch, count: records, time: time)
                         let sent = ContinuousClock.now
                         let summary = try await client.deliver(payload)
@@ -119,7 +131,8 @@ struct Ingest: AsyncParsableCommand {
         for client in clients { await client.shutdown() }
         let total = agents * batches * records
         try printJSON([
-            "mode": "ingest", "agents": agents, "batches_per_agent": batches, "records_per_batch": records, "records": total,
+            "mode": "ingest", "offered_rate": rate, "agents": agents, "batches_per_agent": batches, "records_per_batch": records,
+            "records": total,
             "enroll_seconds": enrollSeconds, "seconds": seconds, "records_per_second": Double(total) / seconds,
             "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99), "max_ms": latencies.last ?? 0,
         ])
