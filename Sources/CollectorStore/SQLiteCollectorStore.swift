@@ -271,22 +271,30 @@ public final class SQLiteCollectorStore: CollectorStore {
     private static let findingColumns = "f.*, t.title_vi, t.title_en FROM findings f LEFT JOIN rule_titles t ON t.rule = f.rule"
 
     public func findings(_ filter: FindingFilter) async throws(StoreError) -> [FindingState] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.findingColumns)
-                    WHERE (?1 IS NULL OR f.system_id = ?1) AND (?2 IS NULL OR f.host = ?2) AND (?3 IS NULL OR f.rule = ?3)
-                        AND (?4 IS NULL OR f.severity >= ?4) AND (?5 IS NULL OR f.status = ?5) AND (?6 IS NULL OR f.last_seen >= ?6)
-                    ORDER BY f.last_seen DESC, f.id DESC
-                    LIMIT ?7
-                    """,
-                arguments: [
-                    filter.system, filter.host, filter.rule, filter.minimumSeverity.map(Self.rank), filter.status?.rawValue,
-                    filter.since?.microsecondsSinceEpoch, filter.limit,
-                ]
-            ).map(Self.finding)
+        // Only the conditions asked for, so that SQLite can walk the index of the most selective
+        // one newest first and stop at the limit ("x IS NULL OR …" would defeat every index).
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        func require(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(condition)
+            arguments.append(value)
         }
+        require("f.system_id = ?", filter.system)
+        require("f.host = ?", filter.host)
+        require("f.rule = ?", filter.rule)
+        require("f.severity >= ?", filter.minimumSeverity.map(Self.rank))
+        require("f.status = ?", filter.status?.rawValue)
+        require("f.last_seen >= ?", filter.since?.microsecondsSinceEpoch)
+        arguments.append(filter.limit)
+        let sql = """
+            SELECT \(Self.findingColumns)
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY f.last_seen DESC, f.id DESC
+            LIMIT ?
+            """
+        let statementArguments = StatementArguments(arguments)
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.finding) }
     }
 
     public func finding(fingerprint: String) async throws(StoreError) -> FindingState? {

@@ -12,7 +12,7 @@ import Foundation
 struct CollectorLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "canh-collector-load", abstract: "Load generator for canh-collector.",
-        subcommands: [Ingest.self, Baseline.self, Seed.self, Query.self])
+        subcommands: [Ingest.self, Baseline.self, Seed.self, Query.self, Decode.self])
 }
 
 /// The records agent `agent` sends in batch `batch`: each a new finding (brute force from a
@@ -248,6 +248,26 @@ struct Query: AsyncParsableCommand {
         try printJSON([
             "mode": "query", "rounds": rounds, "http_p50_ms": percentile(http, 0.5), "http_p95_ms": percentile(http, 0.95),
             "store_p50_ms": percentile(direct, 0.5), "store_p95_ms": percentile(direct, 0.95), "nonempty": total,
+        ])
+    }
+}
+
+struct Decode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Time decoding a 100-record batch as the collector does (JSONDecoder).")
+    @Option var rounds = 2000
+
+    func run() async throws {
+        let batch = loadRecords(agent: 1, hostname: "load-1", batch: 1, count: 100, time: .now())
+        let body = Data(JSONValue.object([("records", .array(batch.map(\.json)))]).serialized.utf8)
+        let started = ContinuousClock.now
+        for _ in 0..<rounds { _ = try JSONDecoder().decode(APIMessages.RecordBatch.self, from: body) }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        let serializationStarted = ContinuousClock.now
+        for _ in 0..<rounds { _ = try JSONSerialization.jsonObject(with: body) }
+        let serialization = (ContinuousClock.now - serializationStarted) / .seconds(1)
+        try printJSON([
+            "mode": "decode", "bytes_per_batch": body.count, "decoder_microseconds_per_record": seconds / Double(rounds * 100) * 1e6,
+            "serialization_microseconds_per_record": serialization / Double(rounds * 100) * 1e6,
         ])
     }
 }
