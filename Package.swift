@@ -79,11 +79,13 @@ let package = Package(
         .executableTarget(
             name: "canh-collector",
             dependencies: [
-                "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI",
+                "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What both command lines share: exit codes of SPEC §3, standard error.
+        .target(name: "CommandSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The collector's load generator (benchmarks/collector-ingest runs it).
         .executableTarget(
             name: "canh-collector-load",
@@ -96,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "canh-agent",
             dependencies: [
-                "Agent", "Rules", "CanhModel",
+                "Agent", "Rules", "CanhModel", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import CommandSupport
 import Foundation
 
 struct EnrollCommand: AsyncParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CollectorClient
-import Foundation
-import Glibc
+import CollectorPKI
+import CollectorServer
+import CollectorStore
+import CommandSupport
 
 @main
 struct CanhCollector: AsyncParsableCommand {
@@ -15,37 +17,18 @@ struct CanhCollector: AsyncParsableCommand {
         ]
     )
 
-    /// Exit codes of SPEC §3: 0 success, 2 usage, configuration or input errors, including a
-    /// request the collector refused (the message says why).
+    /// A request the collector refused or could not be sent (with the collector's message, which
+    /// names the field at fault), a data directory that cannot be set up and a store or key that
+    /// cannot be opened are input errors: exit 2.
     static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+        await runWithExitCodes { error in
+            switch error {
+            case let error as CollectorClientError: error.description
+            case let error as DataDirectory.Failure: error.description
+            case let error as StoreError: error.description
+            case let error as PKIError: error.description
+            default: nil
             }
-        } catch let exit as ExitCode {
-            Glibc.exit(exit.rawValue)
-        } catch let error as CollectorClientError {
-            StandardError.write("error: \(error)")
-            Glibc.exit(2)
-        } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Glibc.exit(0)
-            }
-            StandardError.write(message)
-            Glibc.exit(code == .failure ? 1 : 2)
         }
-    }
-}
-
-enum StandardError {
-    static func write(_ message: String) {
-        let text = message.hasSuffix("\n") ? message : message + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }

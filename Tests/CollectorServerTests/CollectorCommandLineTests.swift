@@ -1,0 +1,84 @@
+import CanhModel
+import Foundation
+import TestSupport
+import Testing
+
+/// `canh-collector` and `canh-agent enroll` as an operator runs them: real processes, a real
+/// `serve` on 127.0.0.1, output and exit codes.
+@Suite struct CollectorCommandLineTests {
+    let collector = ProcessRunner.builtProduct("canh-collector")
+    let agent = ProcessRunner.builtProduct("canh-agent")
+
+    @Test("init, serve, system add, token create, enroll, hosts and findings as JSON and CSV; refusals exit 2 with the reason")
+    func operatorSession() throws {
+        let data = try TemporaryDirectory(prefix: "canh-cli")
+        let initialised = try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
+        #expect(initialised.status == 0, "\(initialised.standardError)")
+        let token = try #require(initialised.outputLines.last)
+        #expect(token.hasPrefix("canh_"))
+        #expect(try String(contentsOfFile: data.file("collector/admin.token"), encoding: .utf8) == token + "\n")
+        let again = try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
+        #expect(again.status == 2)
+        #expect(again.standardError.contains("already initialised"))
+
+        let server = try BackgroundServer(collector, ["serve", "--data-dir", data.file("collector"), "--listen", "127.0.0.1:{port}"])
+        let environment = [
+            "CANH_SERVER": "https://127.0.0.1:\(server.port)", "CANH_TOKEN": token, "CANH_CA": data.file("collector/ca.pem"),
+        ]
+        func run(_ arguments: [String]) throws -> ProcessResult {
+            try ProcessRunner.run(collector, arguments, environment: environment)
+        }
+
+        let added = try run([
+            "system", "add", "--id", "hy-dvc", "--name", "Cổng dịch vụ công", "--owner", "UBND tỉnh Hưng Yên", "--level", "3",
+            "--dossier", "approved", "--decision", "1234/QĐ-UBND", "--decision-date", "2025-06-30",
+        ])
+        #expect(added.status == 0, "\(added.standardError)")
+        let refused = try run(["system", "add", "--id", "hy-dvc", "--name", "x", "--owner", "y", "--level", "3"])
+        #expect(refused.status == 2)
+        #expect(refused.standardError.contains("HTTP 409"))
+        #expect(refused.standardError.contains("system hy-dvc already exists"))
+        let badLevel = try run(["system", "update", "--id", "hy-dvc", "--level", "7"])
+        #expect(badLevel.status == 2)
+        #expect(badLevel.standardError.contains("a level is 1 to 5"))
+        #expect(try run(["system", "list"]).outputLines.last?.hasPrefix("hy-dvc  3      approved  UBND tỉnh Hưng Yên") == true)
+
+        let created = try run(["token", "create", "--system", "hy-dvc", "--uses", "1", "--expires", "1h"])
+        let enrollmentToken = try #require(created.outputLines.last)
+        let enrolled = try ProcessRunner.run(
+            agent,
+            [
+                "enroll", "--collector", "https://127.0.0.1:\(server.port)", "--token", enrollmentToken, "--ca",
+                data.file("collector/ca.pem"), "--state-dir", data.file("agent"), "--hostname", "web01",
+            ])
+        #expect(enrolled.status == 0, "\(enrolled.standardError)")
+        #expect(enrolled.standardOutput.contains("enrolled web01 as agent"))
+        let reused = try ProcessRunner.run(
+            agent,
+            [
+                "enroll", "--collector", "https://127.0.0.1:\(server.port)", "--token", enrollmentToken, "--ca",
+                data.file("collector/ca.pem"), "--state-dir", data.file("agent2"),
+            ])
+        #expect(reused.status == 2)
+        #expect(reused.standardError.contains("has been used up"))
+
+        let hosts = try run(["hosts", "--format", "json"])
+        let listed = try JSONDecoder().decode([EnrolledHost].self, from: Data(hosts.standardOutput.utf8))
+        #expect(listed.map(\.hostname) == ["web01"])
+        let findings = try run(["findings", "--system", "hy-dvc", "--format", "json"])
+        #expect(findings.status == 0)
+        #expect(try JSONDecoder().decode([FindingState].self, from: Data(findings.standardOutput.utf8)).isEmpty)
+        let csv = try run(["findings", "--format", "csv"])
+        #expect(csv.outputLines == ["fingerprint,rule,entity,host,system,severity,status,count,first seen,last seen"])
+        let audit = try run(["audit", "--format", "csv"])
+        #expect(audit.standardOutput.contains("user:admin,system.add,hy-dvc"))
+        #expect(audit.standardOutput.contains("host.enroll"))
+
+        let unauthorised = try ProcessRunner.run(
+            collector, ["system", "list"], environment: environment.merging(["CANH_TOKEN": "canh_nope"]) { $1 })
+        #expect(unauthorised.status == 2)
+        #expect(unauthorised.standardError.contains("HTTP 401"))
+        let noServer = try ProcessRunner.run(collector, ["system", "list"], environment: ["CANH_SERVER": "", "CANH_TOKEN": token])
+        #expect(noServer.status == 2)
+    }
+}
