@@ -10,10 +10,15 @@ extension CollectorAPI {
             let host = try context.agent()
             let started = ContinuousClock.now
             do {
-                let batch = try await RequestBody.decode(APIMessages.RecordBatch.self, from: request, context: context)
-                try validate(batch.records, from: host)
-                let summary = try await stored { () async throws(StoreError) in try await store.ingest(batch.records, from: host, at: now())
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                let records: [FindingRecord]
+                do throws(RecordBatchReader.Failure) {
+                    records = try RecordBatchReader.records(from: Array(body.readableBytesView))
+                } catch {
+                    throw HTTPError(.badRequest, message: error.description)
                 }
+                try validate(records, from: host)
+                let summary = try await stored { () async throws(StoreError) in try await store.ingest(records, from: host, at: now()) }
                 metrics.batchesStored.increment()
                 metrics.recordsAccepted.increment(by: Int64(summary.accepted))
                 metrics.recordsDuplicate.increment(by: Int64(summary.duplicates))

@@ -255,19 +255,28 @@ struct Query: AsyncParsableCommand {
 struct Decode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Time decoding a 100-record batch as the collector does (JSONDecoder).")
     @Option var rounds = 2000
+    @Flag(help: "Only the collector's reader (for profiling).") var readerOnly = false
 
     func run() async throws {
         let batch = loadRecords(agent: 1, hostname: "load-1", batch: 1, count: 100, time: .now())
         let body = Data(JSONValue.object([("records", .array(batch.map(\.json)))]).serialized.utf8)
+        if readerOnly {
+            for _ in 0..<rounds { _ = try RecordBatchReader.records(from: Array(body)) }
+            return
+        }
         let started = ContinuousClock.now
         for _ in 0..<rounds { _ = try JSONDecoder().decode(APIMessages.RecordBatch.self, from: body) }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
+        let readerStarted = ContinuousClock.now
+        for _ in 0..<rounds { _ = try RecordBatchReader.records(from: Array(body)) }
+        let reader = (ContinuousClock.now - readerStarted) / .seconds(1)
         let serializationStarted = ContinuousClock.now
         for _ in 0..<rounds { _ = try JSONSerialization.jsonObject(with: body) }
         let serialization = (ContinuousClock.now - serializationStarted) / .seconds(1)
         try printJSON([
             "mode": "decode", "bytes_per_batch": body.count, "decoder_microseconds_per_record": seconds / Double(rounds * 100) * 1e6,
             "serialization_microseconds_per_record": serialization / Double(rounds * 100) * 1e6,
+            "reader_microseconds_per_record": reader / Double(rounds * 100) * 1e6,
         ])
     }
 }
