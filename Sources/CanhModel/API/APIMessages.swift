@@ -152,11 +152,6 @@ public enum APIMessages {
             self.level = level
         }
     }
-
-    /// What an agent sends: a batch of SPEC §5 records, stored whole or not at all.
-    public struct RecordBatch: Decodable, Sendable {
-        public var records: [FindingRecord]
-    }
 }
 
 /// What the collector answers to a batch.
