@@ -125,34 +125,32 @@ public final class CollectorClient: Sendable {
     /// what the collector refuses.
     public func raw(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws(CollectorClientError) -> (status: Int, body: String)
     {
-        let request = try makeRequest(method, path, query: [], body: body)
-        do {
-            let response = try await http.execute(request, timeout: timeout)
-            let bytes = try await response.body.collect(upTo: 16 << 20)
-            return (Int(response.status.code), String(buffer: bytes))
-        } catch {
-            throw .unreachable("\(error)")
-        }
+        let (status, bytes) = try await exchange(method, path, query: [], body: body, limit: 16 << 20)
+        return (Int(status.code), String(buffer: bytes))
     }
 
     private func call(_ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], body: [UInt8]?)
         async throws(CollectorClientError)
         -> [UInt8]
     {
+        let (status, bytes) = try await exchange(method, path, query: query, body: body, limit: 256 << 20)
+        guard (200..<300).contains(status.code) else {
+            throw .refused(status: Int(status.code), message: Self.message(in: Array(buffer: bytes)) ?? status.reasonPhrase)
+        }
+        return Array(buffer: bytes)
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, query: [(String, String?)], body: [UInt8]?, limit: Int)
+        async throws(CollectorClientError)
+        -> (HTTPResponseStatus, ByteBuffer)
+    {
         let request = try makeRequest(method, path, query: query, body: body)
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: timeout)
-            bytes = try await response.body.collect(upTo: 256 << 20)
+            let response = try await http.execute(request, timeout: timeout)
+            return (response.status, try await response.body.collect(upTo: limit))
         } catch {
             throw .unreachable("\(connection.url): \(error)")
         }
-        guard (200..<300).contains(response.status.code) else {
-            throw .refused(
-                status: Int(response.status.code), message: Self.message(in: Array(buffer: bytes)) ?? response.status.reasonPhrase)
-        }
-        return Array(buffer: bytes)
     }
 
     private func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String?)], body: [UInt8]?) throws(CollectorClientError)
@@ -177,7 +175,6 @@ public final class CollectorClient: Sendable {
     }
 
     private func decode<Answer: Decodable>(_ type: Answer.Type, from bytes: [UInt8]) throws(CollectorClientError) -> Answer {
-        if Answer.self == Empty.self, let empty = Empty() as? Answer { return empty }
         do { return try JSONDecoder().decode(Answer.self, from: Data(bytes)) } catch { throw .badResponse("\(error)") }
     }
 
@@ -188,10 +185,5 @@ public final class CollectorClient: Sendable {
             var error: Detail
         }
         return try? JSONDecoder().decode(ErrorBody.self, from: Data(bytes)).error.message
-    }
-
-    /// For calls whose answer has no body worth reading.
-    public struct Empty: Decodable, Sendable {
-        public init() {}
     }
 }

@@ -42,7 +42,7 @@ public enum CollectorServer {
             privateKey: .privateKey(try NIOSSLPrivateKey(file: files.serverKey, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .optionalVerification
-        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(files.caCertificate))
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)))
         let api = CollectorAPI(store: store, authority: authority, now: now)
         return Application(
             router: api.router(), server: try .tls(.http1(), tlsConfiguration: tls),

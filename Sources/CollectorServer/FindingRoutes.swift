@@ -89,7 +89,6 @@ extension CollectorAPI {
             guard record.fingerprint == FindingRecord.fingerprint(host: record.host, rule: record.rule, entity: record.entity) else {
                 throw HTTPError(.badRequest, message: "\(field).fingerprint: does not match its host, rule and entity")
             }
-            guard record.count >= 0 else { throw HTTPError(.badRequest, message: "\(field).count: negative") }
         }
     }
 

@@ -1,3 +1,4 @@
+import CanhModel
 internal import Crypto
 import Foundation
 
@@ -13,11 +14,11 @@ public enum Secrets {
 
     /// The SHA-256 of a token, hex: what the store keeps and looks up.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        StableDigest.hex(sha256: Array(token.utf8))
     }
 
     /// A short random id (12 hex digits) for things listed in public: enrollment tokens.
     public static func shortID() -> String {
-        SymmetricKey(size: .bits128).withUnsafeBytes { Array($0.prefix(6)) }.map { String(format: "%02x", $0) }.joined()
+        StableDigest.hexString(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0.prefix(6)) })
     }
 }

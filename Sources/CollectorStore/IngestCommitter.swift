@@ -61,6 +61,8 @@ actor IngestCommitter {
                                 result = .success(try SQLiteCollectorStore.apply(batch, in: db))
                                 return .commit
                             }
+                        } catch let error as StoreError {
+                            result = .failure(error)
                         } catch {
                             result = .failure(.database("\(error)"))
                         }

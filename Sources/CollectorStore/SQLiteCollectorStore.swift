@@ -113,8 +113,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE hosts SET last_seen = ?, agent_version = coalesce(?, agent_version), rules_version = coalesce(?, rules_version),
-                        status = CASE status WHEN 'stale' THEN 'active' ELSE status END
+                    UPDATE hosts SET last_seen = ?, agent_version = coalesce(?, agent_version), rules_version = coalesce(?, rules_version)
                     WHERE agent_id = ?
                     """, arguments: [time.microsecondsSinceEpoch, agentVersion, rulesVersion, agentID])
             guard db.changesCount == 1 else { throw StoreError.notFound("host \(agentID)") }
@@ -262,7 +261,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             if let certificate = CertificateRecord(describedBy: record) { try Self.save(certificate, system: host.system, in: db) }
         }
         try db.cachedStatement(
-            sql: "UPDATE hosts SET last_seen = ?, status = CASE status WHEN 'stale' THEN 'active' ELSE status END WHERE id = ?"
+            sql: "UPDATE hosts SET last_seen = ? WHERE id = ?"
         ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
         return summary
     }
