@@ -34,6 +34,14 @@ public enum ConfigurationState<Value: Sendable & Hashable>: Sendable, Hashable {
     case missing(String)
     /// A file exists but cannot be read or parsed: which and why.
     case unreadable(String)
+
+    /// Why the configuration could not be read; nil when it was.
+    public var problem: String? {
+        switch self {
+        case .read: nil
+        case .missing(let why), .unreadable(let why): why
+        }
+    }
 }
 
 /// What sshd reads: the global settings and those of `Match` blocks.

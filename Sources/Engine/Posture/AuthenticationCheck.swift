@@ -28,13 +28,14 @@ enum AuthenticationCheck: Sendable {
 
         switch self {
         case .passwordPolicy(let policy):
-            guard case .read(let stack) = authentication.pamStacks["passwd"] ?? .missing("/etc/pam.d/passwd was not read") else {
-                problems = [Self.reason(authentication.pamStacks["passwd"])]
+            let passwd = authentication.pamStacks["passwd"] ?? .missing("/etc/pam.d/passwd was not read")
+            guard case .read(let stack) = passwd else {
+                problems = passwd.problem.map { [$0] } ?? []
                 return judgement(.error)
             }
             guard case .read(let pwquality) = authentication.pwquality, case .read(let administrators) = authentication.administrators
             else {
-                problems = [Self.reason(authentication.pwquality), Self.reason(authentication.administrators)].filter { !$0.isEmpty }
+                problems = [authentication.pwquality.problem, authentication.administrators.problem].compactMap { $0 }
                 return judgement(.error)
             }
             let passwordStack = stack.filter { $0.type == "password" }
@@ -101,12 +102,13 @@ enum AuthenticationCheck: Sendable {
             return judgement(problems.isEmpty ? .pass : .fail)
 
         case .lockout(let maximumFailures, let minimumUnlockSeconds):
-            guard case .read(let stack) = authentication.pamStacks["sshd"] ?? .missing("/etc/pam.d/sshd was not read") else {
-                problems = [Self.reason(authentication.pamStacks["sshd"])]
+            let sshd = authentication.pamStacks["sshd"] ?? .missing("/etc/pam.d/sshd was not read")
+            guard case .read(let stack) = sshd else {
+                problems = sshd.problem.map { [$0] } ?? []
                 return judgement(.error)
             }
             guard case .read(let faillock) = authentication.faillock else {
-                problems = [Self.reason(authentication.faillock)]
+                problems = authentication.faillock.problem.map { [$0] } ?? []
                 return judgement(.error)
             }
             guard let module = stack.first(where: { $0.type == "auth" && $0.module == "pam_faillock.so" }) else {
@@ -133,13 +135,6 @@ enum AuthenticationCheck: Sendable {
                     "a locked account unlocks itself after \(unlock) s; at least \(minimumUnlockSeconds) s (or 0: by an administrator)")
             }
             return judgement(problems.isEmpty ? .pass : .fail)
-        }
-    }
-
-    private static func reason<Value>(_ state: ConfigurationState<Value>?) -> String {
-        switch state {
-        case .read, nil: ""
-        case .missing(let why), .unreadable(let why): why
         }
     }
 }

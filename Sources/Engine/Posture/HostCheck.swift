@@ -21,7 +21,7 @@ enum HostCheck: Sendable {
         }
         switch self {
         case .rootLogin(let allowed):
-            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(Self.reason(host.sshd)))]) }
+            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(host.sshd.problem ?? ""))]) }
             let values = Set(allowed.map { $0.lowercased() })
             // OpenSSH 7.0 and later default to prohibit-password; without-password is its old name.
             let normalised = { (value: String) in value.lowercased() == "without-password" ? "prohibit-password" : value.lowercased() }
@@ -38,7 +38,7 @@ enum HostCheck: Sendable {
             return judgement(.pass, [inForce, allowedList])
 
         case .passwordAuthentication:
-            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(Self.reason(host.sshd)))]) }
+            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(host.sshd.problem ?? ""))]) }
             let methods = sshd.global["AuthenticationMethods"]
             let password = sshd.global["PasswordAuthentication"]
             let keyboard = sshd.global["KbdInteractiveAuthentication"] ?? sshd.global["ChallengeResponseAuthentication"]
@@ -66,7 +66,9 @@ enum HostCheck: Sendable {
             return offending.isEmpty ? judgement(.pass, details) : judgement(.fail, details + [("offending", .list(offending))])
 
         case .storageVolatile:
-            guard case .read(let journald) = host.journald else { return judgement(.error, [("error", .text(Self.reason(host.journald)))]) }
+            guard case .read(let journald) = host.journald else {
+                return judgement(.error, [("error", .text(host.journald.problem ?? ""))])
+            }
             let storage = journald["Storage"]
             let value = storage?.value.lowercased() ?? "auto"
             let details: [(String, Evidence.Value)] = [
@@ -89,7 +91,7 @@ enum HostCheck: Sendable {
             return judgement(outcome, details)
 
         case .adminMFA:
-            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(Self.reason(host.sshd)))]) }
+            guard case .read(let sshd) = host.sshd else { return judgement(.error, [("error", .text(host.sshd.problem ?? ""))]) }
             let global = sshd.global["AuthenticationMethods"]
             var details: [(String, Evidence.Value)] = [
                 ("authentication_methods", .text(global?.description ?? "any (OpenSSH default)"))
@@ -130,7 +132,7 @@ enum HostCheck: Sendable {
 
     /// journald's limits and the journal actually present, against the days required.
     private static func retention(_ host: HostObservation, days required: Int, now: Timestamp) -> (Outcome, [(String, Evidence.Value)]) {
-        guard case .read(let journald) = host.journald else { return (.error, [("error", .text(reason(host.journald)))]) }
+        guard case .read(let journald) = host.journald else { return (.error, [("error", .text(host.journald.problem ?? ""))]) }
         var details: [(String, Evidence.Value)] = [("required_days", .number(Int64(required)))]
         var problems: [String] = []
         let storage = journald["Storage"]?.value.lowercased() ?? "auto"
@@ -237,13 +239,6 @@ enum HostCheck: Sendable {
 
     private static func mebibytes(_ bytes: Int64) -> String {
         bytes >= 1 << 30 ? "\(Double(bytes * 10 / (1 << 30)) / 10) GiB" : "\(bytes >> 20) MiB"
-    }
-
-    private static func reason<Value>(_ state: ConfigurationState<Value>) -> String {
-        switch state {
-        case .read: ""
-        case .missing(let why), .unreadable(let why): why
-        }
     }
 
     private static func isYes(_ value: String) -> Bool { value.lowercased() == "yes" }
