@@ -93,27 +93,14 @@ extension CollectorAPI {
     }
 
     static func filter(_ query: Parameters) throws -> FindingFilter {
-        var filter = FindingFilter(system: query.get("system"), host: query.get("host"), rule: query.get("rule"))
-        if let severity = query.get("severity") {
-            guard let value = Severity(rawValue: severity) else {
-                throw HTTPError(.badRequest, message: "severity: one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            filter.minimumSeverity = value
-        }
-        if let status = query.get("status") {
-            guard let value = FindingStatus(rawValue: status) else {
-                throw HTTPError(.badRequest, message: "status: one of \(FindingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            filter.status = value
-        }
+        var filter = FindingFilter(
+            system: query.get("system"), host: query.get("host"), rule: query.get("rule"),
+            minimumSeverity: try query.choice("severity", as: Severity.self), status: try query.choice("status", as: FindingStatus.self))
         if let since = query.get("since") {
             guard let value = Timestamp(iso8601: since) else { throw HTTPError(.badRequest, message: "since: an ISO 8601 time") }
             filter.since = value
         }
-        if let limit = query.get("limit") {
-            guard let value = Int(limit), (1...100_000).contains(value) else { throw HTTPError(.badRequest, message: "limit: 1 to 100000") }
-            filter.limit = value
-        }
+        if let limit = try query.number("limit", in: 1...100_000) { filter.limit = limit }
         return filter
     }
 }

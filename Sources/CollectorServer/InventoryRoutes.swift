@@ -53,8 +53,8 @@ extension CollectorAPI {
                 if host.status == .active, (host.lastSeen ?? host.enrolledAt) < staleBefore { host.status = .stale }
                 return host
             }
-            guard let status = request.uri.queryParameters.get("status") else { return hosts }
-            return hosts.filter { $0.status.rawValue == status }
+            guard let status = try request.uri.queryParameters.choice("status", as: EnrolledHost.Status.self) else { return hosts }
+            return hosts.filter { $0.status == status }
         }
         api.post("hosts/:agent/revoke") { _, context -> EnrolledHost in
             _ = try context.user(atLeast: .admin)
@@ -96,8 +96,8 @@ extension CollectorAPI {
         }
         api.get("audit") { request, context -> [AuditEntry] in
             _ = try context.user(atLeast: .admin)
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-            return try await stored { () async throws(StoreError) in try await store.auditLog(limit: min(max(limit, 1), 10_000)) }
+            let limit = try request.uri.queryParameters.number("limit", in: 1...10_000) ?? 100
+            return try await stored { () async throws(StoreError) in try await store.auditLog(limit: limit) }
         }
     }
 

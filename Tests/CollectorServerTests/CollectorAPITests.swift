@@ -341,6 +341,23 @@ import Testing
         await admin.shutdown()
     }
 
+    @Test("query parameters the API does not know are refused with the parameter named, never ignored")
+    func badQueries() async throws {
+        let collector = try await collector()
+        let admin = try collector.client()
+        for (path, message) in [
+            ("/api/v1/hosts?status=gone", "status: one of active, stale, revoked"), ("/api/v1/audit?limit=0", "limit: 1 to 10000"),
+            ("/api/v1/findings?limit=many", "limit: 1 to 100000"), ("/api/v1/findings?status=closed", "status: one of open, acknowledged"),
+            ("/api/v1/findings?since=yesterday", "since: an ISO 8601 time"),
+            ("/api/v1/certs?expiring_within=soon", "expiring_within: a number of days"),
+        ] {
+            let answer = try await admin.raw(.GET, path, body: nil)
+            #expect(answer.status == 400, "\(path)")
+            #expect(answer.body.contains(message), "\(path): \(answer.body)")
+        }
+        await admin.shutdown()
+    }
+
     @Test("a client certificate from another CA does not get a TLS connection")
     func foreignCertificate() async throws {
         let collector = try await collector()
