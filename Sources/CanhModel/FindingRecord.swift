@@ -68,62 +68,16 @@ public struct FindingRecord: Sendable, Hashable {
     public var jsonLine: String { json.serialized }
 }
 
-extension FindingRecord: Decodable {
-    private enum CodingKeys: String, CodingKey {
-        case id, fingerprint, rule, outcome, severity, level, requirements, host, entity, time
-        case firstSeen = "first_seen"
-        case count, title, evidence
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        fingerprint = try container.decode(String.self, forKey: .fingerprint)
-        rule = try container.decode(String.self, forKey: .rule)
-        outcome = try container.decode(Outcome.self, forKey: .outcome)
-        severity = try container.decode(Severity.self, forKey: .severity)
-        level = try container.decode(Level.self, forKey: .level)
-        requirements = try container.decode([String].self, forKey: .requirements)
-        host = try container.decode(String.self, forKey: .host)
-        entity = try container.decode(String.self, forKey: .entity)
-        time = try Self.decodeTime(container, .time)
-        firstSeen = try container.contains(.firstSeen) ? Self.decodeTime(container, .firstSeen) : nil
-        count = try container.decode(Int.self, forKey: .count)
-        title = try container.decode(LocalizedText.self, forKey: .title)
-        evidence = try container.decodeIfPresent(DecodedEvidence.self, forKey: .evidence)?.evidence ?? Evidence()
-    }
-
-    private static func decodeTime(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Timestamp {
-        let text = try container.decode(String.self, forKey: key)
-        guard let time = Timestamp(iso8601: text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: container, debugDescription: "expected an ISO 8601 time like 2026-11-22T03:14:15Z")
+extension FindingRecord {
+    /// A record read back from one line of `scan` output or a batch element: the same reader the
+    /// collector uses, so there is one definition of what a valid record is.
+    public init(jsonLine: String) throws(RecordBatchReader.Failure) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(Array(jsonLine.utf8))
+        } catch {
+            throw RecordBatchReader.Failure(field: "", reason: "not valid JSON (\(error.reason) at byte \(error.offset))")
         }
-        return time
-    }
-}
-
-/// Evidence decoded from JSON; key order is not preserved by the decoder, so keys are sorted.
-private struct DecodedEvidence: Decodable {
-    var evidence = Evidence()
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-            if let text = try? container.decode(String.self, forKey: key) {
-                evidence[key.stringValue] = .text(text)
-            } else if let number = try? container.decode(Int64.self, forKey: key) {
-                evidence[key.stringValue] = .number(number)
-            } else {
-                evidence[key.stringValue] = .list(try container.decode([String].self, forKey: key))
-            }
-        }
+        self = try RecordBatchReader.record(value, field: "")
     }
 }

@@ -9,7 +9,7 @@ import Testing
     let rules = ProcessRunner.repositoryRoot + "/rules"
 
     private func records(_ result: ProcessResult) throws -> [FindingRecord] {
-        try result.outputLines.map { try JSONDecoder().decode(FindingRecord.self, from: Data($0.utf8)) }
+        try result.outputLines.map { try FindingRecord(jsonLine: $0) }
     }
 
     /// A hardened host: keys only (two factors for the sudo group), no root, idle shells logged

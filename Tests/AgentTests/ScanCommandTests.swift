@@ -25,7 +25,7 @@ import Testing
     }
 
     private func records(_ result: ProcessResult) throws -> [FindingRecord] {
-        try result.outputLines.map { try JSONDecoder().decode(FindingRecord.self, from: Data($0.utf8)) }
+        try result.outputLines.map { try FindingRecord(jsonLine: $0) }
     }
 
     @Test("findings at or above --fail-on exit 1; below it exit 0; nothing found exits 0")

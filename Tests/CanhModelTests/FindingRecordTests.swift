@@ -31,7 +31,7 @@ import Testing
     func roundTrip() throws {
         let record = sample(
             evidence: Evidence([("count", .number(3)), ("users", .list(["a", "b"])), ("sample", .text("x\ny\u{1}\"z\\"))]))
-        let decoded = try JSONDecoder().decode(FindingRecord.self, from: Data(record.jsonLine.utf8))
+        let decoded = try FindingRecord(jsonLine: record.jsonLine)
         #expect(decoded.id == record.id)
         #expect(decoded.time == record.time)
         #expect(decoded.firstSeen == record.firstSeen)

@@ -285,7 +285,7 @@ import Testing
                     "scan", "--cert", path, "--trust", pki.caCertificate, "--level", "3", "--all", "--now", "2026-11-22T00:00:00Z",
                     "--timeout", "1",
                 ])
-            let records = try scan.outputLines.map { try JSONDecoder().decode(FindingRecord.self, from: Data($0.utf8)) }
+            let records = try scan.outputLines.map { try FindingRecord(jsonLine: $0) }
                 .filter { $0.rule.hasPrefix("tls.cert.") }
                 .map { record in
                     // The scan names this test machine; each agent reports as itself.

@@ -34,37 +34,39 @@ public enum RecordBatchReader {
     private static let outcomes = Outcome.allCases.map(\.rawValue)
     private static let severities = Severity.allCases.map(\.rawValue)
 
-    static func record(_ value: JSONValue, field: String) throws(Failure) -> FindingRecord {
-        guard case .object(let members) = value else { throw Failure(field: field, reason: "expected an object") }
+    static func record(_ value: JSONValue, field record: String) throws(Failure) -> FindingRecord {
+        guard case .object(let members) = value else { throw Failure(field: record, reason: "expected an object") }
+        // The path of a member: `records[3].severity`, or `severity` for a lone record.
+        func path(_ key: String) -> String { record.isEmpty ? key : "\(record).\(key)" }
         // A linear search: records have a dozen keys, and hashing them cost more than finding them.
         func member(_ key: String) -> JSONValue? {
             for (name, value) in members where name == key { return value }
             return nil
         }
         func required(_ key: String) throws(Failure) -> JSONValue {
-            guard let value = member(key) else { throw Failure(field: "\(field).\(key)", reason: "missing") }
+            guard let value = member(key) else { throw Failure(field: path(key), reason: "missing") }
             return value
         }
         func text(_ key: String) throws(Failure) -> String {
-            guard case .string(let string) = try required(key) else { throw Failure(field: "\(field).\(key)", reason: "expected a string") }
+            guard case .string(let string) = try required(key) else { throw Failure(field: path(key), reason: "expected a string") }
             return string
         }
         func time(_ key: String) throws(Failure) -> Timestamp {
             guard let time = Timestamp(iso8601: try text(key)) else {
-                throw Failure(field: "\(field).\(key)", reason: "expected an ISO 8601 time like 2026-11-22T03:14:15Z")
+                throw Failure(field: path(key), reason: "expected an ISO 8601 time like 2026-11-22T03:14:15Z")
             }
             return time
         }
         func number(_ key: String) throws(Failure) -> Int64 {
             guard case .integer(let value) = try required(key) else {
-                throw Failure(field: "\(field).\(key)", reason: "expected a whole number")
+                throw Failure(field: path(key), reason: "expected a whole number")
             }
             return value
         }
         func choice(_ key: String, among names: [String]) throws(Failure) -> String {
             let raw = try text(key)
             guard names.contains(raw) else {
-                throw Failure(field: "\(field).\(key)", reason: "\"\(raw)\" is not one of \(names.joined(separator: ", "))")
+                throw Failure(field: path(key), reason: "\"\(raw)\" is not one of \(names.joined(separator: ", "))")
             }
             return raw
         }
@@ -76,27 +78,27 @@ public enum RecordBatchReader {
         let severity = Severity(rawValue: try choice("severity", among: severities)) ?? .info
         let levelNumber = try number("level")
         guard let level = Level(rawValue: Int(clamping: levelNumber)) else {
-            throw Failure(field: "\(field).level", reason: "a level is 1 to 5")
+            throw Failure(field: path("level"), reason: "a level is 1 to 5")
         }
         guard case .array(let requirementValues) = try required("requirements") else {
-            throw Failure(field: "\(field).requirements", reason: "expected an array of requirement ids")
+            throw Failure(field: path("requirements"), reason: "expected an array of requirement ids")
         }
         var requirements: [String] = []
         for (index, requirement) in requirementValues.enumerated() {
             guard case .string(let id) = requirement else {
-                throw Failure(field: "\(field).requirements[\(index)]", reason: "expected a string")
+                throw Failure(field: path("requirements[\(index)]"), reason: "expected a string")
             }
             requirements.append(id)
         }
         guard case .object(let titleMembers) = try required("title") else {
-            throw Failure(field: "\(field).title", reason: "expected {vi, en}")
+            throw Failure(field: path("title"), reason: "expected {vi, en}")
         }
         var title: [String: String] = [:]
         for (language, value) in titleMembers { if case .string(let string) = value { title[language] = string } }
-        guard let vi = title["vi"], let en = title["en"] else { throw Failure(field: "\(field).title", reason: "needs vi and en") }
+        guard let vi = title["vi"], let en = title["en"] else { throw Failure(field: path("title"), reason: "needs vi and en") }
         var evidence = Evidence()
         if let evidenceValue = member("evidence") {
-            guard case .object(let entries) = evidenceValue else { throw Failure(field: "\(field).evidence", reason: "expected an object") }
+            guard case .object(let entries) = evidenceValue else { throw Failure(field: path("evidence"), reason: "expected an object") }
             for (key, entry) in entries {
                 switch entry {
                 case .string(let string): evidence[key] = .text(string)
@@ -105,17 +107,17 @@ public enum RecordBatchReader {
                     var list: [String] = []
                     for item in items {
                         guard case .string(let string) = item else {
-                            throw Failure(field: "\(field).evidence.\(key)", reason: "lists hold strings")
+                            throw Failure(field: path("evidence.\(key)"), reason: "lists hold strings")
                         }
                         list.append(string)
                     }
                     evidence[key] = .list(list)
-                default: throw Failure(field: "\(field).evidence.\(key)", reason: "expected a string, a whole number or a list of strings")
+                default: throw Failure(field: path("evidence.\(key)"), reason: "expected a string, a whole number or a list of strings")
                 }
             }
         }
         let count = try number("count")
-        guard count >= 0, count <= Int64(Int32.max) else { throw Failure(field: "\(field).count", reason: "must be 0 or more") }
+        guard count >= 0, count <= Int64(Int32.max) else { throw Failure(field: path("count"), reason: "must be 0 or more") }
         return FindingRecord(
             id: id, fingerprint: fingerprint, rule: rule, outcome: outcome, severity: severity, level: level, requirements: requirements,
             host: try text("host"),
