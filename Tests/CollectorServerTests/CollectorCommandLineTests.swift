@@ -43,6 +43,21 @@ import Testing
         #expect(badLevel.standardError.contains("a level is 1 to 5"))
         #expect(try run(["system", "list"]).outputLines.last?.hasPrefix("hy-dvc  3      approved  UBND tỉnh Hưng Yên") == true)
 
+        let badExpiry = try run(["token", "create", "--system", "hy-dvc", "--expires", "soon"])
+        #expect(badExpiry.status == 2)
+        #expect(badExpiry.standardError.contains("--expires soon: e.g. 30m, 24h or 7d"))
+        let badUntil = try run(["findings", "except", String(repeating: "0", count: 64), "--reason", "r", "--until", "next year"])
+        #expect(badUntil.status == 2)
+        #expect(badUntil.standardError.contains("--until next year"))
+        let missingCA = try ProcessRunner.run(
+            agent,
+            [
+                "enroll", "--collector", "https://127.0.0.1:\(server.port)", "--token", "canh_x", "--ca", data.file("nowhere.pem"),
+                "--state-dir", data.file("agent-bad"),
+            ])
+        #expect(missingCA.status == 2)
+        #expect(missingCA.standardError.contains("nowhere.pem"))
+        #expect(!FileManager.default.fileExists(atPath: data.file("agent-bad/agent.key")), "nothing is kept from a failed enrollment")
         let created = try run(["token", "create", "--system", "hy-dvc", "--uses", "1", "--expires", "1h"])
         let enrollmentToken = try #require(created.outputLines.last)
         let enrolled = try ProcessRunner.run(
