@@ -117,8 +117,18 @@ public final class CollectorClient: Sendable {
     /// Delivers a batch of records (SPEC §5) as an enrolled agent; the collector stores all of
     /// them or none.
     public func deliver(_ records: [FindingRecord]) async throws(CollectorClientError) -> IngestSummary {
-        let body = JSONValue.object([("records", .array(records.map(\.json)))]).serialized
-        return try decode(IngestSummary.self, from: try await call(.POST, "/api/v1/records", body: Array(body.utf8)))
+        try await deliver(batchBody: Self.batchBody(records))
+    }
+
+    /// Delivers a batch already encoded by `batchBody(_:)`: an agent re-sending from its spool
+    /// sends the same bytes again without re-encoding them.
+    public func deliver(batchBody body: [UInt8]) async throws(CollectorClientError) -> IngestSummary {
+        try decode(IngestSummary.self, from: try await call(.POST, "/api/v1/records", body: body))
+    }
+
+    /// The body of `POST /api/v1/records` for these records.
+    public static func batchBody(_ records: [FindingRecord]) -> [UInt8] {
+        Array(JSONValue.object([("records", .array(records.map(\.json)))]).serialized.utf8)
     }
 
     /// Sends bytes as they are and returns the status and body, errors included: for tests of

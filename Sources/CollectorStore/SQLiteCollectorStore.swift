@@ -230,7 +230,10 @@ public final class SQLiteCollectorStore: CollectorStore {
         guard let hostID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM hosts WHERE agent_id = ?"), arguments: [host.agentID])
         else { throw StoreError.notFound("host \(host.agentID)") }
         let insertRecord = try db.cachedStatement(sql: "INSERT INTO records (host, id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE fingerprint = ?")
+        // Most records of a busy estate are new findings: the id alone answers "is it known?"
+        // without building a row of 18 columns for nothing.
+        let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE key = ? AND fingerprint = ?")
+        let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE id = ?")
         var titled: Set<String> = []
         for record in batch.records {
             try insertRecord.execute(arguments: [hostID, Data(StableDigest.key(of: record.id))])
@@ -239,11 +242,12 @@ public final class SQLiteCollectorStore: CollectorStore {
                 continue
             }
             summary.accepted += 1
-            let row = try Row.fetchOne(selectFinding, arguments: [record.fingerprint])
+            let existing = try Int64.fetchOne(findFinding, arguments: [Self.key(record.fingerprint), record.fingerprint])
+            let row = try existing.flatMap { id in try Row.fetchOne(selectFinding, arguments: [id]) }
             let (state, transition) = FindingFold.fold(record, into: row.map(Self.finding), system: host.system, actor: actor)
             let findingID: Int64
-            if let row {
-                findingID = row["id"]
+            if let existing {
+                findingID = existing
                 try Self.update(state, id: findingID, in: db)
             } else {
                 findingID = try Self.insert(state, hostID: hostID, in: db)
@@ -298,7 +302,10 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     public func finding(fingerprint: String) async throws(StoreError) -> FindingState? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.findingColumns) WHERE f.fingerprint = ?", arguments: [fingerprint]).map(Self.finding)
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.findingColumns) WHERE f.key = ? AND f.fingerprint = ?",
+                arguments: [Self.key(fingerprint), fingerprint]
+            ).map(Self.finding)
         }
     }
 
@@ -306,7 +313,8 @@ public final class SQLiteCollectorStore: CollectorStore {
         try await write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.findingColumns) WHERE f.fingerprint = ?", arguments: [change.fingerprint])
+                    db, sql: "SELECT \(Self.findingColumns) WHERE f.key = ? AND f.fingerprint = ?",
+                    arguments: [Self.key(change.fingerprint), change.fingerprint])
             else { throw StoreError.notFound("finding \(change.fingerprint)") }
             var state = Self.finding(row)
             try FindingWorkflow.validate(change, current: state)
@@ -327,8 +335,9 @@ public final class SQLiteCollectorStore: CollectorStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE f.fingerprint = ? ORDER BY t.id
-                    """, arguments: [fingerprint]
+                    SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE f.key = ? AND f.fingerprint = ?
+                    ORDER BY t.id
+                    """, arguments: [Self.key(fingerprint), fingerprint]
             ).map { row in
                 FindingTransition(
                     fingerprint: fingerprint, at: Timestamp(microsecondsSinceEpoch: row["at"]),
@@ -437,13 +446,14 @@ public final class SQLiteCollectorStore: CollectorStore {
     private static func insert(_ state: FindingState, hostID: Int64, in db: Database) throws -> Int64 {
         try db.cachedStatement(
             sql: """
-                INSERT INTO findings (fingerprint, rule, entity, host, host_id, system_id, severity, status, outcome, count, first_seen,
-                    last_seen, requirements, evidence, reason, excepted_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO findings (key, fingerprint, rule, entity, host, host_id, system_id, severity, status, outcome, count,
+                    first_seen, last_seen, requirements, evidence, reason, excepted_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, rank(state.severity), state.status.rawValue,
+                key(state.fingerprint), state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, rank(state.severity),
+                state.status.rawValue,
                 state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch, state.lastSeen.microsecondsSinceEpoch,
                 state.requirements.joined(separator: ","), state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
             ])
@@ -473,6 +483,12 @@ public final class SQLiteCollectorStore: CollectorStore {
                 finding, transition.at.microsecondsSinceEpoch, transition.from?.rawValue, transition.to.rawValue, transition.actor,
                 transition.reason,
             ])
+    }
+
+    /// The index key of a fingerprint: its first 16 hex digits as a 64-bit integer (0 when they
+    /// are not hex). The key only narrows the search; the fingerprint itself is always compared.
+    static func key(_ fingerprint: String) -> Int64 {
+        Int64(bitPattern: UInt64(fingerprint.prefix(16), radix: 16) ?? 0)
     }
 
     private static func rank(_ severity: Severity) -> Int { Severity.allCases.firstIndex(of: severity) ?? 0 }

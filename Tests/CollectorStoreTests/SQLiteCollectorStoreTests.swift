@@ -87,6 +87,29 @@ import Testing
         #expect(transitions[1].reason == "the check passed")
     }
 
+    @Test("findings whose fingerprints share their first 16 hex digits stay apart, and one batch may fail and pass one finding")
+    func fingerprintsSharingTheirIndexKey() async throws {
+        // The store finds a finding by the first 8 bytes of its fingerprint, then compares the whole.
+        func twin(_ suffix: String, outcome: Outcome, at time: String) -> FindingRecord {
+            var twin = record(entity: "twin", outcome: outcome, at: time)
+            twin.fingerprint = String(repeating: "ab", count: 8) + String(repeating: suffix, count: 48)
+            twin.id = FindingRecord.id(fingerprint: twin.fingerprint, outcome: outcome, trigger: time)
+            return twin
+        }
+        let batch = [
+            twin("1", outcome: .fail, at: "2026-11-22T01:00:00Z"), twin("2", outcome: .fail, at: "2026-11-22T01:00:00Z"),
+            twin("1", outcome: .pass, at: "2026-11-22T02:00:00Z"),
+        ]
+        #expect(try await store.ingest(batch, from: web01, at: Self.time("2026-11-22T02:00:01Z")).accepted == 3)
+        let first = try #require(try await store.finding(fingerprint: batch[0].fingerprint))
+        let second = try #require(try await store.finding(fingerprint: batch[1].fingerprint))
+        #expect((first.status, first.count) == (.resolved, 1))
+        #expect((second.status, second.count) == (.open, 1))
+        #expect(try await store.transitions(fingerprint: batch[0].fingerprint).map(\.to) == [.open, .resolved])
+        #expect(try await store.finding(fingerprint: String(repeating: "ab", count: 8)) == nil)
+        #expect(try await store.finding(fingerprint: "not a fingerprint") == nil)
+    }
+
     @Test("a late re-send of an older pass does not resolve a newer failure")
     func outOfOrder() async throws {
         _ = try await store.ingest([record(at: "2026-11-22T00:00:00Z")], from: web01, at: Self.time("2026-11-22T00:00:01Z"))
