@@ -94,16 +94,19 @@ public struct JSONParser {
     private mutating func string() throws(Failure) -> String {
         position += 1  // the opening quote
         let start = position
-        // Fast path: no escapes, one validated slice.
+        // Fast path: no escapes, one validated slice; ASCII (most of a record) needs no validation.
+        var highBits: UInt8 = 0
         while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\") {
             guard bytes[position] >= 0x20 else { throw failure("control character in a string") }
+            highBits |= bytes[position]
             position += 1
         }
         guard position < bytes.count else { throw Failure(offset: start - 1, reason: "unterminated string") }
         if bytes[position] == UInt8(ascii: "\"") {
             let end = position
             let text = bytes.withUnsafeBufferPointer { buffer in
-                String(validating: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                let slice = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                return highBits < 0x80 ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
             }
             guard let text else { throw Failure(offset: start, reason: "a string is not valid UTF-8") }
             position += 1

@@ -2,7 +2,7 @@
 ///
 /// Foundation's `JSONEncoder` orders keys arbitrarily; Canh's records are read by people
 /// (`scan --format jsonl`, `findings --format json`), so the order of SPEC §5 is kept.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     case string(String)
     case integer(Int64)
     case bool(Bool)
