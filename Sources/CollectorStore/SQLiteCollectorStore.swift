@@ -219,7 +219,7 @@ public final class SQLiteCollectorStore: CollectorStore {
     // MARK: Findings
 
     public func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary {
-        try await committer.commit(IngestCommitter.Batch(records: records, host: host, time: time))
+        try await committer.commit(IngestCommitter.Batch(records: records.map(IngestCommitter.PreparedRecord.init), host: host, time: time))
     }
 
     /// One batch folded into the store inside the caller's transaction (the committer's).
@@ -235,22 +235,24 @@ public final class SQLiteCollectorStore: CollectorStore {
         let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE id = ?")
         var titled: Set<String> = []
-        for record in batch.records {
-            try insertRecord.execute(arguments: [hostID, Data(StableDigest.key(of: record.id))])
+        for prepared in batch.records {
+            let record = prepared.record
+            try insertRecord.execute(arguments: [hostID, prepared.idKey])
             guard db.changesCount == 1 else {
                 summary.duplicates += 1
                 continue
             }
             summary.accepted += 1
-            let existing = try Int64.fetchOne(findFinding, arguments: [Self.key(record.fingerprint), record.fingerprint])
+            let existing = try Int64.fetchOne(findFinding, arguments: [prepared.findingKey, record.fingerprint])
             let row = try existing.flatMap { id in try Row.fetchOne(selectFinding, arguments: [id]) }
-            let (state, transition) = FindingFold.fold(record, into: row.map(Self.finding), system: host.system, actor: actor)
+            let (state, transition) = FindingFold.fold(
+                record, evidence: prepared.evidence, into: row.map(Self.finding), system: host.system, actor: actor)
             let findingID: Int64
             if let existing {
                 findingID = existing
                 try Self.update(state, id: findingID, in: db)
             } else {
-                findingID = try Self.insert(state, hostID: hostID, in: db)
+                findingID = try Self.insert(state, key: prepared.findingKey, hostID: hostID, in: db)
             }
             if let transition { try Self.save(transition, finding: findingID, in: db) }
             if titled.insert(record.rule).inserted {
@@ -262,7 +264,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                         """
                 ).execute(arguments: [record.rule, record.title.vi, record.title.en])
             }
-            if let certificate = CertificateRecord(describedBy: record) { try Self.save(certificate, system: host.system, in: db) }
+            if let certificate = prepared.certificate { try Self.save(certificate, system: host.system, in: db) }
         }
         try db.cachedStatement(
             sql: "UPDATE hosts SET last_seen = ? WHERE id = ?"
@@ -443,7 +445,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             exceptedUntil: (row["excepted_until"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)))
     }
 
-    private static func insert(_ state: FindingState, hostID: Int64, in db: Database) throws -> Int64 {
+    private static func insert(_ state: FindingState, key: Int64, hostID: Int64, in db: Database) throws -> Int64 {
         try db.cachedStatement(
             sql: """
                 INSERT INTO findings (key, fingerprint, rule, entity, host, host_id, system_id, severity, status, outcome, count,
@@ -452,7 +454,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 """
         ).execute(
             arguments: [
-                key(state.fingerprint), state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, rank(state.severity),
+                key, state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, rank(state.severity),
                 state.status.rawValue,
                 state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch, state.lastSeen.microsecondsSinceEpoch,
                 state.requirements.joined(separator: ","), state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
