@@ -232,7 +232,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         let insertRecord = try db.cachedStatement(sql: "INSERT INTO records (host, id) VALUES (?, ?) ON CONFLICT DO NOTHING")
         // Most records of a busy estate are new findings: the id alone answers "is it known?"
         // without building a row of 18 columns for nothing.
-        let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE key = ? AND fingerprint = ?")
+        let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE host_id = ? AND key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE id = ?")
         var titled: Set<String> = []
         for prepared in batch.records {
@@ -243,7 +243,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 continue
             }
             summary.accepted += 1
-            let existing = try Int64.fetchOne(findFinding, arguments: [prepared.findingKey, record.fingerprint])
+            let existing = try Int64.fetchOne(findFinding, arguments: [hostID, prepared.findingKey, record.fingerprint])
             let row = try existing.flatMap { id in try Row.fetchOne(selectFinding, arguments: [id]) }
             let (state, transition) = FindingFold.fold(
                 record, evidence: prepared.evidence, into: row.map(Self.finding), system: host.system, actor: actor)
@@ -271,6 +271,11 @@ public final class SQLiteCollectorStore: CollectorStore {
         ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
         return summary
     }
+
+    /// Finds `f` by fingerprint alone (arguments: its key, then the fingerprint): the index is
+    /// per host, so this seeks once per host (about 1.5 ms at 2,000 hosts) — fine for a person's
+    /// request, while ingest, which knows the host, seeks once.
+    private static let byFingerprint = "f.host_id IN (SELECT id FROM hosts) AND f.key = ? AND f.fingerprint = ?"
 
     /// The columns of a finding with its rule's title.
     private static let findingColumns = "f.*, t.title_vi, t.title_en FROM findings f LEFT JOIN rule_titles t ON t.rule = f.rule"
@@ -305,7 +310,7 @@ public final class SQLiteCollectorStore: CollectorStore {
     public func finding(fingerprint: String) async throws(StoreError) -> FindingState? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(Self.findingColumns) WHERE f.key = ? AND f.fingerprint = ?",
+                db, sql: "SELECT \(Self.findingColumns) WHERE \(Self.byFingerprint)",
                 arguments: [Self.key(fingerprint), fingerprint]
             ).map(Self.finding)
         }
@@ -315,7 +320,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         try await write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.findingColumns) WHERE f.key = ? AND f.fingerprint = ?",
+                    db, sql: "SELECT \(Self.findingColumns) WHERE \(Self.byFingerprint)",
                     arguments: [Self.key(change.fingerprint), change.fingerprint])
             else { throw StoreError.notFound("finding \(change.fingerprint)") }
             var state = Self.finding(row)
@@ -337,7 +342,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE f.key = ? AND f.fingerprint = ?
+                    SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE \(Self.byFingerprint)
                     ORDER BY t.id
                     """, arguments: [Self.key(fingerprint), fingerprint]
             ).map { row in

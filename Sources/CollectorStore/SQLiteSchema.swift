@@ -55,8 +55,10 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     -- Secondary indexes end in last_seen and point at the integer row id, so that a
                     -- filtered query walks one index newest first and stops at its limit. A finding
-                    -- is found by `key`, the first 8 bytes of its fingerprint: a random index of 8-byte
-                    -- integers stays in memory where one of 64-character texts did not.
+                    -- is found by its host and `key`, the first 8 bytes of its fingerprint: a batch comes
+                    -- from one host, so its look-ups and inserts touch a few pages of that host's range
+                    -- instead of one random page each (a unique index on the 64-character text was
+                    -- both random and four times larger).
                     CREATE TABLE findings (
                         id INTEGER PRIMARY KEY,
                         key INTEGER NOT NULL,
@@ -77,7 +79,7 @@ enum SQLiteSchema {
                         reason TEXT,
                         excepted_until INTEGER
                     );
-                    CREATE INDEX findings_by_key ON findings(key);
+                    CREATE INDEX findings_by_host_key ON findings(host_id, key);
                     CREATE INDEX findings_by_system ON findings(system_id, last_seen);
                     CREATE INDEX findings_by_host ON findings(host, last_seen);
                     CREATE INDEX findings_by_rule ON findings(rule, last_seen);
