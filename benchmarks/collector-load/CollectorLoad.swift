@@ -113,6 +113,18 @@ struct Ingest: AsyncParsableCommand {
                 CollectorConnection(
                     url: server, caFile: ca, clientCertificateFile: directory + "/agent.pem", clientKeyFile: directory + "/agent.key"))
         }
+        // Each agent starts as a running agent does, with a heartbeat, which opens its mutual-TLS
+        // connection; the batches are timed from then on (a running agent keeps its connection).
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (agent, client) in clients.enumerated() {
+                if agent >= 32 { try await group.next() }
+                group.addTask {
+                    let _: APIMessages.HeartbeatReply = try await client.post(
+                        "/api/v1/heartbeat", body: APIMessages.Heartbeat(agentVersion: "load", rulesVersion: nil, spoolDepth: 0))
+                }
+            }
+            try await group.waitForAll()
+        }
         // Each agent's batches are encoded before the clock starts: on a real estate every agent
         // encodes on its own machine, and here the generator shares the collector's two cores.
         let time = Timestamp.now()
