@@ -79,11 +79,13 @@ let package = Package(
         .executableTarget(
             name: "canh-collector",
             dependencies: [
-                "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport",
+                "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The configuration files (TOML subset with the line of every key): no dependencies.
+        .target(name: "ConfigurationFile"),
         // What both command lines share: exit codes of SPEC §3, standard error.
         .target(name: "CommandSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The collector's load generator (benchmarks/collector-ingest runs it).
@@ -120,6 +122,7 @@ let package = Package(
                 "canh-collector", "canh-agent", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "TestSupport"]),
         .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CanhModel", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(

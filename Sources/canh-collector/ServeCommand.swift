@@ -1,6 +1,7 @@
 import ArgumentParser
 import CollectorServer
 import CollectorStore
+import ConfigurationFile
 import Foundation
 import Hummingbird
 import Logging
@@ -9,16 +10,24 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the HTTPS service (TLS 1.2+): the API, agent enrollment and ingest.")
 
-    @Option(help: ArgumentHelp("Where `init` put the store and keys.", valueName: "DIR"))
-    var dataDir = "/var/lib/canh-collector"
+    @Option(
+        help: ArgumentHelp(
+            "The configuration file (TOML, SPEC §6); the default is read when it exists. Flags override it.", valueName: "FILE"))
+    var config: String?
 
-    @Option(help: ArgumentHelp("Address and port to listen on (port 0: any free port).", valueName: "HOST:PORT"))
-    var listen = "127.0.0.1:8443"
+    @Option(help: ArgumentHelp("Where `init` put the store and keys (default /var/lib/canh-collector).", valueName: "DIR"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Address and port to listen on; port 0: any free port (default 127.0.0.1:8443).", valueName: "HOST:PORT"))
+    var listen: String?
 
     func run() async throws {
+        let settings = try configuration()
+        let dataDir = self.dataDir ?? settings.dataDirectory ?? "/var/lib/canh-collector"
+        let listen = self.listen ?? settings.listen ?? "127.0.0.1:8443"
         guard let separator = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: separator)...]),
             (0...65535).contains(port)
-        else { throw ValidationError("--listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8443") }
+        else { throw ValidationError("listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8443") }
         let host = String(listen[..<separator]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let database = CollectorServer.Files(dataDirectory: dataDir).database
         guard FileManager.default.fileExists(atPath: database) else {
@@ -34,5 +43,16 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))
             })
         try await app.runService()
+    }
+
+    /// The file named by --config, else the default one when it exists, else nothing.
+    private func configuration() throws -> CollectorConfiguration {
+        let path = config ?? CollectorConfiguration.defaultPath
+        guard config != nil || FileManager.default.fileExists(atPath: path) else { return CollectorConfiguration() }
+        do {
+            return try CollectorConfiguration(contentsOf: path)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 }

@@ -9,6 +9,84 @@ import Testing
     let collector = ProcessRunner.builtProduct("canh-collector")
     let agent = ProcessRunner.builtProduct("canh-agent")
 
+    @Test("serve reads collector.toml, flags override it, and a misspelt or unusable setting exits 2 naming its file and line")
+    func configurationFile() throws {
+        let data = try TemporaryDirectory(prefix: "canh-config")
+        #expect(try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")]).status == 0)
+        let port = try FreePort.next()
+        let settings = data.file("collector.toml")
+        try """
+        # canh-collector
+        [collector]
+        data_dir = "\(data.file("collector"))"
+        listen = "127.0.0.1:\(port)"
+        database = ""
+
+        [[alerts.channels]]
+        name = "soc"
+        type = "webhook"
+        url = "https://soc.example/hook"
+
+        [[alerts.rules]]
+        name = "critical"
+        min_severity = "high"
+        channels = ["soc"]
+        """.write(toFile: settings, atomically: true, encoding: .utf8)
+        // The port accepts connections a moment before the line is written.
+        func printed(_ server: BackgroundServer, _ line: String) -> Bool {
+            for _ in 0..<100 where !server.output.contains(line) { usleep(20_000) }
+            return server.output.contains(line)
+        }
+        let server = try BackgroundServer(collector, ["serve", "--config", settings], port: port)
+        #expect(printed(server, "listening on https://127.0.0.1:\(port)"))
+
+        // The flag wins over the file's unusable address.
+        let overridden = data.file("overridden.toml")
+        try "[collector]\ndata_dir = \"\(data.file("collector"))\"\nlisten = \"nowhere\"\n".write(
+            toFile: overridden, atomically: true, encoding: .utf8)
+        let second = try BackgroundServer(collector, ["serve", "--config", overridden, "--listen", "127.0.0.1:{port}"])
+        #expect(printed(second, "listening on https://127.0.0.1:\(second.port)"))
+
+        let mistakes = [
+            ("[collector]\ndatadir = \"/x\"\n", "2: unknown key datadir in [collector]; known: data_dir, database, listen"),
+            ("[collector]\ndatabase = \"postgres://canh@db/canh\"\n", "2: collector.database: only SQLite in data_dir is available yet"),
+            (
+                "[[alerts.rules]]\nname = \"r\"\nchannels = [\"pager\"]\n",
+                "3: alerts.rules.channels: no [[alerts.channels]] is called pager"
+            ),
+            (
+                "[[alerts.channels]]\nname = \"x\"\ntype = \"sms\"\n",
+                "3: alerts.channels.type: \"sms\" is not one of webhook, syslog, email"
+            ),
+        ]
+        for (text, message) in mistakes {
+            let file = data.file("bad.toml")
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let refused = try ProcessRunner.run(collector, ["serve", "--config", file])
+            #expect(refused.status == 2)
+            #expect(refused.standardError.contains("\(file):\(message)"), "\(refused.standardError)")
+        }
+        // The sample in etc/, with its alert examples switched on, is accepted (the empty data
+        // directory is then the only complaint).
+        let sample = try String(contentsOfFile: ProcessRunner.repositoryRoot + "/etc/collector.toml", encoding: .utf8)
+        let enabled = sample.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("data_dir = ") { return "data_dir = \"\(data.file("empty"))\"" }
+            if line.hasPrefix("# [[") || line.range(of: #"^# [a-z_]+ = "#, options: .regularExpression) != nil {
+                return String(line.dropFirst(2))
+            }
+            return String(line)
+        }
+        #expect(enabled.filter { $0.hasPrefix("[[alerts.") }.count == 3)
+        try enabled.joined(separator: "\n").write(toFile: data.file("sample.toml"), atomically: true, encoding: .utf8)
+        let sampled = try ProcessRunner.run(collector, ["serve", "--config", data.file("sample.toml")])
+        #expect(sampled.status == 2)
+        #expect(sampled.standardError.contains("\(data.file("empty")) holds no store"), "\(sampled.standardError)")
+
+        let missing = try ProcessRunner.run(collector, ["serve", "--config", data.file("absent.toml")])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("absent.toml: cannot be read"))
+    }
+
     @Test("init, serve, system add, token create, enroll, hosts and findings as JSON and CSV; refusals exit 2 with the reason")
     func operatorSession() throws {
         let data = try TemporaryDirectory(prefix: "canh-cli")
