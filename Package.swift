@@ -45,7 +45,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection", "HostInspection", "CollectorClient", "CollectorPKI",
-                .product(name: "Logging", package: "swift-log"),
+                "ConfigurationFile", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The collector's storage interface and its SQLite implementation (GRDB).
@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "canh-agent",
             dependencies: [
-                "Agent", "Rules", "CanhModel", "CommandSupport",
+                "Agent", "Rules", "CanhModel", "CommandSupport", "ConfigurationFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             // canh-agent is listed so that `swift test` builds the binary the CLI tests run.
-            dependencies: ["Agent", "Engine", "Rules", "CanhModel", "Systemd", "TestSupport", "canh-agent"]
+            dependencies: ["Agent", "Engine", "Rules", "CanhModel", "Systemd", "ConfigurationFile", "TestSupport", "canh-agent"]
         ),
     ]
 )

@@ -108,3 +108,25 @@ public struct SettingsTable: Sendable {
         return value
     }
 }
+
+/// Durations as people write them in files and flags: `90s`, `30m`, `6h`, `7d`.
+public enum DurationText {
+    /// The number of seconds, or nil when the text is not a positive whole number with a unit.
+    public static func seconds(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        guard let unit = text.last, let factor = units[unit], let number = Int64(text.dropLast()), number > 0,
+            number <= Int64.max / factor
+        else { return nil }
+        return number * factor
+    }
+}
+
+extension SettingsTable {
+    /// A duration such as `30m` or `6h`, in seconds, at least `minimum`.
+    public func duration(_ key: String, atLeast minimum: Int64) throws(ConfigurationError) -> Int64? {
+        guard let text = try string(key) else { return nil }
+        guard let seconds = DurationText.seconds(text) else { throw failure(key, "\"\(text)\" is not a duration such as 30m, 6h or 1d") }
+        guard seconds >= minimum else { throw failure(key, "\(text) is shorter than the \(minimum) s minimum") }
+        return seconds
+    }
+}

@@ -12,8 +12,11 @@ struct EnrollCommand: AsyncParsableCommand {
             client certificate and the collector's CA in the state directory (mode 0600).
             """)
 
-    @Option(help: ArgumentHelp("The collector's URL, e.g. https://canh.hungyen.gov.vn:8443.", valueName: "URL"))
-    var collector: String
+    @Option(
+        help: ArgumentHelp(
+            "The collector's URL, e.g. https://canh.hungyen.gov.vn:8443 (default: [collector] url of the configuration).",
+            valueName: "URL"))
+    var collector: String?
 
     @Option(help: ArgumentHelp("The enrollment token.", valueName: "TOKEN"))
     var token: String
@@ -21,13 +24,23 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The collector's CA certificate (its ca.pem), to trust on this first connection.", valueName: "FILE"))
     var ca: String?
 
-    @Option(help: ArgumentHelp("Where the agent keeps its key and state.", valueName: "DIR"))
-    var stateDir = "/var/lib/canh-agent"
+    @Option(
+        help: ArgumentHelp(
+            "Where the agent keeps its key and state (default: [agent] state_dir of the configuration, else /var/lib/canh-agent).",
+            valueName: "DIR"))
+    var stateDir: String?
+
+    @OptionGroup var settings: AgentConfigurationOption
 
     @Option(help: ArgumentHelp("The name this host reports as (default: its host name).", valueName: "NAME"))
     var hostname: String?
 
     func run() async throws {
+        let configuration = try settings.load()
+        guard let collector = collector ?? configuration.collectorURL else {
+            throw ValidationError("no collector: give --collector URL or set [collector] url in the configuration")
+        }
+        let stateDir = stateDir ?? configuration.stateDirectory
         let name = hostname ?? ProcessInfo.processInfo.hostName
         let identity: Enrollment.Identity
         do {

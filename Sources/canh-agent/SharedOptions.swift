@@ -1,6 +1,8 @@
 import Agent
 public import ArgumentParser
 public import CanhModel
+import ConfigurationFile
+import Foundation
 import Rules
 
 extension Level: ExpressibleByArgument {
@@ -33,5 +35,25 @@ struct RulePackOptions: ParsableArguments {
                     + problems.map(\.description).joined(separator: "\n"))
         }
         return pack
+    }
+}
+
+/// `--config FILE`: agent.toml (SPEC §6). The default file is read when it exists; a file named
+/// here must exist. A setting that cannot be used stops the command with its file and line.
+struct AgentConfigurationOption: ParsableArguments {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("The agent's configuration (TOML; default \(AgentConfiguration.defaultPath) when it exists).", valueName: "FILE")
+    )
+    var path: String?
+
+    func load() throws -> AgentConfiguration {
+        let file = path ?? AgentConfiguration.defaultPath
+        guard path != nil || FileManager.default.fileExists(atPath: file) else { return AgentConfiguration() }
+        do {
+            return try AgentConfiguration(contentsOf: file)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 }

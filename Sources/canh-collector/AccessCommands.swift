@@ -2,6 +2,7 @@ import ArgumentParser
 import CanhModel
 import CollectorClient
 import CollectorServer
+import ConfigurationFile
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "Enrollment tokens.", subcommands: [Create.self])
@@ -15,7 +16,9 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            guard let seconds = Duration.seconds(expires) else { throw ValidationError("--expires \(expires): e.g. 30m, 24h or 7d.") }
+            guard let seconds = DurationText.seconds(expires).map(Int.init) else {
+                throw ValidationError("--expires \(expires): e.g. 30m, 24h or 7d.")
+            }
             let answer: APIMessages.TokenResponse = try await client.with {
                 try await $0.post("/api/v1/tokens", body: APIMessages.TokenRequest(system: system, expiresIn: seconds, uses: uses))
             }
@@ -106,15 +109,6 @@ struct AuditCommand: AsyncParsableCommand {
         try Output.print(
             entries, format: format, columns: ["TIME", "ACTOR", "ACTION", "TARGET", "DETAIL"],
             row: { [$0.at.iso8601, $0.actor, $0.action, $0.target, $0.detail ?? ""] })
-    }
-}
-
-extension Duration {
-    /// `30s`, `30m`, `24h`, `7d` in seconds.
-    static func seconds(_ text: String) -> Int? {
-        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        guard let unit = text.last, let factor = units[unit], let number = Int(text.dropLast()), number > 0 else { return nil }
-        return number * factor
     }
 }
 

@@ -173,5 +173,24 @@ import Testing
         #expect(unauthorised.standardError.contains("HTTP 401"))
         let noServer = try ProcessRunner.run(collector, ["system", "list"], environment: ["CANH_SERVER": "", "CANH_TOKEN": token])
         #expect(noServer.status == 2)
+
+        // With agent.toml, enroll takes the collector and the state directory from the file.
+        let agentSettings = data.file("agent.toml")
+        try """
+        [collector]
+        url = "https://127.0.0.1:\(server.port)"
+        [agent]
+        state_dir = "\(data.file("agent-from-config"))"
+        """.write(toFile: agentSettings, atomically: true, encoding: .utf8)
+        let secondToken = try #require(try run(["token", "create", "--system", "hy-dvc", "--uses", "1"]).outputLines.last)
+        let configured = try ProcessRunner.run(
+            agent,
+            ["enroll", "--config", agentSettings, "--token", secondToken, "--ca", data.file("collector/ca.pem"), "--hostname", "db01"])
+        #expect(configured.status == 0, "\(configured.standardError)")
+        #expect(FileManager.default.fileExists(atPath: data.file("agent-from-config/agent.pem")))
+        try "[agent]\nstate-dir = \"/x\"\n".write(toFile: agentSettings, atomically: true, encoding: .utf8)
+        let misspelt = try ProcessRunner.run(agent, ["enroll", "--config", agentSettings, "--token", secondToken])
+        #expect(misspelt.status == 2)
+        #expect(misspelt.standardError.contains("\(agentSettings):2: unknown key state-dir in [agent]"), "\(misspelt.standardError)")
     }
 }
