@@ -48,6 +48,8 @@ let package = Package(
                 "ConfigurationFile", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The agent's durable, bounded spool of records and the readers' checkpoints (SQLite).
+        .target(name: "AgentSpool", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // The collector's storage interface and its SQLite implementation (GRDB).
         .target(name: "CollectorStore", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // The collector's certificate authority: its own CA, the server certificate, agents' client
@@ -122,6 +124,7 @@ let package = Package(
                 "canh-collector", "canh-agent", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .testTarget(name: "AgentSpoolTests", dependencies: ["AgentSpool", "CanhModel", "TestSupport"]),
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "TestSupport"]),
         .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CanhModel", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
