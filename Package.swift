@@ -45,7 +45,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection", "HostInspection", "CollectorClient", "CollectorPKI",
-                "ConfigurationFile", .product(name: "Logging", package: "swift-log"),
+                "ConfigurationFile", "AgentSpool", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The agent's durable, bounded spool of records and the readers' checkpoints (SQLite).
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "CollectorServerTests",
             dependencies: [
-                "CollectorServer", "CollectorClient", "CollectorPKI", "CollectorStore", "CanhModel", "Agent", "TestSupport",
+                "CollectorServer", "CollectorClient", "CollectorPKI", "CollectorStore", "CanhModel", "Agent", "AgentSpool", "TestSupport",
                 "canh-collector", "canh-agent", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),

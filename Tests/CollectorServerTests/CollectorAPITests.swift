@@ -1,4 +1,5 @@
 import Agent
+import AgentSpool
 import CanhModel
 import CollectorClient
 import CollectorServer
@@ -50,6 +51,35 @@ import Testing
             outcome: outcome, severity: .high, level: Level.all[2], requirements: ["ND85-SRV-AUTH-02"], host: host, entity: entity,
             time: .at(time), firstSeen: nil, count: 1, title: LocalizedText(vi: "Cho phép root", en: "Root allowed"),
             evidence: Evidence([("permit_root_login", .text("yes (/etc/ssh/sshd_config:3)"))]))
+    }
+
+    @Test("the spool delivers in batches over mutual TLS; an unreachable collector leaves it whole; a re-send is stored once")
+    func spoolDelivery() async throws {
+        let collector = try await collector()
+        let state = try await enroll(collector, hostname: "web01", token: try await enrollmentToken(collector))
+        let agent = try collector.agentClient(stateDirectory: state.path + "/state")
+        defer { Task { await agent.shutdown() } }
+        let spool = try Spool(path: state.file("spool.sqlite"), capacityBytes: 1 << 20)
+        let records = (0..<7).map { record(host: "web01", entity: "e\($0)", at: "2026-11-22T01:00:0\($0)Z") }
+        try spool.append(records)
+
+        let nowhere = try CollectorClient(
+            CollectorConnection(
+                url: "https://127.0.0.1:\(try FreePort.next())", caFile: collector.files.caCertificate,
+                clientCertificateFile: state.path + "/state/agent.pem", clientKeyFile: state.path + "/state/agent.key"))
+        defer { Task { await nowhere.shutdown() } }
+        await #expect(throws: DeliveryError.self) { try await Delivery(spool: spool, client: nowhere).deliverPending() }
+        #expect(try spool.depth().records == 7)
+
+        let delivery = Delivery(spool: spool, client: agent, batchSize: 3)
+        #expect(try await delivery.deliverPending() == 7)
+        #expect(try spool.depth().records == 0)
+        #expect(try await collector.store.findings(FindingFilter(host: "web01")).count == 7)
+        try spool.append(records)
+        #expect(try await delivery.deliverPending() == 7)
+        let stored = try await collector.store.findings(FindingFilter(host: "web01"))
+        #expect(stored.count == 7)
+        #expect(stored.allSatisfy { $0.count == 1 })
     }
 
     @Test("an enrolled agent delivers over mutual TLS; a re-sent batch is stored once; the admin sees the finding")

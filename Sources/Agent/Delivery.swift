@@ -1,0 +1,81 @@
+public import AgentSpool
+import CanhModel
+public import CollectorClient
+
+/// Sends what the spool holds to the collector, oldest first, and forgets each batch only once the
+/// collector has acknowledged it (stored it). A batch that fails stays in the spool and is sent
+/// again; its record ids make the re-send harmless.
+public struct Delivery: Sendable {
+    private let spool: Spool
+    private let client: CollectorClient
+    private let batchSize: Int
+
+    public init(spool: Spool, client: CollectorClient, batchSize: Int = 500) {
+        self.spool = spool
+        self.client = client
+        self.batchSize = batchSize
+    }
+
+    /// Sends batches until the spool is empty; returns how many records the collector accepted
+    /// or already had. Throws at the first batch that is not acknowledged.
+    public func deliverPending() async throws(DeliveryError) -> Int {
+        var delivered = 0
+        while true {
+            let pending: [Spool.Pending]
+            do { pending = try spool.pending(limit: batchSize) } catch { throw .spool(error) }
+            guard !pending.isEmpty else { return delivered }
+            let summary: IngestSummary
+            do { summary = try await client.deliver(batchBody: Self.batchBody(pending)) } catch { throw .collector(error) }
+            do { try spool.acknowledge(pending.map(\.sequence)) } catch { throw .spool(error) }
+            delivered += summary.accepted + summary.duplicates
+        }
+    }
+
+    /// `{"records":[…]}` from the records' stored JSON text, without decoding it again.
+    static func batchBody(_ pending: [Spool.Pending]) -> [UInt8] {
+        var body = Array(#"{"records":["#.utf8)
+        body.reserveCapacity(pending.reduce(16) { $0 + $1.json.count + 1 })
+        for (index, record) in pending.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += record.json
+        }
+        body += Array("]}".utf8)
+        return body
+    }
+}
+
+/// Why a delivery stopped.
+public enum DeliveryError: Error, Sendable, CustomStringConvertible {
+    case spool(SpoolError)
+    case collector(CollectorClientError)
+
+    public var description: String {
+        switch self {
+        case .spool(let error): "\(error)"
+        case .collector(let error): "\(error)"
+        }
+    }
+}
+
+/// How long to wait after failed deliveries: exponential, capped, with full jitter, so that a
+/// province's agents do not all retry at the same moment after the collector comes back.
+public struct Backoff: Sendable {
+    public var first: Duration
+    public var maximum: Duration
+
+    public init(first: Duration = .seconds(1), maximum: Duration = .seconds(300)) {
+        self.first = first
+        self.maximum = maximum
+    }
+
+    /// The wait after `failures` failures in a row (1 or more): a random time up to
+    /// `first · 2^(failures-1)`, never more than `maximum`.
+    public func delay(afterFailures failures: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+        ceiling(afterFailures: failures) * Double.random(in: 0..<1, using: &generator)
+    }
+
+    /// The longest wait after `failures` failures in a row.
+    public func ceiling(afterFailures failures: Int) -> Duration {
+        min(first * (1 << min(max(failures - 1, 0), 30)), maximum)
+    }
+}
