@@ -2,7 +2,9 @@
 public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     case info, low, medium, high, critical
 
-    private var rank: Int {
+    /// 0 (`info`) to 4 (`critical`): how stores keep a severity so that "at least high" is a
+    /// comparison an index can answer.
+    public var rank: Int {
         switch self {
         case .info: 0
         case .low: 1
@@ -10,6 +12,12 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable, Coda
         case .high: 3
         case .critical: 4
         }
+    }
+
+    /// The severity of a stored rank; nil outside 0…4.
+    public init?(rank: Int) {
+        guard let severity = Severity.allCases.first(where: { $0.rank == rank }) else { return nil }
+        self = severity
     }
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }

@@ -293,7 +293,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         require("f.system_id = ?", filter.system)
         require("f.host = ?", filter.host)
         require("f.rule = ?", filter.rule)
-        require("f.severity >= ?", filter.minimumSeverity.map(Self.rank))
+        require("f.severity >= ?", filter.minimumSeverity?.rank)
         require("f.status = ?", filter.status?.rawValue)
         require("f.last_seen >= ?", filter.since?.microsecondsSinceEpoch)
         arguments.append(filter.limit)
@@ -441,7 +441,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         let severity: Int = row["severity"]
         return FindingState(
             fingerprint: row["fingerprint"], rule: row["rule"], entity: row["entity"], host: row["host"], system: row["system_id"],
-            severity: Severity.allCases.indices.contains(severity) ? Severity.allCases[severity] : .info,
+            severity: Severity(rank: severity) ?? .info,
             status: FindingStatus(rawValue: row["status"]) ?? .open, outcome: Outcome(rawValue: row["outcome"]) ?? .fail,
             count: row["count"], firstSeen: Timestamp(microsecondsSinceEpoch: row["first_seen"]),
             lastSeen: Timestamp(microsecondsSinceEpoch: row["last_seen"]),
@@ -459,7 +459,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 """
         ).execute(
             arguments: [
-                key, state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, rank(state.severity),
+                key, state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, state.severity.rank,
                 state.status.rawValue,
                 state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch, state.lastSeen.microsecondsSinceEpoch,
                 state.requirements.joined(separator: ","), state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
@@ -476,7 +476,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 """
         ).execute(
             arguments: [
-                rank(state.severity), state.status.rawValue, state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch,
+                state.severity.rank, state.status.rawValue, state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch,
                 state.lastSeen.microsecondsSinceEpoch, state.requirements.joined(separator: ","), state.evidence, state.reason,
                 state.exceptedUntil?.microsecondsSinceEpoch, id,
             ])
@@ -497,8 +497,6 @@ public final class SQLiteCollectorStore: CollectorStore {
     static func key(_ fingerprint: String) -> Int64 {
         Int64(bitPattern: UInt64(fingerprint.prefix(16), radix: 16) ?? 0)
     }
-
-    private static func rank(_ severity: Severity) -> Int { Severity.allCases.firstIndex(of: severity) ?? 0 }
 
     // MARK: Transactions
 
