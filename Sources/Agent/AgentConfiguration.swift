@@ -107,9 +107,9 @@ public struct AgentConfiguration: Sendable, Equatable {
         }
     }
 
-    /// `FIELD=value` with a journal field name (upper case, digits, `_`).
+    /// `FIELD=value` with a journal field name.
     static func isJournalMatch(_ text: String) -> Bool {
-        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return false }
-        return text[..<equals].allSatisfy { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || $0 == "_" }
+        guard let equals = text.firstIndex(of: "=") else { return false }
+        return JournalEvent.isFieldName(String(text[..<equals]))
     }
 }

@@ -68,7 +68,7 @@ enum JournalRuleParser {
         var fields: [FieldCondition] = []
         if let fieldsNode = mapping["fields"] {
             for (name, valueNode) in try fieldsNode.anyMapping().entries {
-                guard isJournalFieldName(name.text) else {
+                guard JournalEvent.isFieldName(name.text) else {
                     throw valueNode.problem("\"\(name.text)\" is not a journal field name (upper-case letters, digits and _)")
                 }
                 fields.append(FieldCondition(field: name.text, test: try parseFieldTest(valueNode)))
@@ -144,10 +144,5 @@ enum JournalRuleParser {
             firstCount: try first.required("count").parameterized { node throws(RuleFileProblem) in try node.integer(in: 1...1_000_000) },
             then: try parseMatchers(then.required("match")),
             location: node.location)
-    }
-
-    static func isJournalFieldName(_ name: String) -> Bool {
-        guard let first = name.first, first == "_" || (first.isASCII && first.isUppercase) else { return false }
-        return name.allSatisfy { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || $0 == "_" }
     }
 }

@@ -17,7 +17,7 @@ enum JournalRuleTestParser {
         var common: [String: [UInt8]] = [:]
         if let fieldsNode = mapping["fields"] {
             for (fieldName, valueNode) in try fieldsNode.anyMapping().entries {
-                guard JournalRuleParser.isJournalFieldName(fieldName.text) else {
+                guard JournalEvent.isFieldName(fieldName.text) else {
                     throw valueNode.problem("\"\(fieldName.text)\" is not a journal field name")
                 }
                 common[fieldName.text] = Array(try valueNode.string().utf8)
@@ -52,7 +52,7 @@ enum JournalRuleTestParser {
                         throw valueNode.problem("must be 32 hexadecimal digits")
                     }
                     bootID = parsed
-                case let field where JournalRuleParser.isJournalFieldName(field):
+                case let field where JournalEvent.isFieldName(field):
                     fields[field] = Array(try valueNode.string().utf8)
                 default:
                     throw valueNode.problem("unknown key; entries hold journal fields (upper case) and at, repeat, every, boot_id")

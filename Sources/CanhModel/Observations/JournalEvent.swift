@@ -59,3 +59,12 @@ public struct JournalEvent: Sendable {
         try storage.withUnsafeBufferPointer(body)
     }
 }
+
+extension JournalEvent {
+    /// Whether `name` can be a journal field: upper-case letters, digits and `_`, not starting
+    /// with a digit (journald's rule; rules, rule tests and the agent's matches all use it).
+    public static func isFieldName(_ name: String) -> Bool {
+        guard let first = name.first, first == "_" || (first.isASCII && first.isUppercase) else { return false }
+        return name.allSatisfy { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || $0 == "_" }
+    }
+}
