@@ -25,23 +25,14 @@ public struct Delivery: Sendable {
             do { pending = try spool.pending(limit: batchSize) } catch { throw .spool(error) }
             guard !pending.isEmpty else { return delivered }
             let summary: IngestSummary
-            do { summary = try await client.deliver(batchBody: Self.batchBody(pending)) } catch { throw .collector(error) }
+            do { summary = try await client.deliver(batchBody: CollectorClient.batchBody(encoded: pending.map(\.json))) } catch {
+                throw .collector(error)
+            }
             do { try spool.acknowledge(pending.map(\.sequence)) } catch { throw .spool(error) }
             delivered += summary.accepted + summary.duplicates
         }
     }
 
-    /// `{"records":[…]}` from the records' stored JSON text, without decoding it again.
-    static func batchBody(_ pending: [Spool.Pending]) -> [UInt8] {
-        var body = Array(#"{"records":["#.utf8)
-        body.reserveCapacity(pending.reduce(16) { $0 + $1.json.count + 1 })
-        for (index, record) in pending.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += record.json
-        }
-        body += Array("]}".utf8)
-        return body
-    }
 }
 
 /// Why a delivery stopped.

@@ -128,7 +128,20 @@ public final class CollectorClient: Sendable {
 
     /// The body of `POST /api/v1/records` for these records.
     public static func batchBody(_ records: [FindingRecord]) -> [UInt8] {
-        Array(JSONValue.object([("records", .array(records.map(\.json)))]).serialized.utf8)
+        batchBody(encoded: records.map { Array($0.json.serialized.utf8) })
+    }
+
+    /// The body of `POST /api/v1/records` from records already encoded as SPEC §5 JSON (a spool
+    /// keeps them so), without decoding them again.
+    public static func batchBody(encoded records: [[UInt8]]) -> [UInt8] {
+        var body = Array(#"{"records":["#.utf8)
+        body.reserveCapacity(records.reduce(16) { $0 + $1.count + 1 })
+        for (index, record) in records.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += record
+        }
+        body += Array("]}".utf8)
+        return body
     }
 
     /// Sends bytes as they are and returns the status and body, errors included: for tests of
