@@ -65,6 +65,16 @@ public final class Spool: Sendable {
                     );
                     -- What goes first when the spool is full: least severe, then oldest.
                     CREATE INDEX records_by_severity ON records(severity, sequence);
+                    -- The records' total size, kept by triggers so that checking the capacity on every
+                    -- append does not read the whole spool.
+                    CREATE TABLE size (bytes INTEGER NOT NULL);
+                    INSERT INTO size (bytes) VALUES (0);
+                    CREATE TRIGGER size_after_insert AFTER INSERT ON records BEGIN
+                        UPDATE size SET bytes = bytes + length(NEW.json);
+                    END;
+                    CREATE TRIGGER size_after_delete AFTER DELETE ON records BEGIN
+                        UPDATE size SET bytes = bytes - length(OLD.json);
+                    END;
                     CREATE TABLE checkpoints (
                         reader TEXT PRIMARY KEY NOT NULL,
                         position TEXT NOT NULL,
@@ -86,7 +96,7 @@ public final class Spool: Sendable {
     @discardableResult
     public func append(_ records: [FindingRecord], reader: String? = nil, checkpoint: Checkpoint? = nil) throws(SpoolError) -> Int {
         let encoded = records.map { record in
-            (Self.rank(record.severity), record.time.microsecondsSinceEpoch, Array(record.json.serialized.utf8))
+            (record.severity.rank, record.time.microsecondsSinceEpoch, Array(record.json.serialized.utf8))
         }
         return try write { db in
             let insert = try db.cachedStatement(sql: "INSERT INTO records (severity, time, json) VALUES (?, ?, ?)")
@@ -104,7 +114,7 @@ public final class Spool: Sendable {
 
     /// Drops the least severe, oldest records until the spool fits, tallying them.
     private func trim(_ db: Database) throws -> Int {
-        var size = try Int64.fetchOne(db, sql: "SELECT total(length(json)) FROM records") ?? 0
+        var size = try Int64.fetchOne(db, sql: "SELECT bytes FROM size") ?? 0
         var dropped = 0
         while size > capacityBytes {
             let victims = try Row.fetchAll(
@@ -153,8 +163,8 @@ public final class Spool: Sendable {
     /// Records waiting and their size in bytes, for heartbeats and `canh-agent status`.
     public func depth() throws(SpoolError) -> (records: Int, bytes: Int64) {
         try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS records, total(length(json)) AS bytes FROM records")
-            return (row?["records"] ?? 0, Int64(row?["bytes"] ?? 0.0))
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT count(*) FROM records) AS records, bytes FROM size")
+            return (row?["records"] ?? 0, row?["bytes"] ?? 0)
         }
     }
 
@@ -164,7 +174,7 @@ public final class Spool: Sendable {
             var dropped = Dropped(counts: [:], oldest: nil, newest: nil)
             for row in try Row.fetchAll(db, sql: "SELECT * FROM dropped") {
                 let rank: Int = row["severity"]
-                let severity = Severity.allCases.indices.contains(rank) ? Severity.allCases[rank] : .info
+                let severity = Severity(rank: rank) ?? .info
                 dropped.counts[severity] = row["count"]
                 let oldest = Timestamp(microsecondsSinceEpoch: row["oldest"])
                 let newest = Timestamp(microsecondsSinceEpoch: row["newest"])
@@ -175,8 +185,6 @@ public final class Spool: Sendable {
             return dropped
         }
     }
-
-    private static func rank(_ severity: Severity) -> Int { Severity.allCases.firstIndex(of: severity) ?? 0 }
 
     private func write<Value>(_ body: (Database) throws -> Value) throws(SpoolError) -> Value {
         do { return try queue.write(body) } catch { throw .storage("\(error)") }

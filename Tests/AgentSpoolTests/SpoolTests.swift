@@ -37,6 +37,7 @@ import Testing
         try reopened.acknowledge(pending.prefix(2).map(\.sequence))
         #expect(try reopened.pending(limit: 10).map(\.sequence) == [pending[2].sequence])
         #expect(try reopened.depth().records == 1)
+        #expect(try reopened.depth().bytes == Int64(pending[2].json.count))
         #expect(try reopened.checkpoint(reader: "endpoints") == nil)
     }
 
