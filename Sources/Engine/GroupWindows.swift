@@ -23,6 +23,31 @@ final class GroupWindows {
     }
 
     var count: Int { groups.count }
+    var isEmpty: Bool { groups.isEmpty }
+
+    /// Every group as data, in key order (so equal memories encode equally).
+    func state() -> [WindowGroupState] {
+        groups.sorted { $0.key < $1.key }.map { key, group in
+            let entries = group.window.entries
+            return WindowGroupState(
+                key: key, times: entries.times, weights: entries.weights, values: entries.values, lastFired: group.lastFired)
+        }
+    }
+
+    /// Replaces every group with the saved ones.
+    func restore(_ saved: [WindowGroupState]) {
+        groups.removeAll()
+        for state in saved {
+            let group = Group(tracksValues: tracksValues)
+            group.lastFired = state.lastFired
+            for (position, time) in state.times.enumerated() {
+                let weight = position < state.weights.count ? state.weights[position] : 1
+                let value = position < state.values.count ? state.values[position] : nil
+                group.window.append(time, weight: weight, value: value)
+            }
+            groups[state.key] = group
+        }
+    }
 
     /// The group of `key`, created if new.
     func group(_ key: String) -> Group {

@@ -92,6 +92,22 @@ public final class JournalEngine {
         self.lastMatchedEntry = Array(repeating: -1, count: evaluators.count * 2)
     }
 
+    /// What the rules remember, to checkpoint with the journal position.
+    public func state() -> JournalEngineState {
+        var rules: [String: RuleState] = [:]
+        for evaluator in evaluators {
+            if let state = evaluator.state() { rules[evaluator.context.summary.id] = state }
+        }
+        return JournalEngineState(rules: rules)
+    }
+
+    /// Takes back what `state()` saved, for the rules this engine has.
+    public func restore(_ state: JournalEngineState) {
+        for evaluator in evaluators {
+            if let saved = state.rules[evaluator.context.summary.id] { evaluator.restore(saved) }
+        }
+    }
+
     /// How many groups all rules remember: the engine's state, bounded by sweeping idle groups.
     public var trackedGroups: Int { evaluators.reduce(0) { $0 + $1.trackedGroups } }
 

@@ -17,6 +17,10 @@ protocol JournalRuleEvaluator: AnyObject {
     func sweep(at now: Timestamp)
     /// How many groups (sources, boots…) the rule currently remembers.
     var trackedGroups: Int { get }
+    /// The rule's memory as data, or nil when it has none.
+    func state() -> RuleState?
+    /// Takes back memory saved by `state()`; state of another kind is ignored.
+    func restore(_ state: RuleState)
 }
 
 /// What every evaluator of a compiled rule knows about its rule.

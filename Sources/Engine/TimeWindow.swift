@@ -22,6 +22,11 @@ struct TimeWindow: Sendable {
     var oldest: Int64? { head < times.count ? times[head] : nil }
     var newest: Int64? { head < times.count ? times.last : nil }
 
+    /// The entries in the window, oldest first (values empty unless distinct values are tracked).
+    var entries: (times: [Int64], weights: [Int], values: [String]) {
+        (Array(times[head...]), Array(weights[head...]), tracksValues ? Array(values[head...]) : [])
+    }
+
     /// Up to `maximum` distinct values, in the order they first appeared.
     func distinctValues(maximum: Int) -> [String] {
         var seen: Set<String> = []

@@ -39,6 +39,10 @@ public final class JournalReader {
     private let expectedEntries: UInt64
     private var entriesRead: UInt64 = 0
     private var reachedEnd = false
+    /// Whether the journal is followed live (`init(following:)`).
+    private let follows: Bool
+    /// Set when positioning has already moved onto the entry that `next()` must return.
+    private var holdsCurrentEntry = false
     private var storage: [UInt8] = []
     private var valueRanges: [Range<Int>?] = []
     private var fieldRanges: [(name: Range<Int>, value: Range<Int>)] = []
@@ -86,6 +90,52 @@ public final class JournalReader {
         }
         nameTable = FieldNameTable(selectedNames)
         handle = try Self.open(readable, maxValueBytes: maxValueBytes, matches: matches)
+        follows = false
+    }
+
+    /// Opens the journal to follow it live, as the agent does: a directory or the local journal
+    /// is opened as a whole, so files journald adds on rotation are read and files removed by
+    /// vacuuming are let go (libsystemd watches the directories with inotify).
+    ///
+    /// Unlike a scan, a follower does not compare entry counts with file headers: files are still
+    /// being written to.
+    public init(
+        following source: JournalSource, selection: JournalFieldSelection = .all, matches: [[JournalMatch]] = [],
+        maxValueBytes: Int = 1 << 20
+    ) throws(JournalError) {
+        files = []
+        expectedEntries = 0
+        self.maxValueBytes = maxValueBytes
+        hasMatches = !matches.isEmpty
+        switch selection {
+        case .all:
+            selectsAll = true
+            selectedNames = []
+        case .fields(let names):
+            selectsAll = false
+            selectedNames = names
+        }
+        nameTable = FieldNameTable(selectedNames)
+        var handle: OpaquePointer?
+        let status: Int32
+        let function: String
+        switch source {
+        case .local:
+            status = sd_journal_open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY))
+            function = "sd_journal_open"
+        case .directory(let path):
+            _ = try source.journalFiles()
+            status = sd_journal_open_directory(&handle, path, 0)
+            function = "sd_journal_open_directory"
+        case .files(let paths):
+            _ = try source.journalFiles()
+            status = withCStrings(paths) { sd_journal_open_files(&handle, $0, 0) }
+            function = "sd_journal_open_files"
+        }
+        guard status >= 0, let handle else { throw .openFailed(function: function, errno: -status) }
+        try Self.configure(handle, maxValueBytes: maxValueBytes, matches: matches)
+        self.handle = handle
+        follows = true
     }
 
     deinit {
@@ -96,10 +146,16 @@ public final class JournalReader {
     /// - Returns: the entry, or nil at the end of the journal.
     public func next() throws(JournalError) -> JournalEntry? {
         guard let handle else { return nil }
-        let moved = sd_journal_next(handle)
+        let moved: Int32
+        if holdsCurrentEntry {
+            holdsCurrentEntry = false
+            moved = 1
+        } else {
+            moved = sd_journal_next(handle)
+        }
         if moved < 0 { throw .readFailed(function: "sd_journal_next", errno: -moved) }
         if moved == 0 {
-            if !reachedEnd {
+            if !reachedEnd, !follows {
                 reachedEnd = true
                 findIncompleteFiles()
             }
@@ -145,6 +201,70 @@ public final class JournalReader {
         guard status >= 0, let cursor else { throw .readFailed(function: "sd_journal_get_cursor", errno: -status) }
         defer { free(cursor) }
         return String(cString: cursor)
+    }
+
+    // MARK: - Following
+
+    /// Where reading resumes after `resume(after:time:)`.
+    public enum ResumePoint: Sendable, Equatable {
+        /// The saved entry is still there; `next()` returns the one after it.
+        case exact
+        /// The saved entry is gone (vacuumed, or its file removed): `next()` returns the first
+        /// entry written after `time`, which is at `firstAvailable` (nil: none yet).
+        case vanished(firstAvailable: UInt64?)
+    }
+
+    /// Positions the reader after the entry of `cursor`, written at `time` (µs since the epoch).
+    /// - Throws: `JournalError.invalidCursor` when libsystemd cannot parse the cursor.
+    public func resume(after cursor: String, time: UInt64) throws(JournalError) -> ResumePoint {
+        guard let handle else { return .vanished(firstAvailable: nil) }
+        holdsCurrentEntry = false
+        if sd_journal_seek_cursor(handle, cursor) < 0 { throw .invalidCursor(cursor) }
+        if sd_journal_next(handle) > 0, sd_journal_test_cursor(handle, cursor) > 0 { return .exact }
+        let sought = sd_journal_seek_realtime_usec(handle, time &+ 1)
+        if sought < 0 { throw .readFailed(function: "sd_journal_seek_realtime_usec", errno: -sought) }
+        let moved = sd_journal_next(handle)
+        if moved < 0 { throw .readFailed(function: "sd_journal_next", errno: -moved) }
+        guard moved > 0 else { return .vanished(firstAvailable: nil) }
+        var realtime: UInt64 = 0
+        let status = sd_journal_get_realtime_usec(handle, &realtime)
+        if status < 0 { throw .readFailed(function: "sd_journal_get_realtime_usec", errno: -status) }
+        holdsCurrentEntry = true
+        return .vanished(firstAvailable: realtime)
+    }
+
+    /// What `wait(timeout:)` saw.
+    public enum Change: Sendable, Equatable {
+        /// Nothing within the timeout.
+        case none
+        /// Entries were appended.
+        case appended
+        /// Files were added or removed (rotation, vacuum); reading simply goes on.
+        case filesChanged
+    }
+
+    /// Blocks until the journal changes or `timeout` passes: libsystemd's inotify descriptor, no
+    /// polling. Call it after `next()` returned nil.
+    public func wait(timeout: Duration) throws(JournalError) -> Change {
+        let microseconds = UInt64(clamping: timeout.components.seconds * 1_000_000 + timeout.components.attoseconds / 1_000_000_000_000)
+        guard let handle else {
+            usleep(UInt32(clamping: microseconds))
+            return .none
+        }
+        let status = sd_journal_wait(handle, microseconds)
+        switch status {
+        case Int32(SD_JOURNAL_APPEND): return .appended
+        case Int32(SD_JOURNAL_INVALIDATE): return .filesChanged
+        case let failure where failure < 0: throw .readFailed(function: "sd_journal_wait", errno: -failure)
+        default: return .none
+        }
+    }
+
+    /// The time of the entry `next()` returned last (µs since the epoch).
+    public var lastEntryTime: UInt64? {
+        guard let handle else { return nil }
+        var realtime: UInt64 = 0
+        return sd_journal_get_realtime_usec(handle, &realtime) >= 0 ? realtime : nil
     }
 
     // MARK: - Copying fields
@@ -201,6 +321,12 @@ public final class JournalReader {
         var handle: OpaquePointer?
         let status = withCStrings(paths) { sd_journal_open_files(&handle, $0, 0) }
         guard status >= 0, let handle else { throw .openFailed(function: "sd_journal_open_files", errno: -status) }
+        try configure(handle, maxValueBytes: maxValueBytes, matches: matches)
+        return handle
+    }
+
+    /// Sets the value limit and adds the matches; closes the handle if a match is refused.
+    private static func configure(_ handle: OpaquePointer, maxValueBytes: Int, matches: [[JournalMatch]]) throws(JournalError) {
         sd_journal_set_data_threshold(handle, maxValueBytes)
         for (position, group) in matches.enumerated() {
             if position > 0 { sd_journal_add_disjunction(handle) }
@@ -213,7 +339,6 @@ public final class JournalReader {
                 }
             }
         }
-        return handle
     }
 
     /// Called once at the end: if fewer entries came out than the headers announce, walk each

@@ -15,4 +15,8 @@ final class EventRuleEvaluator: JournalRuleEvaluator {
     var trackedGroups: Int { 0 }
 
     func sweep(at now: Timestamp) {}
+
+    func state() -> RuleState? { nil }
+
+    func restore(_ state: RuleState) {}
 }

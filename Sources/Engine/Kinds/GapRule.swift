@@ -48,4 +48,18 @@ final class GapRuleEvaluator: JournalRuleEvaluator {
     var trackedGroups: Int { lastSeen.count + (current.map { lastSeen[$0.boot] == nil ? 1 : 0 } ?? 0) }
 
     func sweep(at now: Timestamp) {}
+
+    func state() -> RuleState? {
+        var boots = lastSeen
+        if let current { boots[current.boot] = current.time }
+        guard !boots.isEmpty else { return nil }
+        let lastSeen = boots.map { BootTime(boot: $0.key, time: $0.value) }.sorted { $0.time < $1.time }
+        return .boots(lastSeen: lastSeen, current: current?.boot)
+    }
+
+    func restore(_ state: RuleState) {
+        guard case .boots(let saved, let currentBoot) = state else { return }
+        lastSeen = Dictionary(saved.map { ($0.boot, $0.time) }, uniquingKeysWith: max)
+        current = currentBoot.flatMap { boot in lastSeen.removeValue(forKey: boot).map { (boot, $0) } }
+    }
 }

@@ -51,4 +51,10 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
     }
 
     func sweep(at now: Timestamp) { groups.sweep(at: now.microsecondsSinceEpoch) }
+
+    func state() -> RuleState? { groups.isEmpty ? nil : .windows(groups.state()) }
+
+    func restore(_ state: RuleState) {
+        if case .windows(let saved) = state { groups.restore(saved) }
+    }
 }

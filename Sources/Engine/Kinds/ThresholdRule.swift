@@ -44,4 +44,10 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
     }
 
     func sweep(at now: Timestamp) { groups.sweep(at: now.microsecondsSinceEpoch) }
+
+    func state() -> RuleState? { groups.isEmpty ? nil : .windows(groups.state()) }
+
+    func restore(_ state: RuleState) {
+        if case .windows(let saved) = state { groups.restore(saved) }
+    }
 }
