@@ -34,6 +34,8 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     /// `https://HOST:PORT` of the collector; nil before enrollment names one.
     public var collectorURL: String?
+    /// Seconds between heartbeats (SPEC §6: 60 s; the collector marks a host stale after three).
+    public var heartbeatSeconds: Int64 = 60
     public var stateDirectory = AgentConfiguration.defaultStateDirectory
     /// The rule pack directory; nil: the installed pack.
     public var rules: String?
@@ -46,7 +48,7 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     public static let schema: [String: Set<String>] = [
         "": [],
-        "collector": ["url"],
+        "collector": ["url", "heartbeat"],
         "agent": ["state_dir", "rules", "level"],
         "journal": ["directory", "files", "matches"],
         "certificates": ["paths", "trust", "interval"],
@@ -64,6 +66,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         try document.requireOnly(Self.schema)
         if let collector = document.table("collector") {
             collectorURL = try collector.string("url")
+            heartbeatSeconds = try collector.duration("heartbeat", atLeast: 1) ?? heartbeatSeconds
             if let url = collectorURL, !url.hasPrefix("https://") {
                 throw collector.failure("url", "\(url): the collector is reached over HTTPS only (https://HOST:PORT)")
             }

@@ -18,21 +18,44 @@ public struct Delivery: Sendable {
 
     /// Sends batches until the spool is empty; returns how many records the collector accepted
     /// or already had. Throws at the first batch that is not acknowledged.
+    ///
+    /// A batch the collector refuses for its content (400, 413, 422: one bad record refuses the
+    /// whole batch) is sent again record by record, and a record refused on its own is taken out
+    /// of the spool and tallied for a finding, so that one bad record cannot block delivery for
+    /// ever. Any other refusal (this agent revoked, the collector overloaded) keeps everything.
     public func deliverPending() async throws(DeliveryError) -> Int {
         var delivered = 0
         while true {
             let pending: [Spool.Pending]
             do { pending = try spool.pending(limit: batchSize) } catch { throw .spool(error) }
             guard !pending.isEmpty else { return delivered }
-            let summary: IngestSummary
-            do { summary = try await client.deliver(batchBody: CollectorClient.batchBody(encoded: pending.map(\.json))) } catch {
-                throw .collector(error)
+            do {
+                delivered += try await send(pending)
+            } catch .collector(let error) where Self.refusesContent(error) {
+                for record in pending {
+                    do {
+                        delivered += try await send([record])
+                    } catch .collector(let error) where Self.refusesContent(error) {
+                        do { try spool.reject(record.sequence, reason: error.description) } catch { throw .spool(error) }
+                    }
+                }
             }
-            do { try spool.acknowledge(pending.map(\.sequence)) } catch { throw .spool(error) }
-            delivered += summary.accepted + summary.duplicates
         }
     }
 
+    /// Sends one batch and forgets it once acknowledged.
+    private func send(_ records: [Spool.Pending]) async throws(DeliveryError) -> Int {
+        let summary: IngestSummary
+        do { summary = try await client.deliver(batchBody: CollectorClient.batchBody(encoded: records.map(\.json))) } catch {
+            throw .collector(error)
+        }
+        do { try spool.acknowledge(records.map(\.sequence)) } catch { throw .spool(error) }
+        return summary.accepted + summary.duplicates
+    }
+
+    private static func refusesContent(_ error: CollectorClientError) -> Bool {
+        [400, 413, 422].contains(error.status)
+    }
 }
 
 /// Why a delivery stopped.

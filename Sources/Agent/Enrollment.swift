@@ -26,11 +26,13 @@ public struct Enrollment: Sendable {
     public struct Identity: Codable, Sendable {
         public var collector: String
         public var agentID: String
+        /// The name the collector knows this host by; every record names it.
+        public var hostname: String?
         public var system: String
         public var level: Level
 
         enum CodingKeys: String, CodingKey {
-            case collector, system, level
+            case collector, system, level, hostname
             case agentID = "agent_id"
         }
     }
@@ -83,7 +85,8 @@ public struct Enrollment: Sendable {
         } catch {
             throw .collector("enrollment failed: \(error)")
         }
-        let identity = Identity(collector: collectorURL, agentID: answer.agentID, system: answer.system, level: answer.level)
+        let identity = Identity(
+            collector: collectorURL, agentID: answer.agentID, hostname: hostname, system: answer.system, level: answer.level)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         for (path, contents) in [

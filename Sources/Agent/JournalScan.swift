@@ -75,16 +75,9 @@ public struct JournalScan {
     /// A journal file that could not be read is a hole in the log coverage: an `error` record of
     /// `log.coverage.gap` whose entity is the file.
     private func errorRecord(for problem: JournalFileProblem) -> FindingRecord {
-        let rule = pack.rules.first { $0.id == Self.coverageRule }
-        let fingerprint = FindingRecord.fingerprint(host: localHost, rule: Self.coverageRule, entity: problem.path)
-        return FindingRecord(
-            id: FindingRecord.id(fingerprint: fingerprint, outcome: .error, trigger: problem.description),
-            fingerprint: fingerprint, rule: Self.coverageRule, outcome: .error, severity: rule?.severity ?? .high,
-            level: level, requirements: rule?.requirements ?? [], host: localHost, entity: problem.path,
-            time: checkTime, firstSeen: nil, count: 1,
+        CoverageRecord(pack: pack, level: level, host: localHost).record(
+            outcome: .error, entity: problem.path, trigger: problem.description, time: checkTime, firstSeen: nil,
             title: LocalizedText(vi: "Không đọc được tệp nhật ký", en: "Journal file could not be read"),
             evidence: Evidence([("file", .text(problem.path)), ("error", .text(problem.description))]))
     }
-
-    static let coverageRule = "log.coverage.gap"
 }

@@ -29,23 +29,45 @@ public final class Spool: Sendable {
         }
     }
 
-    /// Records dropped because the spool was full, by severity, not yet reported.
+    /// Why records were lost before reaching the collector.
+    public enum DropCause: String, Sendable, CaseIterable {
+        /// The spool was over its size: the least severe, oldest records went.
+        case spoolFull = "spool_full"
+        /// The collector refused the record itself (4xx for that record alone).
+        case refused
+    }
+
+    /// Records lost for one cause, by severity, not yet reported.
     public struct Dropped: Sendable, Equatable {
+        public var cause: DropCause
         public var counts: [Severity: Int]
         public var oldest: Timestamp?
         public var newest: Timestamp?
+        /// The collector's last message, for refused records.
+        public var reason: String?
 
         public var isEmpty: Bool { counts.isEmpty }
+        public var total: Int { counts.values.reduce(0, +) }
     }
 
+    /// The spool's file.
+    public let path: String
     private let queue: DatabaseQueue
     private let capacityBytes: Int64
 
     /// Opens (creating if needed) the spool at `path`, holding at most `capacityBytes` of records.
     public init(path: String, capacityBytes: Int64) throws(SpoolError) {
         self.capacityBytes = capacityBytes
+        self.path = path
         do {
-            queue = try DatabaseQueue(path: path)
+            var configuration = Configuration()
+            // WAL lets `canh-agent status` read while the daemon writes; FULL syncs each commit, so
+            // a checkpoint is on disk before the journal is read further.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
+            }
+            configuration.busyMode = .timeout(5)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch {
             throw .storage("\(path): \(error)")
@@ -80,11 +102,21 @@ public final class Spool: Sendable {
                         position TEXT NOT NULL,
                         state BLOB NOT NULL
                     );
+                    -- Records lost, by cause (spool full, refused by the collector) and severity, until
+                    -- the daemon reports them in a finding.
                     CREATE TABLE dropped (
-                        severity INTEGER PRIMARY KEY,
+                        cause TEXT NOT NULL,
+                        severity INTEGER NOT NULL,
                         count INTEGER NOT NULL,
                         oldest INTEGER NOT NULL,
-                        newest INTEGER NOT NULL
+                        newest INTEGER NOT NULL,
+                        reason TEXT,
+                        PRIMARY KEY (cause, severity)
+                    );
+                    -- What `canh-agent status` shows: last delivery, last heartbeat, last error.
+                    CREATE TABLE facts (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
                     );
                     """)
         }
@@ -122,16 +154,32 @@ public final class Spool: Sendable {
             guard !victims.isEmpty else { break }
             for victim in victims where size > capacityBytes {
                 try db.execute(sql: "DELETE FROM records WHERE sequence = ?", arguments: [victim["sequence"] as Int64])
-                try db.execute(
-                    sql: """
-                        INSERT INTO dropped (severity, count, oldest, newest) VALUES (?1, 1, ?2, ?2)
-                        ON CONFLICT (severity) DO UPDATE SET count = count + 1, oldest = min(oldest, ?2), newest = max(newest, ?2)
-                        """, arguments: [victim["severity"] as Int, victim["time"] as Int64])
+                try Self.tally(db, cause: .spoolFull, severity: victim["severity"], time: victim["time"], reason: nil)
                 size -= victim["bytes"]
                 dropped += 1
             }
         }
         return dropped
+    }
+
+    private static func tally(_ db: Database, cause: DropCause, severity: Int, time: Int64, reason: String?) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO dropped (cause, severity, count, oldest, newest, reason) VALUES (?1, ?2, 1, ?3, ?3, ?4)
+                ON CONFLICT (cause, severity) DO UPDATE
+                SET count = count + 1, oldest = min(oldest, ?3), newest = max(newest, ?3), reason = coalesce(?4, reason)
+                """, arguments: [cause.rawValue, severity, time, reason])
+    }
+
+    /// Removes a record the collector refused on its own (it can never be delivered), tallying it
+    /// with the collector's message for the daemon to report.
+    public func reject(_ sequence: Int64, reason: String) throws(SpoolError) {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT severity, time FROM records WHERE sequence = ?", arguments: [sequence])
+            else { return }
+            try db.execute(sql: "DELETE FROM records WHERE sequence = ?", arguments: [sequence])
+            try Self.tally(db, cause: .refused, severity: row["severity"], time: row["time"], reason: reason)
+        }
     }
 
     /// The oldest records waiting, at most `limit`.
@@ -168,21 +216,50 @@ public final class Spool: Sendable {
         }
     }
 
-    /// What was dropped since the last call, cleared in the same transaction.
-    public func takeDropped() throws(SpoolError) -> Dropped {
+    /// What was lost since the last report, by cause; with `report`, the tally is cleared and the
+    /// record `report` makes of it is spooled in the same transaction, so a crash can neither
+    /// lose the report nor send it twice.
+    @discardableResult
+    public func reportDropped(_ report: (Dropped) -> FindingRecord?) throws(SpoolError) -> [FindingRecord] {
         try write { db in
-            var dropped = Dropped(counts: [:], oldest: nil, newest: nil)
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM dropped") {
-                let rank: Int = row["severity"]
-                let severity = Severity(rank: rank) ?? .info
-                dropped.counts[severity] = row["count"]
-                let oldest = Timestamp(microsecondsSinceEpoch: row["oldest"])
-                let newest = Timestamp(microsecondsSinceEpoch: row["newest"])
-                dropped.oldest = min(dropped.oldest ?? oldest, oldest)
-                dropped.newest = max(dropped.newest ?? newest, newest)
+            var reports: [FindingRecord] = []
+            for cause in DropCause.allCases {
+                var dropped = Dropped(cause: cause, counts: [:])
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM dropped WHERE cause = ?", arguments: [cause.rawValue]) {
+                    let severity = Severity(rank: row["severity"]) ?? .info
+                    dropped.counts[severity] = row["count"]
+                    let oldest = Timestamp(microsecondsSinceEpoch: row["oldest"])
+                    let newest = Timestamp(microsecondsSinceEpoch: row["newest"])
+                    dropped.oldest = min(dropped.oldest ?? oldest, oldest)
+                    dropped.newest = max(dropped.newest ?? newest, newest)
+                    dropped.reason = dropped.reason ?? row["reason"]
+                }
+                guard !dropped.isEmpty, let record = report(dropped) else { continue }
+                try db.execute(sql: "DELETE FROM dropped WHERE cause = ?", arguments: [cause.rawValue])
+                try db.execute(
+                    sql: "INSERT INTO records (severity, time, json) VALUES (?, ?, ?)",
+                    arguments: [record.severity.rank, record.time.microsecondsSinceEpoch, Data(record.json.serialized.utf8)])
+                reports.append(record)
             }
-            try db.execute(sql: "DELETE FROM dropped")
-            return dropped
+            return reports
+        }
+    }
+
+    /// Remembers a fact for `canh-agent status` (last delivery, last error…).
+    public func setFact(_ name: String, _ value: String) throws(SpoolError) {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO facts (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                arguments: [name, value])
+        }
+    }
+
+    /// Every fact remembered.
+    public func facts() throws(SpoolError) -> [String: String] {
+        try read { db in
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT name, value FROM facts").map { ($0["name"] as String, $0["value"] as String) },
+                uniquingKeysWith: { $1 })
         }
     }
 

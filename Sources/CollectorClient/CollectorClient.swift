@@ -144,6 +144,11 @@ public final class CollectorClient: Sendable {
         return body
     }
 
+    /// Whether the collector answers its health check (`GET /healthz`); throws why not.
+    public func checkHealth() async throws(CollectorClientError) {
+        _ = try await call(.GET, "/healthz", body: nil)
+    }
+
     /// Sends bytes as they are and returns the status and body, errors included: for tests of
     /// what the collector refuses.
     public func raw(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async throws(CollectorClientError) -> (status: Int, body: String)

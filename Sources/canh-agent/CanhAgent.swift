@@ -9,7 +9,7 @@ struct CanhAgent: AsyncParsableCommand {
         commandName: "canh-agent",
         abstract: "Canh agent: evaluates the Decree 85 rule pack on this server's journal, certificates and settings.",
         version: AgentVersion.current,
-        subcommands: [ScanCommand.self, RulesCommand.self, EnrollCommand.self]
+        subcommands: [RunCommand.self, StatusCommand.self, ScanCommand.self, RulesCommand.self, EnrollCommand.self]
     )
 
     static func main() async {

@@ -47,6 +47,11 @@ struct AgentConfigurationOption: ParsableArguments {
     )
     var path: String?
 
+    /// The file read: the one named, or the default when it exists.
+    var existingPath: String? {
+        path ?? (FileManager.default.fileExists(atPath: AgentConfiguration.defaultPath) ? AgentConfiguration.defaultPath : nil)
+    }
+
     func load() throws -> AgentConfiguration {
         let file = path ?? AgentConfiguration.defaultPath
         guard path != nil || FileManager.default.fileExists(atPath: file) else { return AgentConfiguration() }

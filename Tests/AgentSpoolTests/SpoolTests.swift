@@ -60,11 +60,50 @@ import Testing
         #expect(dropped == 2)
         let kept = try spool.pending(limit: 10).map { try FindingRecord(jsonLine: String(decoding: $0.json, as: UTF8.self)).severity }
         #expect(kept == [.critical, .medium, .low, .high])
-        let report = try spool.takeDropped()
-        #expect(report.counts == [.info: 1, .low: 1])
-        #expect(report.oldest == Timestamp.at("2026-11-23T01:01:00Z"))
-        #expect(report.newest == Timestamp.at("2026-11-23T01:06:00Z"))
-        #expect(try spool.takeDropped().isEmpty)
+        var seen: [Spool.Dropped] = []
+        let reports = try spool.reportDropped { dropped in
+            seen.append(dropped)
+            return record(99, severity: .high, minute: 7)
+        }
+        #expect(seen.map(\.cause) == [.spoolFull])
+        #expect(seen.first?.counts == [.info: 1, .low: 1])
+        #expect(seen.first?.oldest == Timestamp.at("2026-11-23T01:01:00Z"))
+        #expect(seen.first?.newest == Timestamp.at("2026-11-23T01:06:00Z"))
+        // The report is spooled with the tally cleared: reporting again finds nothing.
+        #expect(reports.map(\.id) == [record(99).id])
+        #expect(try spool.pending(limit: 10).count == 5)
+        #expect(try spool.reportDropped { _ in record(100) }.isEmpty)
+    }
+
+    @Test("a record the collector refuses alone leaves the spool, tallied with the collector's message")
+    func refused() throws {
+        let directory = try TemporaryDirectory(prefix: "canh-spool")
+        let spool = try Spool(path: directory.file("spool.sqlite"), capacityBytes: 1 << 20)
+        try spool.append([record(1, severity: .medium), record(2)])
+        let pending = try spool.pending(limit: 10)
+        try spool.reject(pending[0].sequence, reason: "records[0].entity: longer than 4096 bytes")
+        #expect(try spool.pending(limit: 10).map(\.sequence) == [pending[1].sequence])
+        var seen: [Spool.Dropped] = []
+        try spool.reportDropped { dropped in
+            seen.append(dropped)
+            return nil
+        }
+        #expect(seen.count == 1)
+        #expect(seen.first?.cause == .refused)
+        #expect(seen.first?.counts == [.medium: 1])
+        #expect(seen.first?.reason == "records[0].entity: longer than 4096 bytes")
+    }
+
+    @Test("facts for status survive reopening")
+    func facts() throws {
+        let directory = try TemporaryDirectory(prefix: "canh-spool")
+        do {
+            let spool = try Spool(path: directory.file("spool.sqlite"), capacityBytes: 1 << 20)
+            try spool.setFact("last_delivery", "2026-11-23T01:00:00Z")
+            try spool.setFact("last_delivery", "2026-11-23T01:05:00Z")
+        }
+        let reopened = try Spool(path: directory.file("spool.sqlite"), capacityBytes: 1 << 20)
+        #expect(try reopened.facts() == ["last_delivery": "2026-11-23T01:05:00Z"])
     }
 
     @Test("a spool file that is not a database is refused with its path")

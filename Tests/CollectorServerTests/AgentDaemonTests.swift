@@ -1,0 +1,189 @@
+import Agent
+import CanhModel
+import CollectorClient
+import Foundation
+import TestSupport
+import Testing
+
+/// `canh-agent run` against a real collector, both as real processes over loopback, with the
+/// faults an agent trusted for years must survive (SPEC §6: nothing lost, nothing twice).
+@Suite(.serialized) struct AgentDaemonTests {
+    /// The baseline: what the collector holds after being given exactly the records an offline
+    /// scan of the final journal produces, once each.
+    func baseline(of journal: String) async throws -> (findings: [String], ids: [String]) {
+        let records = try SampleJournal.scan(journal)
+        let collector = try await CollectorProcess()
+        try await collector.deliver(records, hostname: "portal-hy")
+        return (try await collector.findingSummary(), try collector.storedRecordIDs())
+    }
+
+    @Test("killed with SIGKILL 20 times while working through a journal, the agent delivers every finding exactly once")
+    func killedTwentyTimes() async throws {
+        let entries = try SampleJournal.entries()
+        let scratch = try TemporaryDirectory(prefix: "canh-kill")
+        let journal = scratch.file("journal/portal-hy.journal")
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        let collector = try await CollectorProcess()
+        // The first chunk exists before the agent starts: journal directories are never empty.
+        let chunks = stride(from: 0, to: entries.count, by: entries.count / 20).map {
+            Array(entries[$0..<min($0 + entries.count / 20, entries.count)])
+        }
+        try SampleJournal.append(chunks[0], to: journal, scratch: scratch)
+        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+
+        var generator = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let seed = generator.state
+        for round in 0..<20 {
+            if round > 0, round < chunks.count { try SampleJournal.append(chunks[round], to: journal, scratch: scratch) }
+            try agent.start()
+            // Anywhere from before the rules are loaded to well into reading and delivering.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &generator)))
+            agent.kill9()
+        }
+        for chunk in chunks.dropFirst(20) { try SampleJournal.append(chunk, to: journal, scratch: scratch) }
+        try agent.start()
+
+        let expected = try await baseline(of: journal)
+        #expect(expected.findings.count > 20, "the sample journal has known incidents")
+        let delivered = try await eventually(seconds: 90) { try await collector.findingSummary() == expected.findings }
+        #expect(delivered, "seed \(seed); agent log:\n\(agent.output.suffix(3000))")
+        #expect(try await collector.findingSummary() == expected.findings)
+        #expect(try collector.storedRecordIDs() == expected.ids, "every record stored once, none missing, none extra")
+        #expect(agent.send(SIGTERM) == 0)
+    }
+
+    @Test("with the collector down the agent spools; started again (and killed mid-delivery) it receives everything once")
+    func collectorDownThenBack() async throws {
+        let entries = try SampleJournal.entries()
+        let scratch = try TemporaryDirectory(prefix: "canh-down")
+        let journal = scratch.file("journal/portal-hy.journal")
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        try SampleJournal.append(Array(entries.prefix(100)), to: journal, scratch: scratch)
+        let collector = try await CollectorProcess()
+        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+        collector.kill()
+        try agent.start()
+        try SampleJournal.append(Array(entries.dropFirst(100)), to: journal, scratch: scratch)
+
+        // Everything is read and waits in the spool; status says the collector cannot be reached.
+        let spooled = try await eventually(seconds: 60) {
+            let status = try agent.status()
+            return status.status == 1 && status.standardOutput.contains("unreachable")
+                && !status.standardOutput.contains("spool           0 record")
+                && status.standardOutput.contains("2026-11-21T09:48:06Z")
+        }
+        let statusText = try agent.status().standardOutput
+        #expect(spooled, "\(statusText)\n\(agent.output.suffix(2000))")
+
+        // Back, then killed while the backlog is being delivered, then back for good.
+        try collector.start()
+        try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
+        collector.kill()
+        try await Task.sleep(for: .seconds(1))
+        try collector.start()
+
+        let expected = try await baseline(of: journal)
+        let delivered = try await eventually(seconds: 400) { try await collector.findingSummary() == expected.findings }
+        #expect(delivered, "agent log:\n\(agent.output.suffix(3000))")
+        #expect(try collector.storedRecordIDs() == expected.ids)
+        let status = try agent.status()
+        #expect(status.status == 0, "\(status.standardOutput)")
+        #expect(status.standardOutput.contains("reachable"))
+        #expect(agent.send(SIGTERM) == 0)
+    }
+
+    @Test("a journal vacuumed under a stopped agent is a coverage gap with the uncovered time range")
+    func vacuumedJournal() async throws {
+        let entries = try SampleJournal.entries()
+        let scratch = try TemporaryDirectory(prefix: "canh-vacuum")
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        let first = scratch.file("journal/system@0001.journal")
+        try SampleJournal.append(Array(entries.prefix(1000)), to: first, scratch: scratch)
+        let collector = try await CollectorProcess()
+        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+        try agent.start()
+        let readAll = try await eventually(seconds: 60) { try agent.status().standardOutput.contains("spool           0 record") }
+        #expect(readAll)
+        #expect(agent.send(SIGTERM) == 0)
+
+        // While the agent is stopped, the file holding its position is deleted and journald
+        // goes on in a new file (entries 1,500 on; 1,000–1,499 were never read). Only entries
+        // before the sample's own silence at 07:50 follow, since that gap would be the same
+        // finding (host, rule, boot) with later evidence.
+        try FileManager.default.removeItem(atPath: first)
+        let later = entries.dropFirst(1500).prefix { (Self.time(of: $0) ?? .at("2026-11-22T00:00:00Z")) < .at("2026-11-21T07:00:00Z") }
+        try SampleJournal.append(Array(later), to: scratch.file("journal/system.journal"), scratch: scratch)
+        try agent.start()
+        let gap = try await eventually(seconds: 60) {
+            let admin = try collector.client()
+            defer { Task { await admin.shutdown() } }
+            let gaps: [FindingState] = try await admin.get("/api/v1/findings", query: [("rule", "log.coverage.gap")])
+            return gaps.contains { $0.evidence.contains("no longer exists") }
+        }
+        #expect(gap, "agent log:\n\(agent.output.suffix(3000))")
+        let admin = try collector.client()
+        defer { Task { await admin.shutdown() } }
+        let gaps: [FindingState] = try await admin.get("/api/v1/findings", query: [("rule", "log.coverage.gap")])
+        let lost = try #require(gaps.first { $0.evidence.contains("no longer exists") })
+        let lastRead = try #require(Self.time(of: entries[999]))
+        let firstLeft = try #require(Self.time(of: entries[1500]))
+        #expect(lost.evidence.contains("\"from\":\"\(lastRead.iso8601)\""), "\(lost.evidence)")
+        #expect(lost.evidence.contains("\"to\":\"\(firstLeft.iso8601)\""), "\(lost.evidence)")
+        #expect(agent.send(SIGTERM) == 0)
+    }
+
+    @Test("SIGHUP with a broken rule pack keeps the running pack and says why; a good pack is taken")
+    func reloadRefusesBrokenPack() async throws {
+        let scratch = try TemporaryDirectory(prefix: "canh-reload")
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        try SampleJournal.append(Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        let rules = scratch.file("rules")
+        _ = try ProcessRunner.run("/bin/cp", ["-r", ProcessRunner.repositoryRoot + "/rules", rules])
+        let collector = try await CollectorProcess()
+        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+        var text = try String(contentsOfFile: agent.configuration, encoding: .utf8)
+        text = text.replacingOccurrences(of: "rules = \"\(ProcessRunner.repositoryRoot)/rules\"", with: "rules = \"\(rules)\"")
+        try text.write(toFile: agent.configuration, atomically: true, encoding: .utf8)
+        try agent.start()
+        #expect(await eventually(seconds: 30) { agent.output.contains("canh-agent started") })
+
+        let coverage = rules + "/journal/coverage.yaml"
+        let good = try String(contentsOfFile: coverage, encoding: .utf8)
+        try good.replacingOccurrences(of: "severity: high", with: "severity: extreme").write(
+            toFile: coverage, atomically: true, encoding: .utf8)
+        agent.send(SIGHUP)
+        #expect(await eventually(seconds: 20) { agent.output.contains("reload refused") })
+        #expect(agent.output.contains("coverage.yaml:8"))
+        let status = try agent.status()
+        #expect(status.standardOutput.contains("last reload     refused"), "\(status.standardOutput)")
+        #expect(status.status == 1)
+
+        try good.write(toFile: coverage, atomically: true, encoding: .utf8)
+        agent.send(SIGHUP)
+        #expect(await eventually(seconds: 20) { agent.output.contains("<5>reloaded") })
+        #expect(try agent.status().standardOutput.contains("last reload") == false)
+        #expect(agent.send(SIGTERM) == 0)
+    }
+
+    static func time(of exportEntry: String) -> Timestamp? {
+        for line in exportEntry.split(separator: "\n") where line.hasPrefix("__REALTIME_TIMESTAMP=") {
+            return Int64(line.dropFirst("__REALTIME_TIMESTAMP=".count)).map { Timestamp(microsecondsSinceEpoch: $0) }
+        }
+        return nil
+    }
+}
+
+/// A reproducible generator (SplitMix64), so a failing run can be replayed from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private(set) var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
