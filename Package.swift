@@ -49,6 +49,7 @@ let package = Package(
                 "ConfigurationFile", "AgentSpool", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The agent's durable, bounded spool of records and the readers' checkpoints (SQLite).

@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts: paths, running commands, timing with peak memory."""
+"""Helpers shared by the benchmark scripts: paths, running commands, timing with peak memory, a collector."""
+import os
 import pathlib
 import subprocess
 import threading
@@ -45,3 +46,36 @@ def timed(command, allowed=(0, 1)):
     if process.returncode not in allowed:
         raise SystemExit(f"{command[0]} failed with {process.returncode}")
     return elapsed, output, peak[0]
+
+
+def cpu_seconds(pid):
+    """User + system CPU time process `pid` has used so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Collector:
+    """canh-collector init + serve on a free port; stopped on exit."""
+
+    def __init__(self, collector, data):
+        self.collector, self.data = collector, data
+        if not (data / "ca.pem").exists():
+            run([collector, "init", "--data-dir", str(data)], stdout=subprocess.DEVNULL)
+        self.token = (data / "admin.token").read_text().strip()
+
+    def __enter__(self):
+        self.process = subprocess.Popen([self.collector, "serve", "--data-dir", str(self.data), "--listen", "127.0.0.1:0"],
+                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            raise SystemExit(f"canh-collector serve did not start: {line!r}")
+        self.url = line.split()[-1]
+        return self
+
+    def cpu_seconds(self):
+        """User + system CPU time the collector process has used so far."""
+        return cpu_seconds(self.process.pid)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)

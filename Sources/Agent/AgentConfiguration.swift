@@ -41,6 +41,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var rules: String?
     /// The level used until the collector says which one the host's system has.
     public var level: Level?
+    /// Where to serve Prometheus `/metrics` (loopback only); nil: not served.
+    public var metrics: LoopbackAddress?
     public var journal = Journal()
     public var certificates = Certificates()
     public var endpoints = Endpoints()
@@ -49,7 +51,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public static let schema: [String: Set<String>] = [
         "": [],
         "collector": ["url", "heartbeat"],
-        "agent": ["state_dir", "rules", "level"],
+        "agent": ["state_dir", "rules", "level", "metrics"],
         "journal": ["directory", "files", "matches"],
         "certificates": ["paths", "trust", "interval"],
         "endpoints": ["targets", "interval"],
@@ -76,6 +78,13 @@ public struct AgentConfiguration: Sendable, Equatable {
             rules = try agent.string("rules")
             if let number = try agent.integer("level", in: Int64(Level.range.lowerBound)...Int64(Level.range.upperBound)) {
                 level = Level(rawValue: Int(number))
+            }
+            if let text = try agent.string("metrics"), !text.isEmpty {
+                guard let address = LoopbackAddress(parsing: text) else {
+                    throw agent.failure(
+                        "metrics", "\(text): give a loopback address and port, e.g. 127.0.0.1:9464 (metrics are served on this host only)")
+                }
+                metrics = address
             }
         }
         if let table = document.table("journal") {
@@ -114,5 +123,26 @@ public struct AgentConfiguration: Sendable, Equatable {
     static func isJournalMatch(_ text: String) -> Bool {
         guard let equals = text.firstIndex(of: "=") else { return false }
         return JournalEvent.isFieldName(String(text[..<equals]))
+    }
+}
+
+/// `127.0.0.1:PORT`, `[::1]:PORT` or `localhost:PORT`.
+public struct LoopbackAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard ["127.0.0.1", "::1", "localhost"].contains(host) else { return nil }
+        self.init(host: host, port: port)
     }
 }

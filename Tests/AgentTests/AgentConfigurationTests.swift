@@ -23,6 +23,8 @@ import Testing
         #expect((target.host, target.port, target.serverName) == ("127.0.0.1", 443, "dichvucong.hungyen.gov.vn"))
         #expect(configuration.host.root == "/")
         #expect(configuration.host.intervalSeconds == 3600)
+        #expect(configuration.heartbeatSeconds == 60)
+        #expect(configuration.metrics == LoopbackAddress(host: "127.0.0.1", port: 9464))
     }
 
     @Test(
@@ -35,6 +37,8 @@ import Testing
             ("[certificates]\ninterval = 3600\n", "2: certificates.interval: expected a string, found an integer"),
             ("[endpoints]\ntargets = [\"portal\"]\n", "2: endpoints.targets: \"portal\" is not HOST:PORT or HOST:PORT@SNI"),
             ("[journal]\nmatches = [\"sshd\"]\n", "2: journal.matches: \"sshd\" is not a FIELD=value match"),
+            ("[agent]\nmetrics = \"0.0.0.0:9464\"\n", "2: agent.metrics: 0.0.0.0:9464: give a loopback address and port"),
+            ("[collector]\nheartbeat = \"0s\"\n", "2: collector.heartbeat: \"0s\" is not a duration such as 30m, 6h or 1d"),
             (
                 "[agnet]\nlevel = 3\n",
                 "1: unknown table [agnet]; known: [agent], [certificates], [collector], [endpoints], [host], [journal]"

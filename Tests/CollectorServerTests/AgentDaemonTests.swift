@@ -165,6 +165,42 @@ import Testing
         #expect(agent.send(SIGTERM) == 0)
     }
 
+    @Test("under systemd the agent says READY with a status line, feeds the watchdog and says STOPPING on SIGTERM")
+    func serviceManagerNotifications() async throws {
+        let scratch = try TemporaryDirectory(prefix: "canh-notify")
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        try SampleJournal.append(Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        let collector = try await CollectorProcess()
+        let metricsPort = try FreePort.next()
+        let agent = try await AgentProcess(
+            collector: collector, journalDirectory: scratch.file("journal"), agentSettings: "metrics = \"127.0.0.1:\(metricsPort)\"")
+        let manager = try NotifySocket(in: scratch)
+        try agent.start(environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "1000000"])
+        defer { manager.stop() }
+        let started = manager.messages(waitingFor: "READY=1", seconds: 30)
+        let ready = try #require(started.first { $0.contains("READY=1") }, "\(started)")
+        #expect(ready.contains("STATUS=following the journal; rules 2026.11.0 at level 3"), "\(ready)")
+        #expect(!started.prefix { !$0.contains("READY=1") }.contains("WATCHDOG=1"), "no keep-alive before the journal is read")
+        #expect(manager.messages(waitingFor: "WATCHDOG=1", seconds: 10).contains("WATCHDOG=1"))
+
+        // The optional metrics, on loopback: the 50 entries read, and a delivery round done.
+        #expect(FreePort.waitUntilListening(metricsPort, seconds: 10))
+        let counted = try await eventually(seconds: 20) {
+            let text = try ProcessRunner.run(
+                "/usr/bin/python3",
+                [
+                    "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                    "http://127.0.0.1:\(metricsPort)/metrics",
+                ]
+            ).standardOutput
+            return text.contains("canh_agent_journal_entries_total 50\n")
+                && text.contains("canh_agent_last_delivery_timestamp_seconds 1")
+        }
+        #expect(counted)
+        #expect(agent.send(SIGTERM) == 0)
+        #expect(manager.messages(waitingFor: "STOPPING=1", seconds: 10).contains("STOPPING=1"))
+    }
+
     static func time(of exportEntry: String) -> Timestamp? {
         for line in exportEntry.split(separator: "\n") where line.hasPrefix("__REALTIME_TIMESTAMP=") {
             return Int64(line.dropFirst("__REALTIME_TIMESTAMP=".count)).map { Timestamp(microsecondsSinceEpoch: $0) }

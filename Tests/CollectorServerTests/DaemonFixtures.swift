@@ -102,7 +102,8 @@ final class AgentProcess: @unchecked Sendable {
     private let log: String
 
     /// Writes agent.toml for a journal directory and enrolls with `collector` as `hostname`.
-    init(collector: CollectorProcess, journalDirectory: String, hostname: String = "portal-hy", extra: String = "") async throws {
+    /// - Parameter agentSettings: more lines for the `[agent]` table.
+    init(collector: CollectorProcess, journalDirectory: String, hostname: String = "portal-hy", agentSettings: String = "") async throws {
         state = try TemporaryDirectory(prefix: "canh-agent-process")
         log = state.file("agent.log")
         configuration = try state.write(
@@ -114,11 +115,11 @@ final class AgentProcess: @unchecked Sendable {
             state_dir = "\(state.file("state"))"
             rules = "\(ProcessRunner.repositoryRoot)/rules"
             level = 3
+            \(agentSettings)
             [journal]
             directory = "\(journalDirectory)"
             [host]
             root = ""
-            \(extra)
             """, to: "agent.toml")
         let enrolled = try ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"),
@@ -129,10 +130,11 @@ final class AgentProcess: @unchecked Sendable {
         guard enrolled.status == 0 else { throw FixtureError(description: "canh-agent enroll: \(enrolled.standardError)") }
     }
 
-    func start() throws {
+    func start(environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.builtProduct("canh-agent"))
         process.arguments = ["run", "--config", configuration, "--log-level", "debug"]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         handle.seekToEndOfFile()
@@ -171,6 +173,59 @@ final class AgentProcess: @unchecked Sendable {
     }
 
     deinit { kill9() }
+}
+
+/// The service manager's side of sd_notify: a datagram socket whose path goes in NOTIFY_SOCKET,
+/// read all the time on a thread of its own, as systemd does.
+final class NotifySocket: @unchecked Sendable {
+    // @unchecked: `messages` is guarded by `lock`; the descriptor is read by the reader thread only.
+    let path: String
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var messages: [String] = []
+    private var closed = false
+
+    init(in directory: TemporaryDirectory) throws {
+        path = directory.file("notify.sock")
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw FixtureError(description: "cannot bind \(path): \(errno)") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let thread = Thread { [self] in read() }
+        thread.start()
+    }
+
+    private func read() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !lock.withLock({ closed }) {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { continue }
+            let message = String(decoding: buffer.prefix(count), as: UTF8.self)
+            lock.withLock { messages.append(message) }
+        }
+        close(descriptor)
+    }
+
+    /// Every message so far, once one contains `text` (or after `seconds`).
+    func messages(waitingFor text: String, seconds: Double) -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let received = lock.withLock { messages }
+            if received.contains(where: { $0.contains(text) }) { return received }
+            usleep(20_000)
+        }
+        return lock.withLock { messages }
+    }
+
+    func stop() { lock.withLock { closed = true } }
 }
 
 /// The portal's sample journal (3,000 entries with known incidents), as export-format chunks.

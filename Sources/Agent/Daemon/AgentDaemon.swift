@@ -57,6 +57,7 @@ public struct AgentDaemon: Sendable {
         let notifier = ServiceNotifier()
         let wake = WakeSignal()
         let control = JournalFollowerControl()
+        let metrics = AgentMetrics()
         try? spool.setFact(StatusFacts.rulesVersion, pack.version)
         try? spool.setFact(StatusFacts.level, "\(level.rawValue)")
         try? spool.setFact(StatusFacts.started, Timestamp.now().iso8601)
@@ -69,19 +70,20 @@ public struct AgentDaemon: Sendable {
             makeFollower: {
                 let follower = try JournalFollower(
                     source: source, matches: matches, spool: spool, runtime: runtime, hostname: hostname, control: control,
-                    delivery: wake, logger: journalLogger)
+                    delivery: wake, metrics: metrics, logger: journalLogger)
                 notifier.ready(status: Self.statusLine(pack: pack, level: level))
                 return follower
             }, control: control, logger: logger)
         let delivery = DeliveryService(
             delivery: Delivery(spool: spool, client: client), spool: spool, runtime: runtime, hostname: hostname, wake: wake,
-            backoff: Backoff(), logger: logger)
+            backoff: Backoff(), metrics: metrics, logger: logger)
         let checks = [PostureCheckService.Kind.host, .certificates, .endpoints].map { kind in
-            PostureCheckService(kind: kind, runtime: runtime, spool: spool, hostname: hostname, wake: wake, logger: logger)
+            PostureCheckService(
+                kind: kind, runtime: runtime, spool: spool, hostname: hostname, wake: wake, metrics: metrics, logger: logger)
         }
         let heartbeat = HeartbeatService(
             client: client, spool: spool, runtime: runtime, interval: .seconds(configuration.heartbeatSeconds), identity: identity,
-            logger: logger)
+            metrics: metrics, logger: logger)
         let reload = ReloadService(configurationPath: configurationPath, runtime: runtime, spool: spool, notifier: notifier, logger: logger)
 
         // Graceful shutdown goes in reverse order: the journal commits before delivery flushes.
@@ -93,6 +95,12 @@ public struct AgentDaemon: Sendable {
             .init(service: journal, serviceName: "journal"), .init(service: reload, serviceName: "reload"),
             .init(service: WatchdogService(notifier: notifier, control: control), serviceName: "watchdog"),
         ]
+        if let address = configuration.metrics {
+            services.append(
+                .init(
+                    service: MetricsService(host: address.host, port: address.port, metrics: metrics, logger: logger),
+                    serviceName: "metrics"))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
@@ -102,7 +110,7 @@ public struct AgentDaemon: Sendable {
                 "version": "\(AgentVersion.current)", "rules": "\(pack.version)", "level": "\(level.rawValue)",
                 "collector": "\(configuration.collectorURL ?? enrolled.collector)", "host": "\(hostname)",
             ])
-        defer { notifier.stopping() }
+        defer { notifier.stopped() }
         do {
             try await group.run()
         } catch {

@@ -1,6 +1,7 @@
 import AgentSpool
 import CanhModel
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// Delivers the spool whenever records arrive, retries with backoff while the collector cannot
@@ -13,6 +14,7 @@ struct DeliveryService: Service {
     let hostname: String
     let wake: WakeSignal
     let backoff: Backoff
+    let metrics: AgentMetrics
     let logger: Logger
     /// How long the last flush may take when the agent stops.
     var finalFlush: Duration = .seconds(5)
@@ -41,16 +43,21 @@ struct DeliveryService: Service {
     private func attempt() async -> Bool {
         do {
             try reportLosses()
-            let delivered = try await delivery.deliverPending()
+            var delivered = try await delivery.deliverPending()
             // Records refused during this round are reported (and delivered) at once.
-            if try !reportLosses().isEmpty { _ = try await delivery.deliverPending() }
-            let now = Timestamp.now().iso8601
-            try spool.setFact(StatusFacts.lastDelivery, now)
+            if try !reportLosses().isEmpty { delivered += try await delivery.deliverPending() }
+            let now = Timestamp.now()
+            metrics.recordsDelivered.increment(by: Int64(delivered))
+            metrics.lastDelivery.set(Double(now.microsecondsSinceEpoch) / 1e6)
+            metrics.spoolRecords.set(Int64(try spool.depth().records))
+            try spool.setFact(StatusFacts.lastDelivery, now.iso8601)
             try spool.setFact(StatusFacts.lastDeliveryError, "")
             if delivered > 0 { logger.debug("delivered", metadata: ["records": "\(delivered)"]) }
             return true
         } catch {
             logger.warning("delivery failed; the records stay in the spool", metadata: ["error": "\(error)"])
+            metrics.deliveryFailures.increment()
+            if let depth = try? spool.depth() { metrics.spoolRecords.set(Int64(depth.records)) }
             try? spool.setFact(StatusFacts.lastDeliveryError, "\(Timestamp.now().iso8601) \(error)")
             return false
         }
@@ -86,6 +93,7 @@ struct DeliveryService: Service {
                 firstSeen: dropped.oldest, count: dropped.total, title: title, evidence: evidence)
         }
         for report in reports {
+            metrics.recordsLost.increment(by: Int64(report.count))
             logger.error("records were lost before reaching the collector", metadata: ["finding": "\(report.evidence)"])
         }
         return reports

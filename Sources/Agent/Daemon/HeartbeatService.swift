@@ -2,6 +2,7 @@ import AgentSpool
 import CanhModel
 import CollectorClient
 import Logging
+import Prometheus
 import Rules
 import ServiceLifecycle
 
@@ -13,6 +14,7 @@ struct HeartbeatService: Service {
     let runtime: AgentRuntime
     let interval: Duration
     let identity: IdentityStore
+    let metrics: AgentMetrics
     let logger: Logger
 
     func run() async throws {
@@ -40,6 +42,7 @@ struct HeartbeatService: Service {
             }
         } catch {
             logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
+            metrics.heartbeatFailures.increment()
             try? spool.setFact(StatusFacts.lastHeartbeatError, "\(Timestamp.now().iso8601) \(error)")
         }
     }

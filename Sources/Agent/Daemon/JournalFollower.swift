@@ -3,6 +3,7 @@ import CanhModel
 import Engine
 import Foundation
 import Logging
+import Prometheus
 import Rules
 import Synchronization
 import Systemd
@@ -25,6 +26,7 @@ struct JournalCheckpoint: Codable, Sendable, Equatable {
 final class JournalFollowerControl: Sendable {
     private struct State {
         var stopRequested = false
+        var ready = false
         var lastAlive = ContinuousClock.now
         var entriesRead = 0
     }
@@ -36,12 +38,14 @@ final class JournalFollowerControl: Sendable {
 
     func alive(entriesRead: Int) {
         state.withLock {
+            $0.ready = true
             $0.lastAlive = .now
             $0.entriesRead = entriesRead
         }
     }
 
-    var lastAlive: ContinuousClock.Instant { state.withLock { $0.lastAlive } }
+    /// Whether the follower has begun its loop, and when it last went round it.
+    var lastAlive: ContinuousClock.Instant? { state.withLock { $0.ready ? $0.lastAlive : nil } }
     var entriesRead: Int { state.withLock { $0.entriesRead } }
 }
 
@@ -60,6 +64,7 @@ final class JournalFollower {
     private let hostname: String
     private let control: JournalFollowerControl
     private let delivery: WakeSignal
+    private let metrics: AgentMetrics
     private let logger: Logger
 
     private var engine: JournalEngine
@@ -75,7 +80,7 @@ final class JournalFollower {
 
     init(
         source: JournalSource, matches: [[JournalMatch]], spool: Spool, runtime: AgentRuntime, hostname: String,
-        control: JournalFollowerControl, delivery: WakeSignal, logger: Logger
+        control: JournalFollowerControl, delivery: WakeSignal, metrics: AgentMetrics, logger: Logger
     ) throws {
         self.source = source
         self.matches = matches
@@ -84,6 +89,7 @@ final class JournalFollower {
         self.hostname = hostname
         self.control = control
         self.delivery = delivery
+        self.metrics = metrics
         self.logger = logger
         let current = runtime.current
         generation = current.generation
@@ -170,6 +176,8 @@ final class JournalFollower {
         guard !pending.isEmpty || uncommitted > 0 else { return }
         let saved = try checkpoint.map { Spool.Checkpoint(position: $0.cursor, state: Array(try JSONEncoder().encode($0))) }
         try spool.append(pending, reader: JournalCheckpoint.reader, checkpoint: saved)
+        metrics.journalEntries.increment(by: Int64(uncommitted))
+        metrics.recordsSpooled.increment(by: Int64(pending.count))
         if !pending.isEmpty { delivery.ring() }
         pending.removeAll()
         uncommitted = 0

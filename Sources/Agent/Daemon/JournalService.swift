@@ -35,7 +35,8 @@ struct JournalService: Service {
 }
 
 /// Keeps systemd's watchdog fed while the journal thread is alive: a follower stuck in a read
-/// for longer than the watchdog interval gets the agent restarted.
+/// for longer than the watchdog interval gets the agent restarted. Silent until the follower is
+/// running (systemd arms the watchdog at READY).
 struct WatchdogService: Service {
     let notifier: ServiceNotifier
     let control: JournalFollowerControl
@@ -43,7 +44,7 @@ struct WatchdogService: Service {
     func run() async throws {
         guard let interval = notifier.watchdogInterval else { return try await gracefulShutdown() }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if ContinuousClock.now - control.lastAlive < interval { notifier.watchdogAlive() }
+            if let alive = control.lastAlive, ContinuousClock.now - alive < interval { notifier.watchdogAlive() }
             try? await Task.sleep(for: interval / 2)
         }
     }

@@ -1,6 +1,7 @@
 import AgentSpool
 import CanhModel
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// Runs one kind of state check (certificate files, TLS endpoints, host settings) at start and
@@ -16,6 +17,7 @@ struct PostureCheckService: Service {
     let spool: Spool
     let hostname: String
     let wake: WakeSignal
+    let metrics: AgentMetrics
     let logger: Logger
 
     func run() async throws {
@@ -29,6 +31,7 @@ struct PostureCheckService: Service {
             case .success(let records):
                 do {
                     try spool.append(records)
+                    metrics.recordsSpooled.increment(by: Int64(records.count))
                     wake.ring()
                     logger.info("\(kind.rawValue) checked", metadata: ["records": "\(records.count)"])
                 } catch {
