@@ -39,6 +39,8 @@ let package = Package(
         // Host configuration read as the services read it (sshd, journald, units): pure Swift.
         .target(name: "HostInspection", dependencies: ["CanhModel"]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
+        // Compliance and coverage reports: pure evaluation and renderers, no store.
+        .target(name: "Reports", dependencies: ["Rules", "CanhModel"]),
         // Pure evaluation of rules over observations; the only importer of CPCRE2.
         .target(name: "Engine", dependencies: ["Rules", "CanhModel", "CPCRE2"]),
         // Composition root of the agent: readers → normaliser → engine → output.
@@ -68,10 +70,11 @@ let package = Package(
         .target(
             name: "CollectorServer",
             dependencies: [
-                "CanhModel", "CollectorStore", "CollectorPKI", .product(name: "Hummingbird", package: "hummingbird"),
+                "CanhModel", "CollectorStore", "CollectorPKI", "Reports", "Rules", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // The one HTTP client of the collector's API (pinned CA, client certificate or bearer token),
         // shared by the agent and the collector's command line.
@@ -86,7 +89,7 @@ let package = Package(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Reports", "Rules", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -120,12 +123,14 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
         .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "Rules", "CanhModel", "TestSupport"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CollectorServerTests",
             dependencies: [
                 "CollectorServer", "CollectorClient", "CollectorPKI", "CollectorStore", "CanhModel", "Agent", "AgentSpool", "TestSupport",
-                "canh-collector", "canh-agent", .product(name: "Logging", package: "swift-log"),
+                "canh-collector", "canh-agent", "Rules", "Reports", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "AgentSpoolTests", dependencies: ["AgentSpool", "CanhModel", "TestSupport"]),

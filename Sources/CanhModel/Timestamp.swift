@@ -161,18 +161,18 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
 }
 
 /// A proleptic Gregorian date, converted with Howard Hinnant's days-from-civil algorithms.
-struct CivilDate {
-    var year: Int64
-    var month: Int64
-    var day: Int64
+package struct CivilDate: Sendable, Hashable {
+    package var year: Int64
+    package var month: Int64
+    package var day: Int64
 
-    init(year: Int64, month: Int64, day: Int64) {
+    package init(year: Int64, month: Int64, day: Int64) {
         self.year = year
         self.month = month
         self.day = day
     }
 
-    init(daysSinceEpoch: Int64) {
+    package init(daysSinceEpoch: Int64) {
         let z = daysSinceEpoch + 719_468
         let era = z.floorDivided(by: 146_097)
         let dayOfEra = z - era * 146_097
@@ -184,7 +184,7 @@ struct CivilDate {
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
-    var daysSinceEpoch: Int64 {
+    package var daysSinceEpoch: Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = shiftedYear.floorDivided(by: 400)
         let yearOfEra = shiftedYear - era * 400
@@ -193,7 +193,7 @@ struct CivilDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
+    package static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30

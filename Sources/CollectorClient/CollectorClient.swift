@@ -110,6 +110,11 @@ public final class CollectorClient: Sendable {
         try decode(Answer.self, from: try await call(.PUT, path, body: try encode(body)))
     }
 
+    /// The body of a GET as it is: a report in HTML, CSV, JSON or PDF.
+    public func download(_ path: String, query: [(String, String?)] = []) async throws(CollectorClientError) -> [UInt8] {
+        try await call(.GET, path, query: query, body: nil)
+    }
+
     public func delete(_ path: String) async throws(CollectorClientError) {
         _ = try await call(.DELETE, path, body: nil)
     }

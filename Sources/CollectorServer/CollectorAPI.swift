@@ -5,11 +5,14 @@ import Foundation
 public import Hummingbird
 import NIOCore
 import Prometheus
+public import Rules
 
 /// The routes of SPEC §6 over a store and the collector's CA.
 public struct CollectorAPI: Sendable {
     let store: any CollectorStore
     let authority: CertificateAuthority
+    /// The rule pack the agents run: its requirement catalogue and rules are what compliance is judged on.
+    let rulePack: RulePack
     /// The clock, fixed in tests.
     let now: @Sendable () -> Timestamp
     /// Most records one batch may carry.
@@ -19,11 +22,12 @@ public struct CollectorAPI: Sendable {
     let heartbeatSeconds: Int64 = 60
 
     public init(
-        store: any CollectorStore, authority: CertificateAuthority, maximumBatch: Int = 10_000,
+        store: any CollectorStore, authority: CertificateAuthority, rulePack: RulePack, maximumBatch: Int = 10_000,
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
         self.store = store
         self.authority = authority
+        self.rulePack = rulePack
         self.maximumBatch = maximumBatch
         self.now = now
     }
@@ -41,6 +45,7 @@ public struct CollectorAPI: Sendable {
         addInventoryRoutes(to: api)
         addEnrollmentRoutes(to: api)
         addFindingRoutes(to: api)
+        addReportRoutes(to: api)
         return router
     }
 

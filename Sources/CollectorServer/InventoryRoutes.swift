@@ -5,6 +5,17 @@ import Hummingbird
 import NIOCore
 
 extension CollectorAPI {
+    /// The hosts with their status as of now: stale is derived, not stored — an active host not
+    /// heard from for three heartbeats.
+    func currentHosts(system: String?) async throws -> [EnrolledHost] {
+        let staleBefore = now() - .seconds(3 * heartbeatSeconds)
+        return try await stored { () async throws(StoreError) in try await store.hosts(system: system) }.map { host in
+            var host = host
+            if host.status == .active, (host.lastSeen ?? host.enrolledAt) < staleBefore { host.status = .stale }
+            return host
+        }
+    }
+
     func addInventoryRoutes(to api: RouterGroup<CollectorContext>) {
         api.get("systems") { _, context -> [InformationSystem] in
             _ = try context.user(atLeast: .viewer)
@@ -45,14 +56,7 @@ extension CollectorAPI {
         }
         api.get("hosts") { request, context -> [EnrolledHost] in
             _ = try context.user(atLeast: .viewer)
-            let system = request.uri.queryParameters.get("system")
-            // Stale is derived, not stored: an active host not heard from for three heartbeats.
-            let staleBefore = now() - .seconds(3 * heartbeatSeconds)
-            let hosts = try await stored { () async throws(StoreError) in try await store.hosts(system: system) }.map { host in
-                var host = host
-                if host.status == .active, (host.lastSeen ?? host.enrolledAt) < staleBefore { host.status = .stale }
-                return host
-            }
+            let hosts = try await currentHosts(system: request.uri.queryParameters.get("system"))
             guard let status = try request.uri.queryParameters.choice("status", as: EnrolledHost.Status.self) else { return hosts }
             return hosts.filter { $0.status == status }
         }

@@ -39,6 +39,14 @@ public protocol CollectorStore: Sendable {
     func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState
     func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
 
+    // MARK: Attestations
+    /// Records that a manual requirement is met by a system; refused when the system is unknown.
+    func addAttestation(_ attestation: Attestation) async throws(StoreError)
+    /// Every attestation (of `system`, when named), newest first.
+    func attestations(system: String?) async throws(StoreError) -> [Attestation]
+    /// Withdraws every attestation of the requirement for the system; returns how many there were.
+    func withdrawAttestations(system: String, requirement: String) async throws(StoreError) -> Int
+
     // MARK: Certificates
     /// Certificates seen by any host (of `system`, when named), optionally only those expiring
     /// before a time, soonest first.

@@ -356,6 +356,52 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     // MARK: Certificates
 
+    // MARK: Attestations
+
+    public func addAttestation(_ attestation: Attestation) async throws(StoreError) {
+        try await write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM systems WHERE id = ?", arguments: [attestation.system]) != nil else {
+                throw StoreError.notFound("system \(attestation.system)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO attestations (system_id, requirement, evidence, attested_by, attested_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (system_id, requirement, attested_at) DO UPDATE
+                        SET evidence = excluded.evidence, attested_by = excluded.attested_by, expires_at = excluded.expires_at
+                    """,
+                arguments: [
+                    attestation.system, attestation.requirement, attestation.evidence, attestation.attestedBy,
+                    attestation.attestedAt.microsecondsSinceEpoch, attestation.expiresAt.microsecondsSinceEpoch,
+                ])
+        }
+    }
+
+    public func attestations(system: String?) async throws(StoreError) -> [Attestation] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM attestations WHERE ?1 IS NULL OR system_id = ?1
+                    ORDER BY system_id, requirement, attested_at DESC
+                    """, arguments: [system]
+            ).map { row in
+                Attestation(
+                    system: row["system_id"], requirement: row["requirement"], evidence: row["evidence"], attestedBy: row["attested_by"],
+                    attestedAt: Timestamp(microsecondsSinceEpoch: row["attested_at"]),
+                    expiresAt: Timestamp(microsecondsSinceEpoch: row["expires_at"]))
+            }
+        }
+    }
+
+    public func withdrawAttestations(system: String, requirement: String) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM attestations WHERE system_id = ? AND requirement = ?", arguments: [system, requirement])
+            return db.changesCount
+        }
+    }
+
     public func certificates(system: String?, expiringBefore: Timestamp?) async throws(StoreError) -> [CertificateRecord] {
         try await read { db in
             let rows = try Row.fetchAll(

@@ -149,6 +149,21 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("4 attestations") { db in
+            // Kept with their history: a report shows the newest attestation of a requirement.
+            try db.execute(
+                sql: """
+                    CREATE TABLE attestations (
+                        system_id TEXT NOT NULL REFERENCES systems(id) ON DELETE CASCADE,
+                        requirement TEXT NOT NULL,
+                        evidence TEXT NOT NULL,
+                        attested_by TEXT NOT NULL,
+                        attested_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (system_id, requirement, attested_at)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -4,6 +4,7 @@ import CollectorPKI
 import CollectorServer
 import CollectorStore
 import CommandSupport
+import Reports
 
 @main
 struct CanhCollector: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct CanhCollector: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, ServeCommand.self, SystemCommand.self, TokenCommand.self, HostsCommand.self, FindingsCommand.self,
-            UsersCommand.self, AuditCommand.self, CertsCommand.self,
+            UsersCommand.self, AuditCommand.self, CertsCommand.self, ReportCommand.self, AttestationsCommand.self,
         ]
     )
 
@@ -27,6 +28,7 @@ struct CanhCollector: AsyncParsableCommand {
             case let error as DataDirectory.Failure: error.description
             case let error as StoreError: error.description
             case let error as PKIError: error.description
+            case let error as ReportError: error.description
             default: nil
             }
         }

@@ -8,6 +8,8 @@ struct CollectorConfiguration: Equatable {
     var listen: String?
     /// Empty: SQLite in the data directory.
     var database: String?
+    /// The rule pack whose requirement catalogue reports judge compliance on.
+    var rules: String?
     var alertChannels: [AlertChannel] = []
     var alertRules: [AlertRule] = []
 
@@ -41,7 +43,7 @@ struct CollectorConfiguration: Equatable {
 
     static let schema: [String: Set<String>] = [
         "": [],
-        "collector": ["data_dir", "listen", "database"],
+        "collector": ["data_dir", "listen", "database", "rules"],
         "alerts.channels": ["name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang"],
         "alerts.rules": ["name", "min_severity", "rules", "systems", "transitions", "channels"],
     ]
@@ -55,6 +57,7 @@ struct CollectorConfiguration: Equatable {
             dataDirectory = try collector.string("data_dir")
             listen = try collector.string("listen")
             database = try collector.string("database")
+            rules = try collector.string("rules")
             if let database, !database.isEmpty, !database.hasPrefix("sqlite:") {
                 throw collector.failure("database", "only SQLite in data_dir is available yet; leave it empty")
             }

@@ -5,6 +5,7 @@ import ConfigurationFile
 import Foundation
 import Hummingbird
 import Logging
+import Rules
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address and port to listen on; port 0: any free port (default 127.0.0.1:8443).", valueName: "HOST:PORT"))
     var listen: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The rule pack whose requirement catalogue compliance reports use (default: the installed pack).", valueName: "DIR"))
+    var rules: String?
+
     func run() async throws {
         let settings = try configuration()
         let dataDir = self.dataDir ?? settings.dataDirectory ?? "/var/lib/canh-collector"
@@ -35,9 +41,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "canh-collector")
         logger.logLevel = .info
+        let rulesDirectory = rules ?? settings.rules ?? RulePackLocator.defaultDirectory()
+        let loaded = RulePack.load(directory: rulesDirectory)
+        guard loaded.problems.isEmpty else {
+            throw ValidationError(
+                "the rule pack in \(rulesDirectory) has problems (check it with `canh-agent rules check`):\n"
+                    + loaded.problems.map(\.description).joined(separator: "\n"))
+        }
         let store = try SQLiteCollectorStore(path: database)
         let app = try CollectorServer.application(
-            store: store, files: CollectorServer.Files(dataDirectory: dataDir), host: host, port: port, logger: logger,
+            store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, host: host, port: port,
+            logger: logger,
             onServerRunning: { boundPort in
                 // One line on standard output that scripts and tests wait for.
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))

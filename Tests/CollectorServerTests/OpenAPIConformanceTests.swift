@@ -5,6 +5,7 @@ import CollectorServer
 import Foundation
 import Hummingbird
 import NIOHTTP1
+import Rules
 import TestSupport
 import Testing
 
@@ -18,10 +19,11 @@ import Testing
         let authority = try CertificateAuthority(
             certificatePEM: try String(contentsOfFile: collector.files.caCertificate, encoding: .utf8),
             keyPEM: try String(contentsOfFile: collector.files.caKey, encoding: .utf8))
-        let routes = CollectorAPI(store: collector.store, authority: authority).router().routes.map { route in
-            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
-            return "\(route.method) /" + path.joined(separator: "/")
-        }
+        let routes = CollectorAPI(store: collector.store, authority: authority, rulePack: try RunningCollector.rulePack()).router().routes
+            .map { route in
+                let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                return "\(route.method) /" + path.joined(separator: "/")
+            }
         #expect(Set(routes) == document.operations)
     }
 
@@ -101,6 +103,24 @@ import Testing
         _ = try await call(admin, .POST, "/api/v1/users", as: "POST /api/v1/users", body: #"{"name":"lan","role":"viewer"}"#)
         _ = try await call(admin, .GET, "/api/v1/users", as: "GET /api/v1/users")
         _ = try await call(admin, .GET, "/api/v1/audit", as: "GET /api/v1/audit")
+        let manual = try #require(
+            try RunningCollector.rulePack().requirements.requirements.first { $0.check == .manual && $0.levels.contains(Level.all[2]) })
+        let attestations = "/api/v1/systems/hy-dvc/attestations"
+        _ = try await call(
+            admin, .POST, attestations, as: "POST /api/v1/systems/{id}/attestations",
+            body: #"{"requirement":"\#(manual.id)","evidence":"QĐ 88","expires_at":"2027-11-22T00:00:00Z"}"#)
+        _ = try await call(
+            admin, .POST, attestations, as: "POST /api/v1/systems/{id}/attestations",
+            body: #"{"requirement":"ND85-SRV-AUTH-02","evidence":"x"}"#)  // 400: automated
+        _ = try await call(admin, .GET, attestations, as: "GET /api/v1/systems/{id}/attestations")
+        _ = try await call(
+            admin, .GET, "/api/v1/reports/compliance?system=hy-dvc&period=2026-Q4", as: "GET /api/v1/reports/compliance")
+        _ = try await call(admin, .GET, "/api/v1/reports/compliance?period=soon", as: "GET /api/v1/reports/compliance")  // 400
+        _ = try await call(admin, .GET, "/api/v1/reports/compliance?system=none", as: "GET /api/v1/reports/compliance")  // 404
+        _ = try await call(admin, .GET, "/api/v1/reports/coverage", as: "GET /api/v1/reports/coverage")
+        let withdraw = "/api/v1/systems/{id}/attestations/{requirement}"
+        _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")
+        _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")  // 404
         let agentID = try #require(enrolled["agent_id"] as? String)
         _ = try await call(admin, .POST, "/api/v1/hosts/\(agentID)/revoke", as: "POST /api/v1/hosts/{agent}/revoke")
         _ = try await call(admin, .DELETE, "/api/v1/systems/hy-dvc", as: "DELETE /api/v1/systems/{id}")  // 409: has hosts

@@ -5,6 +5,7 @@ import CollectorStore
 import Foundation
 import Hummingbird
 import Logging
+import Rules
 import TestSupport
 
 /// A collector serving real HTTPS on 127.0.0.1 (any free port) from a data directory made by
@@ -18,6 +19,15 @@ final class RunningCollector: Sendable {
     let clock: TestClock
     private let server: Task<Void, any Error>
 
+    /// The repository's rule pack, which reports judge compliance on.
+    static func rulePack() throws -> RulePack {
+        let loaded = RulePack.load(directory: ProcessRunner.repositoryRoot + "/rules")
+        guard loaded.problems.isEmpty else { throw RulePackProblems(problems: loaded.problems.map(\.description)) }
+        return loaded.pack
+    }
+
+    struct RulePackProblems: Error { var problems: [String] }
+
     init(maximumBatch: Int? = nil) async throws {
         directory = try TemporaryDirectory(prefix: "canh-collector")
         adminToken = try await DataDirectory.initialise(directory.path, hostnames: ["localhost", "127.0.0.1"])
@@ -29,7 +39,7 @@ final class RunningCollector: Sendable {
         var logger = Logger(label: "test-collector")
         logger.logLevel = .critical
         let app = try CollectorServer.application(
-            store: store, files: files, host: "127.0.0.1", port: 0, logger: logger, now: { clock.now },
+            store: store, files: files, rulePack: try Self.rulePack(), host: "127.0.0.1", port: 0, logger: logger, now: { clock.now },
             onServerRunning: { port in continuation.yield(port) })
         server = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()

@@ -103,6 +103,25 @@ public enum APIMessages {
         }
     }
 
+    /// A person attesting that a system meets a manual requirement.
+    public struct AttestationRequest: Codable, Sendable {
+        public var requirement: String
+        public var evidence: String
+        /// When the attestation stops counting; a year from now when absent.
+        public var expiresAt: Timestamp?
+
+        public init(requirement: String, evidence: String, expiresAt: Timestamp? = nil) {
+            self.requirement = requirement
+            self.evidence = evidence
+            self.expiresAt = expiresAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requirement, evidence
+            case expiresAt = "expires_at"
+        }
+    }
+
     public struct FindingChangeRequest: Codable, Sendable {
         public var reason: String
         public var until: Timestamp?

@@ -1,0 +1,173 @@
+public import CanhModel
+public import Rules
+
+/// Judges each requirement that applies at a system's declared level from what the collector
+/// holds (SPEC §2). Pure: the same inputs give the same report, so it is tested on values.
+///
+/// An automated requirement fails while a finding of a rule citing it is open or acknowledged;
+/// it passes when the hosts reported during the period and, for state checks, at least one check
+/// reported (a pass, or a failure since resolved or excepted); otherwise it is not evaluated, with
+/// the reason. A manual requirement is `manual` while an attestation holds, else not evaluated.
+public struct ComplianceEvaluation: Sendable {
+    /// Findings listed per requirement; the report says how many there were in all.
+    public static let evidenceLimit = 20
+
+    public var pack: RulePack
+    public var period: ReportPeriod
+    /// When the report is made: attestations and exceptions are judged at this time.
+    public var now: Timestamp
+
+    public init(pack: RulePack, period: ReportPeriod, now: Timestamp) {
+        self.pack = pack
+        self.period = period
+        self.now = now
+    }
+
+    /// What the collector holds about one system.
+    public struct SystemFacts: Sendable {
+        public var system: InformationSystem
+        /// With `stale` already decided by the caller.
+        public var hosts: [EnrolledHost]
+        public var findings: [FindingState]
+        public var attestations: [Attestation]
+        public var certificates: [CertificateRecord]
+
+        public init(
+            system: InformationSystem, hosts: [EnrolledHost], findings: [FindingState], attestations: [Attestation],
+            certificates: [CertificateRecord]
+        ) {
+            self.system = system
+            self.hosts = hosts
+            self.findings = findings
+            self.attestations = attestations
+            self.certificates = certificates
+        }
+    }
+
+    public func report(scope: String?, systems: [SystemFacts]) -> ComplianceReport {
+        ComplianceReport(
+            generatedAt: now, period: period, rulesVersion: pack.version, scope: scope, systems: systems.map(evaluate))
+    }
+
+    public func evaluate(_ facts: SystemFacts) -> SystemCompliance {
+        let level = facts.system.level
+        let findingsByRule = Dictionary(grouping: facts.findings, by: \.rule)
+        let attestationByRequirement = Dictionary(grouping: facts.attestations, by: \.requirement)
+            .compactMapValues { $0.max { $0.attestedAt < $1.attestedAt } }
+        let monitored = facts.hosts.filter { $0.status != .revoked }
+        let reporting = monitored.filter { host in
+            host.enrolledAt < period.end && (host.lastSeen.map { $0 >= period.start } ?? false)
+        }
+        var counts = StatusCounts()
+        var requirements: [RequirementCompliance] = []
+        for requirement in pack.requirements.requirements where requirement.levels.contains(level) {
+            let rules = pack.rules.filter { $0.applies(at: level) && $0.requirements.contains(requirement.id) }
+            var entry = RequirementCompliance(
+                id: requirement.id, area: requirement.area, text: requirement.text, citation: requirement.legacy.text(at: level),
+                currentCitation: requirement.current?.text(at: level), check: requirement.check.rawValue, status: .notEvaluated,
+                reason: .noRules, rules: rules.map(\.id), lastChecked: nil, hosts: [], findings: [], findingsTotal: 0, attestation: nil)
+            switch requirement.check {
+            case .manual:
+                judgeManual(&entry, attestation: attestationByRequirement[requirement.id])
+            case .automated:
+                judgeAutomated(&entry, rules: rules, findingsByRule: findingsByRule, monitored: monitored, reporting: reporting)
+            }
+            counts[entry.status] += 1
+            requirements.append(entry)
+        }
+        let hosts = facts.hosts.map {
+            HostSummary(agentID: $0.agentID, hostname: $0.hostname, status: $0.status, lastSeen: $0.lastSeen, rulesVersion: $0.rulesVersion)
+        }
+        let certificates = facts.certificates.map { certificate in
+            CertificateSummary(
+                fingerprint: certificate.fingerprint, subject: certificate.subject, notAfter: certificate.notAfter,
+                daysLeft: Self.wholeDays(certificate.notAfter.since(now)),
+                locations: certificate.places.map { "\($0.host):\($0.place)" }.sorted())
+        }.sorted { ($0.daysLeft, $0.fingerprint) < ($1.daysLeft, $1.fingerprint) }
+        return SystemCompliance(system: facts.system, hosts: hosts, summary: counts, requirements: requirements, certificates: certificates)
+    }
+
+    private func judgeManual(_ entry: inout RequirementCompliance, attestation: Attestation?) {
+        entry.attestation = attestation
+        guard let attestation else {
+            entry.reason = .noAttestation
+            return
+        }
+        entry.lastChecked = attestation.attestedAt
+        if attestation.isCurrent(at: now) {
+            (entry.status, entry.reason) = (.manual, .attested)
+        } else {
+            entry.reason = .attestationExpired
+        }
+    }
+
+    private func judgeAutomated(
+        _ entry: inout RequirementCompliance, rules: [Rule], findingsByRule: [String: [FindingState]], monitored: [EnrolledHost],
+        reporting: [EnrolledHost]
+    ) {
+        guard !rules.isEmpty else { return }
+        var relevant: [FindingState] = []
+        var hasStateRules = false
+        for rule in rules {
+            let isState: Bool
+            switch rule.body {
+            case .journal: isState = false
+            case .posture: isState = true
+            }
+            hasStateRules = hasStateRules || isState
+            for finding in findingsByRule[rule.id] ?? [] {
+                // A detection counts when it was seen during the period; a state check's newest
+                // report stands until the next one.
+                let inPeriod = isState ? finding.firstSeen < period.end : period.overlaps(first: finding.firstSeen, last: finding.lastSeen)
+                if inPeriod { relevant.append(finding) }
+            }
+        }
+        let unhandled = relevant.filter { $0.status == .open || $0.status == .acknowledged }
+        let failing = unhandled.filter { $0.outcome == .fail }
+        let checked = relevant.filter { $0.outcome == .pass || ($0.outcome == .fail && ($0.status == .resolved || $0.status == .excepted)) }
+        entry.findingsTotal = relevant.count
+        entry.findings = relevant.sorted(by: Self.evidenceOrder).prefix(Self.evidenceLimit).map(FindingEvidence.init)
+        if hasStateRules {
+            entry.lastChecked = relevant.map(\.lastSeen).max()
+            entry.hosts = Array(Set(relevant.map(\.host))).sorted()
+        } else {
+            entry.lastChecked = reporting.compactMap(\.lastSeen).max()
+            entry.hosts = reporting.map(\.hostname).sorted()
+        }
+        if !failing.isEmpty {
+            (entry.status, entry.reason) = (.fail, .openFindings)
+        } else if monitored.isEmpty {
+            entry.reason = .noHosts
+        } else if reporting.isEmpty {
+            entry.reason = .noReportsInPeriod
+        } else if !hasStateRules {
+            (entry.status, entry.reason) = (.pass, .monitoredNoUnhandledDetections)
+        } else if !checked.isEmpty {
+            (entry.status, entry.reason) = (.pass, .checksPassed)
+        } else {
+            entry.reason = unhandled.isEmpty ? .neverChecked : .checkErrors
+        }
+    }
+
+    /// Unhandled failures first (most severe, newest), then check errors, exceptions, and the rest.
+    static func evidenceOrder(_ a: FindingState, _ b: FindingState) -> Bool {
+        func rank(_ finding: FindingState) -> Int {
+            let unhandled = finding.status == .open || finding.status == .acknowledged
+            switch (unhandled, finding.outcome, finding.status) {
+            case (true, .fail, _): return 0
+            case (true, _, _): return 1
+            case (false, _, .excepted): return 2
+            default: return 3
+            }
+        }
+        return (rank(a), -a.severity.rank, -a.lastSeen.microsecondsSinceEpoch, a.fingerprint)
+            < (rank(b), -b.severity.rank, -b.lastSeen.microsecondsSinceEpoch, b.fingerprint)
+    }
+
+    /// Whole days, rounded towards minus infinity: a certificate expiring in 6 hours has 0 days left.
+    static func wholeDays(_ span: TimeSpan) -> Int {
+        let day: Int64 = 86_400_000_000
+        let micros = span.microseconds
+        return Int(micros >= 0 ? micros / day : (micros + 1) / day - 1)
+    }
+}

@@ -1,0 +1,103 @@
+import CanhModel
+import Foundation
+
+/// The CSV format: UTF-8 with a byte-order mark (so spreadsheet software reads the Vietnamese
+/// letters right), CRLF line ends and RFC 4180 quoting. A few lines saying what the report is
+/// come first, then a blank line and one table with a header row. Times are Vietnam time as
+/// `YYYY-MM-DD HH:MM`, which every spreadsheet reads as a date; numbers are plain integers.
+enum CSVRenderer {
+    static func render(_ report: SealedReport<ComplianceReport>, strings: ReportStrings) -> [UInt8] {
+        let data = report.data
+        var table = CSVTable()
+        table.row([strings.complianceTitle])
+        table.row([strings.system, data.scope ?? strings.allSystems])
+        table.row([strings.generatedAt, time(data.generatedAt)])
+        table.row([strings.period, "\(data.period.label) (\(day(data.period.start)) – \(day(data.period.end - .seconds(1))))"])
+        table.row([strings.rulesVersion, data.rulesVersion])
+        table.row([strings.digest, report.digest])
+        table.row([])
+        table.row([
+            strings.systemID, strings.system, strings.level, strings.requirementID, strings.area, strings.requirement, strings.status,
+            strings.evidence, strings.lastChecked, strings.hosts, strings.findingsCount, strings.rules, strings.attestedBy,
+            strings.attestedAt,
+            strings.expiresAt, strings.citation,
+        ])
+        for system in data.systems {
+            for requirement in system.requirements {
+                let evidence =
+                    [strings.reasonText(requirement.reason)]
+                    + requirement.findings.prefix(5).map { finding in
+                        "\(finding.rule) \(finding.entity) @ \(finding.host): \(strings.findingStatusName(finding.status))"
+                    }
+                table.row([
+                    system.system.id, system.system.name, "\(system.system.level)", requirement.id, strings.areaName(requirement.area),
+                    requirement.text[strings.language], strings.statusName(requirement.status), evidence.joined(separator: "; "),
+                    requirement.lastChecked.map(time) ?? "", requirement.hosts.joined(separator: " "), "\(requirement.findingsTotal)",
+                    requirement.rules.joined(separator: " "),
+                    requirement.attestation?.evidence.isEmpty == false
+                        ? "\(requirement.attestation?.attestedBy ?? ""): \(requirement.attestation?.evidence ?? "")" : "",
+                    requirement.attestation.map { time($0.attestedAt) } ?? "", requirement.attestation.map { time($0.expiresAt) } ?? "",
+                    [requirement.citation, requirement.currentCitation].compactMap { $0 }.joined(separator: " | "),
+                ])
+            }
+        }
+        return table.bytes
+    }
+
+    static func render(_ report: SealedReport<CoverageReport>, strings: ReportStrings) -> [UInt8] {
+        let data = report.data
+        var table = CSVTable()
+        table.row([strings.coverageTitle])
+        table.row([strings.generatedAt, time(data.generatedAt)])
+        table.row([strings.rulesVersion, data.rulesVersion])
+        table.row([strings.digest, report.digest])
+        table.row([strings.indicatorApproved, "\(data.totals.approved)", "\(data.totals.systems)"])
+        table.row([strings.indicatorMonitored(data.monitoredWithinHours), "\(data.totals.monitored)", "\(data.totals.systems)"])
+        table.row([])
+        table.row([
+            strings.systemID, strings.system, strings.owner, strings.level, strings.dossier, strings.decision, strings.hosts,
+            strings.staleHosts, strings.lastSeen, strings.monitored,
+        ])
+        for system in data.systems {
+            table.row([
+                system.id, system.name, system.owner, "\(system.level)", strings.dossierStatus(system.dossier),
+                [system.decisionNumber, system.decisionDate].compactMap { $0 }.joined(separator: " "), "\(system.hosts)",
+                "\(system.staleHosts)", system.lastSeen.map(time) ?? "", system.monitored ? strings.yes : strings.no,
+            ])
+        }
+        return table.bytes
+    }
+
+    /// `2026-11-23` in Vietnam's time.
+    static func day(_ timestamp: Timestamp) -> String { String(time(timestamp).prefix(10)) }
+
+    /// `2026-11-23 15:12` in Vietnam's time.
+    static func time(_ timestamp: Timestamp) -> String {
+        let local = NumberText.local(timestamp)
+        return "\(local.date.year)-\(NumberText.twoDigits(local.date.month))-\(NumberText.twoDigits(local.date.day)) "
+            + "\(NumberText.twoDigits(local.hour)):\(NumberText.twoDigits(local.minute))"
+    }
+}
+
+/// Rows of cells written as RFC 4180 CSV.
+struct CSVTable {
+    private(set) var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    mutating func row(_ cells: [String]) {
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += Array(Self.escape(cell).utf8)
+        }
+        bytes += [0x0D, 0x0A]
+    }
+
+    /// Quotes a cell when it holds a separator, a quote or a line break. A cell that a
+    /// spreadsheet would take for a formula (`=`, `+`, `-`, `@`: host names and user names come
+    /// from logs an attacker can write to) is prefixed with an apostrophe.
+    static func escape(_ cell: String) -> String {
+        var text = cell
+        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
