@@ -78,12 +78,9 @@ public struct ComplianceEvaluation: Sendable {
         let hosts = facts.hosts.map {
             HostSummary(agentID: $0.agentID, hostname: $0.hostname, status: $0.status, lastSeen: $0.lastSeen, rulesVersion: $0.rulesVersion)
         }
-        let certificates = facts.certificates.map { certificate in
-            CertificateSummary(
-                fingerprint: certificate.fingerprint, subject: certificate.subject, notAfter: certificate.notAfter,
-                daysLeft: Self.wholeDays(certificate.notAfter.since(now)),
-                locations: certificate.places.map { "\($0.host):\($0.place)" }.sorted())
-        }.sorted { ($0.daysLeft, $0.fingerprint) < ($1.daysLeft, $1.fingerprint) }
+        let certificates = facts.certificates.map { CertificateSummary($0, now: now) }.sorted {
+            ($0.daysLeft, $0.fingerprint) < ($1.daysLeft, $1.fingerprint)
+        }
         return SystemCompliance(system: facts.system, hosts: hosts, summary: counts, requirements: requirements, certificates: certificates)
     }
 

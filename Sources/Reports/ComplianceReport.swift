@@ -243,6 +243,14 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
     /// Where it was seen: `host:path` or `host:endpoint`.
     public var locations: [String]
 
+    /// A certificate of the inventory as it stands at `now`.
+    public init(_ certificate: CertificateRecord, now: Timestamp) {
+        self.init(
+            fingerprint: certificate.fingerprint, subject: certificate.subject, notAfter: certificate.notAfter,
+            daysLeft: ComplianceEvaluation.wholeDays(certificate.notAfter.since(now)),
+            locations: certificate.places.map { "\($0.host):\($0.place)" }.sorted())
+    }
+
     public init(fingerprint: String, subject: String, notAfter: Timestamp, daysLeft: Int, locations: [String]) {
         self.fingerprint = fingerprint
         self.subject = subject

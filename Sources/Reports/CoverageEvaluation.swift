@@ -50,10 +50,7 @@ public struct CoverageEvaluation: Sendable {
         var systemsByHostname: [String: Set<String>] = [:]
         for host in hosts where host.status != .revoked { systemsByHostname[host.hostname, default: []].insert(host.system) }
         let summaries = certificates.map { certificate in
-            let summary = CertificateSummary(
-                fingerprint: certificate.fingerprint, subject: certificate.subject, notAfter: certificate.notAfter,
-                daysLeft: ComplianceEvaluation.wholeDays(certificate.notAfter.since(now)),
-                locations: certificate.places.map { "\($0.host):\($0.place)" }.sorted())
+            let summary = CertificateSummary(certificate, now: now)
             let systems = certificate.places.reduce(into: Set<String>()) { $0.formUnion(systemsByHostname[$1.host] ?? []) }
             return ExpiringCertificate(certificate: summary, systems: systems.sorted())
         }

@@ -19,14 +19,7 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable, Codable {
 /// of the report; PDF prints the HTML with Chromium.
 public enum ReportRenderer {
     public static func render(_ report: ComplianceReport, format: ReportFormat, language: Language) throws(ReportError) -> [UInt8] {
-        let sealed = try SealedReport(report)
-        let strings = ReportStrings.of(language)
-        switch format {
-        case .json: return try JSONRenderer.render(sealed)
-        case .csv: return CSVRenderer.render(sealed, strings: strings)
-        case .html: return Array(HTMLRenderer.render(sealed, strings: strings).utf8)
-        case .pdf: return try PDFRenderer.render(html: HTMLRenderer.render(sealed, strings: strings))
-        }
+        try render(try SealedReport(report), format: format, language: language, csv: CSVRenderer.render, html: HTMLRenderer.render)
     }
 
     /// Prints an HTML report as PDF with Chromium: how the CLI makes a PDF from the HTML the
@@ -36,13 +29,19 @@ public enum ReportRenderer {
     }
 
     public static func render(_ report: CoverageReport, format: ReportFormat, language: Language) throws(ReportError) -> [UInt8] {
-        let sealed = try SealedReport(report)
+        try render(try SealedReport(report), format: format, language: language, csv: CSVRenderer.render, html: HTMLRenderer.render)
+    }
+
+    private static func render<Data: ReportData>(
+        _ sealed: SealedReport<Data>, format: ReportFormat, language: Language,
+        csv: (SealedReport<Data>, ReportStrings) -> [UInt8], html: (SealedReport<Data>, ReportStrings) -> String
+    ) throws(ReportError) -> [UInt8] {
         let strings = ReportStrings.of(language)
         switch format {
         case .json: return try JSONRenderer.render(sealed)
-        case .csv: return CSVRenderer.render(sealed, strings: strings)
-        case .html: return Array(HTMLRenderer.render(sealed, strings: strings).utf8)
-        case .pdf: return try PDFRenderer.render(html: HTMLRenderer.render(sealed, strings: strings))
+        case .csv: return csv(sealed, strings)
+        case .html: return Array(html(sealed, strings).utf8)
+        case .pdf: return try PDFRenderer.render(html: html(sealed, strings))
         }
     }
 }

@@ -12,7 +12,7 @@ import Foundation
 struct CollectorLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "canh-collector-load", abstract: "Load generator for canh-collector.",
-        subcommands: [Ingest.self, Baseline.self, Seed.self, Query.self, Decode.self])
+        subcommands: [Ingest.self, Baseline.self, Seed.self, SeedEstate.self, Query.self, Decode.self])
 }
 
 /// The records agent `agent` sends in batch `batch`: each a new finding (brute force from a
@@ -246,6 +246,87 @@ struct Seed: AsyncParsableCommand {
             batch += 1
         }
         try printJSON(["mode": "seed", "findings": written])
+    }
+}
+
+/// A province for the report benchmark (issue 7): systems at every level under a dozen owners,
+/// hosts that report state checks and detections, some silent, attestations on half the systems.
+struct SeedEstate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed-estate", abstract: "Fill a store with a province's estate.")
+    @Option var database: String
+    @Option var systems = 500
+    @Option var hostsPerSystem = 10
+
+    static let stateRules: [(rule: String, requirements: [String])] = [
+        ("ssh.config.root_login", ["ND85-SRV-AUTH-02"]), ("ssh.config.password_auth", ["ND85-SRV-AUTH-01"]),
+        ("auth.password_policy.weak", ["ND85-SRV-AUTH-01"]), ("auth.lockout.missing", ["ND85-SRV-AUTH-01"]),
+        ("time.sync.disabled", ["ND85-SRV-LOG-02"]), ("log.storage.volatile", ["ND85-SRV-LOG-01"]),
+        ("log.retention.insufficient", ["ND85-SRV-LOG-01"]),
+    ]
+
+    func run() async throws {
+        let store = try SQLiteCollectorStore(path: database)
+        let now = Timestamp.now()
+        let owners = (1...12).map { "Sở \($0) tỉnh Hưng Yên" }
+        var hostCount = 0
+        var records = 0
+        for index in 0..<systems {
+            let level = Level.all[index % 5]
+            let system = InformationSystem(
+                id: "sys-\(index)", name: "Hệ thống thông tin số \(index)", owner: owners[index % owners.count], level: level,
+                dossier: index % 5 < 3 ? .approved : (index % 5 == 3 ? .submitted : .none),
+                decisionNumber: index % 5 < 3 ? "\(index)/QĐ-UBND" : nil, decisionDate: index % 5 < 3 ? "2025-06-30" : nil)
+            try await store.addSystem(system)
+            for hostIndex in 0..<hostsPerSystem {
+                let host = EnrolledHost(
+                    agentID: "agent-\(index)-\(hostIndex)", hostname: "host-\(index)-\(hostIndex)", system: system.id,
+                    enrolledAt: now - .days(100))
+                try await store.addHost(host)
+                hostCount += 1
+                // One host in ten went silent a week ago.
+                let seen = hostIndex == 9 ? now - .days(7) : now - .minutes(1)
+                try await store.recordHeartbeat(agentID: host.agentID, agentVersion: "0.1.0", rulesVersion: "2026.11.0", at: seen)
+                let batch = Self.records(host: host.hostname, level: level, seed: index * 31 + hostIndex, time: seen)
+                _ = try await store.ingest(batch, from: host, at: seen)
+                records += batch.count
+            }
+            if index % 2 == 0 {
+                for requirement in ["ND85-MGT-POL-01", "ND85-MGT-ORG-01", "ND85-MGT-HR-01"] {
+                    try await store.addAttestation(
+                        Attestation(
+                            system: system.id, requirement: requirement, evidence: "Quyết định \(index)/QĐ-UBND", attestedBy: "user:admin",
+                            attestedAt: now - .days(30), expiresAt: now + .days(335)))
+                }
+            }
+        }
+        try printJSON(["mode": "seed-estate", "systems": systems, "hosts": hostCount, "records": records])
+    }
+
+    /// Seven state checks (one in four failing) and two detections per host.
+    static func records(host: String, level: Level, seed: Int, time: Timestamp) -> [FindingRecord] {
+        var records: [FindingRecord] = []
+        for (offset, check) in stateRules.enumerated() {
+            let outcome: Outcome = (seed + offset) % 4 == 0 ? .fail : .pass
+            let fingerprint = FindingRecord.fingerprint(host: host, rule: check.rule, entity: host)
+            records.append(
+                FindingRecord(
+                    id: FindingRecord.id(fingerprint: fingerprint, outcome: outcome, trigger: time.iso8601), fingerprint: fingerprint,
+                    rule: check.rule, outcome: outcome, severity: .medium, level: level, requirements: check.requirements, host: host,
+                    entity: host, time: time, firstSeen: nil, count: 1, title: LocalizedText(vi: check.rule, en: check.rule),
+                    evidence: Evidence([("setting", .text("checked"))])))
+        }
+        for attempt in 0..<2 {
+            let entity = "203.0.\(seed % 250).\(attempt)"
+            let fingerprint = FindingRecord.fingerprint(host: host, rule: "auth.ssh.bruteforce", entity: entity)
+            records.append(
+                FindingRecord(
+                    id: FindingRecord.id(fingerprint: fingerprint, outcome: .fail, trigger: time.iso8601), fingerprint: fingerprint,
+                    rule: "auth.ssh.bruteforce", outcome: .fail, severity: .high, level: level,
+                    requirements: ["ND85-SRV-AUTH-01", "ND85-SRV-LOG-01"], host: host, entity: entity, time: time, firstSeen: time,
+                    count: 7, title: LocalizedText(vi: "Dò mật khẩu SSH", en: "SSH password guessing"),
+                    evidence: Evidence([("src_ip", .text(entity)), ("user", .text("root"))])))
+        }
+        return records
     }
 }
 

@@ -6,14 +6,19 @@ import CanhModel
 struct HTMLDocument {
     private(set) var text = ""
 
-    init(title: String, strings: ReportStrings) {
+    /// The page up to the end of its header: the title, then the report's identity (generation
+    /// time, period, rule-pack version and digest).
+    init(title: String, metadata: [(String, String)], digest: String, strings: ReportStrings) {
         text.reserveCapacity(1 << 16)
         raw("<!DOCTYPE html>\n<html lang=\"\(strings.language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n")
         raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         escaped(title)
         raw("</title>\n<style>\n")
         raw(Self.style(strings: strings))
-        raw("</style>\n</head>\n<body>\n")
+        raw("</style>\n</head>\n<body>\n<header>\n")
+        element("h1", title)
+        self.metadata(metadata, digest: digest, strings: strings)
+        raw("</header>\n")
     }
 
     mutating func finish() -> String {
@@ -51,8 +56,7 @@ struct HTMLDocument {
         raw("</tr>\n")
     }
 
-    /// The report's identity: generation time, period, rule-pack version and digest.
-    mutating func metadata(_ items: [(String, String)], digest: String, strings: ReportStrings) {
+    private mutating func metadata(_ items: [(String, String)], digest: String, strings: ReportStrings) {
         raw("<dl class=\"meta\">\n")
         for (name, value) in items {
             element("dt", name)

@@ -4,11 +4,9 @@ import CanhModel
 enum HTMLRenderer {
     static func render(_ report: SealedReport<ComplianceReport>, strings: ReportStrings) -> String {
         let data = report.data
-        var document = HTMLDocument(title: strings.complianceTitle, strings: strings)
-        document.raw("<header>\n")
-        document.element("h1", strings.complianceTitle)
-        document.metadata(
-            [
+        var document = HTMLDocument(
+            title: strings.complianceTitle,
+            metadata: [
                 (
                     strings.system,
                     data.scope.map { scope in data.systems.first.map { "\($0.system.name) (\(scope))" } ?? scope }
@@ -22,7 +20,6 @@ enum HTMLRenderer {
                 (strings.generatedAt, strings.formatDateTime(data.generatedAt)),
                 (strings.rulesVersion, data.rulesVersion),
             ], digest: report.digest, strings: strings)
-        document.raw("</header>\n")
         if data.scope == nil { overview(data, strings: strings, into: &document) }
         for system in data.systems { section(system, strings: strings, into: &document) }
         return document.finish()
@@ -197,15 +194,12 @@ enum HTMLRenderer {
 
     static func render(_ report: SealedReport<CoverageReport>, strings: ReportStrings) -> String {
         let data = report.data
-        var document = HTMLDocument(title: strings.coverageTitle, strings: strings)
-        document.raw("<header>\n")
-        document.element("h1", strings.coverageTitle)
-        document.metadata(
-            [
+        var document = HTMLDocument(
+            title: strings.coverageTitle,
+            metadata: [
                 (strings.period, strings.coverageAsOf), (strings.generatedAt, strings.formatDateTime(data.generatedAt)),
                 (strings.rulesVersion, data.rulesVersion),
             ], digest: report.digest, strings: strings)
-        document.raw("</header>\n")
         document.element("h2", strings.indicators)
         document.raw("<div class=\"summary\">\n")
         for (name, part) in [
