@@ -89,7 +89,7 @@ let package = Package(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                "Reports", "Rules", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Reports", "Rules", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,6 +3,9 @@ public import CanhModel
 /// Everything the collector keeps, behind one interface: SQLite now, PostgreSQL later, with the
 /// same callers. Every method is one transaction.
 public protocol CollectorStore: Sendable {
+    /// A trivial read: whether the store answers (the service watchdog asks it).
+    func ping() async throws(StoreError)
+
     // MARK: Inventory
     func addSystem(_ system: InformationSystem) async throws(StoreError)
     func updateSystem(_ system: InformationSystem) async throws(StoreError)

@@ -25,6 +25,10 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
+    public func ping() async throws(StoreError) {
+        try await read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     // MARK: Inventory
 
     public func addSystem(_ system: InformationSystem) async throws(StoreError) {

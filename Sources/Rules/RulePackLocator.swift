@@ -3,9 +3,13 @@ import Glibc
 /// Finds the rule pack when `--rules` is not given (SPEC §3): `rules/` of the source tree the
 /// binary was built in (development), else the installed pack.
 public enum RulePackLocator {
+    /// Where the canh-agent package installs the pack.
     public static let installed = "/usr/share/canh/rules"
+    /// Where the canh-collector package installs its copy: two packages cannot ship one file,
+    /// and both may be installed on one machine.
+    public static let installedForCollector = "/usr/share/canh-collector/rules"
 
-    public static func defaultDirectory() -> String {
+    public static func defaultDirectory(installed: String = installed) -> String {
         if let tree = sourceTree() { return tree + "/rules" }
         return installed
     }

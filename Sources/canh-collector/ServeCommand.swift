@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Rules
+import Systemd
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The rule pack whose requirement catalogue compliance reports use (default: the installed pack).", valueName: "DIR"))
+            "The rule pack whose requirement catalogue compliance reports use (default: /usr/share/canh-collector/rules).", valueName: "DIR"
+        ))
     var rules: String?
 
     func run() async throws {
@@ -41,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "canh-collector")
         logger.logLevel = .info
-        let rulesDirectory = rules ?? settings.rules ?? RulePackLocator.defaultDirectory()
+        let rulesDirectory = rules ?? settings.rules ?? RulePackLocator.defaultDirectory(installed: RulePackLocator.installedForCollector)
         let loaded = RulePack.load(directory: rulesDirectory)
         guard loaded.problems.isEmpty else {
             throw ValidationError(
@@ -49,14 +51,38 @@ struct ServeCommand: AsyncParsableCommand {
                     + loaded.problems.map(\.description).joined(separator: "\n"))
         }
         let store = try SQLiteCollectorStore(path: database)
+        let notifier = ServiceNotifier()
+        let address = "https://\(host):\(port)"
         let app = try CollectorServer.application(
             store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, host: host, port: port,
             logger: logger,
             onServerRunning: { boundPort in
                 // One line on standard output that scripts and tests wait for.
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))
+                notifier.ready(status: "listening on https://\(host):\(boundPort), rule pack \(loaded.pack.version)")
             })
+        let watchdog = Task { await Self.feedWatchdog(notifier, store: store, logger: logger) }
+        defer {
+            watchdog.cancel()
+            notifier.stopped()
+        }
+        logger.info("starting", metadata: ["address": "\(address)", "rules": "\(rulesDirectory)"])
         try await app.runService()
+    }
+
+    /// Under systemd with `WatchdogSec=`: tells the manager the collector is alive as long as its
+    /// store answers, at half the interval; a wedged store gets the service restarted.
+    private static func feedWatchdog(_ notifier: ServiceNotifier, store: SQLiteCollectorStore, logger: Logger) async {
+        guard let interval = notifier.watchdogInterval else { return }
+        while !Task.isCancelled {
+            do {
+                try await store.ping()
+                notifier.watchdogAlive()
+            } catch {
+                logger.error("the store does not answer; the watchdog is not fed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval / 2)
+        }
     }
 
     /// The file named by --config, else the default one when it exists, else nothing.

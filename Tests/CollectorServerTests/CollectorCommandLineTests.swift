@@ -193,4 +193,19 @@ import Testing
         #expect(misspelt.status == 2)
         #expect(misspelt.standardError.contains("\(agentSettings):2: unknown key state-dir in [agent]"), "\(misspelt.standardError)")
     }
+
+    @Test("under systemd, serve says READY once it listens and feeds the watchdog while its store answers")
+    func serviceManagerNotifications() throws {
+        let data = try TemporaryDirectory(prefix: "canh-collector-notify")
+        #expect(try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")]).status == 0)
+        let manager = try NotifySocket(in: data)
+        defer { manager.stop() }
+        let server = try BackgroundServer(
+            collector, ["serve", "--data-dir", data.file("collector"), "--listen", "127.0.0.1:{port}"],
+            environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "1000000"])
+        let started = manager.messages(waitingFor: "READY=1", seconds: 30)
+        let ready = try #require(started.first { $0.contains("READY=1") }, "\(started)")
+        #expect(ready.contains("STATUS=listening on https://127.0.0.1:\(server.port), rule pack 2026.11.0"), "\(ready)")
+        #expect(manager.messages(waitingFor: "WATCHDOG=1", seconds: 10).contains("WATCHDOG=1"))
+    }
 }

@@ -11,7 +11,10 @@ public final class BackgroundServer: @unchecked Sendable {
     /// - Parameters:
     ///   - arguments: the command; `{port}` is replaced by the chosen port.
     ///   - directory: the working directory.
-    public init(_ executable: String, _ arguments: [String], port: Int? = nil, directory: String? = nil) throws {
+    ///   - environment: variables added to the test runner's.
+    public init(
+        _ executable: String, _ arguments: [String], port: Int? = nil, directory: String? = nil, environment: [String: String] = [:]
+    ) throws {
         let port = try port ?? FreePort.next()
         self.port = port
         logPath = "/tmp/canh-server-\(port).log"
@@ -19,6 +22,7 @@ public final class BackgroundServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
