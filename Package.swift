@@ -39,6 +39,8 @@ let package = Package(
         // Host configuration read as the services read it (sshd, journald, units): pure Swift.
         .target(name: "HostInspection", dependencies: ["CanhModel"]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
+        // Alert routing (issue 9): which finding and host changes go to which channels; pure.
+        .target(name: "Alerts", dependencies: ["CanhModel"]),
         // Compliance and coverage reports: pure evaluation and renderers, no store.
         .target(name: "Reports", dependencies: ["Rules", "CanhModel"]),
         // Pure evaluation of rules over observations; the only importer of CPCRE2.
@@ -89,7 +91,7 @@ let package = Package(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                "Reports", "Rules", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Reports", "Rules", "Systemd", "Alerts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -123,6 +125,7 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
         .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "CanhModel", "TestSupport"]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Rules", "CanhModel", "TestSupport"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),

@@ -92,6 +92,37 @@ public struct SettingsTable: Sendable {
         return texts
     }
 
+    /// A list of whole numbers, each within `range`.
+    public func integers(_ key: String, in range: ClosedRange<Int64>) throws(ConfigurationError) -> [Int64]? {
+        guard let entry = entry(key) else { return nil }
+        guard case .array(let elements) = entry.value else {
+            throw failure(key, "expected a list of whole numbers, found \(entry.value.kind)")
+        }
+        var numbers: [Int64] = []
+        for element in elements {
+            guard case .integer(let number) = element else {
+                throw failure(key, "expected a list of whole numbers, found \(element.kind) in it")
+            }
+            guard range.contains(number) else { throw failure(key, "\(number) is outside \(range.lowerBound)…\(range.upperBound)") }
+            numbers.append(number)
+        }
+        return numbers
+    }
+
+    /// A list of strings, each one of the raw values of `T`.
+    public func choices<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(ConfigurationError) -> [T]?
+    where T.RawValue == String {
+        guard let texts = try strings(key) else { return nil }
+        var values: [T] = []
+        for text in texts {
+            guard let value = T(rawValue: text) else {
+                throw failure(key, "\"\(text)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
     /// A string that must be one of the raw values of `T`.
     public func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(ConfigurationError) -> T?
     where T.RawValue == String {

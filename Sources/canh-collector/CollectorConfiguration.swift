@@ -1,3 +1,4 @@
+import Alerts
 import CanhModel
 import ConfigurationFile
 
@@ -11,6 +12,7 @@ struct CollectorConfiguration: Equatable {
     /// The rule pack whose requirement catalogue reports judge compliance on.
     var rules: String?
     var alertChannels: [AlertChannel] = []
+    /// Which finding and host changes alert, and through which channels.
     var alertRules: [AlertRule] = []
 
     /// Where alerts go (delivered from issue 9 on; read and checked now so that a file written
@@ -29,23 +31,13 @@ struct CollectorConfiguration: Equatable {
         var language: String?
     }
 
-    /// Which finding changes alert, and through which channels.
-    struct AlertRule: Equatable {
-        var name: String
-        var minimumSeverity: Severity?
-        var rules: [String]
-        var systems: [String]
-        var transitions: [String]
-        var channels: [String]
-    }
-
     static let defaultPath = "/etc/canh/collector.toml"
 
     static let schema: [String: Set<String>] = [
         "": [],
         "collector": ["data_dir", "listen", "database", "rules"],
         "alerts.channels": ["name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang"],
-        "alerts.rules": ["name", "min_severity", "rules", "systems", "transitions", "channels"],
+        "alerts.rules": ["name", "min_severity", "rules", "systems", "owners", "levels", "transitions", "channels"],
     ]
 
     init() {}
@@ -80,8 +72,12 @@ struct CollectorConfiguration: Equatable {
         for table in document.tables("alerts.rules") {
             let rule = AlertRule(
                 name: try table.requiredString("name"), minimumSeverity: try table.choice("min_severity", as: Severity.self),
-                rules: try table.strings("rules") ?? [], systems: try table.strings("systems") ?? [],
-                transitions: try table.strings("transitions") ?? [], channels: try table.strings("channels") ?? [])
+                rulePatterns: try table.strings("rules") ?? [], systems: try table.strings("systems") ?? [],
+                owners: try table.strings("owners") ?? [],
+                levels: (try table.integers("levels", in: 1...5) ?? []).compactMap { Level(rawValue: Int($0)) },
+                transitions: try table.choices("transitions", as: AlertTransition.self) ?? [],
+                channels: try table.strings("channels") ?? [])
+            guard !rule.channels.isEmpty else { throw table.failure("channels", "name at least one [[alerts.channels]]") }
             for channel in rule.channels where !alertChannels.contains(where: { $0.name == channel }) {
                 throw table.failure("channels", "no [[alerts.channels]] is called \(channel)")
             }

@@ -55,6 +55,14 @@ import Testing
                 "3: alerts.rules.channels: no [[alerts.channels]] is called pager"
             ),
             (
+                "[[alerts.channels]]\nname = \"soc\"\ntype = \"webhook\"\n[[alerts.rules]]\nname = \"r\"\ntransitions = [\"new\"]\n",
+                "6: alerts.rules.transitions: \"new\" is not one of open, reopened, severity_raised, resolved, exception_expired, host_stale"
+            ),
+            (
+                "[[alerts.channels]]\nname = \"soc\"\ntype = \"webhook\"\n[[alerts.rules]]\nname = \"r\"\nlevels = [3, 6]\n",
+                "6: alerts.rules.levels: 6 is outside 1…5"
+            ),
+            (
                 "[[alerts.channels]]\nname = \"x\"\ntype = \"sms\"\n",
                 "3: alerts.channels.type: \"sms\" is not one of webhook, syslog, email"
             ),
