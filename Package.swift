@@ -59,7 +59,7 @@ let package = Package(
         // The agent's durable, bounded spool of records and the readers' checkpoints (SQLite).
         .target(name: "AgentSpool", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // The collector's storage interface and its SQLite implementation (GRDB).
-        .target(name: "CollectorStore", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CollectorStore", dependencies: ["CanhModel", "Alerts", .product(name: "GRDB", package: "GRDB.swift")]),
         // The collector's certificate authority: its own CA, the server certificate, agents' client
         // certificates from their CSRs (swift-certificates).
         .target(
@@ -138,7 +138,7 @@ let package = Package(
             ]),
         .testTarget(name: "AgentSpoolTests", dependencies: ["AgentSpool", "CanhModel", "TestSupport"]),
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "TestSupport"]),
-        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "CanhModel", "TestSupport"]),
+        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "Alerts", "CanhModel", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(
             name: "AgentTests",

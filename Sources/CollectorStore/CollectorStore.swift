@@ -1,3 +1,4 @@
+public import Alerts
 public import CanhModel
 
 /// Everything the collector keeps, behind one interface: SQLite now, PostgreSQL later, with the
@@ -41,6 +42,10 @@ public protocol CollectorStore: Sendable {
     /// A person's change: acknowledge, resolve, or except until a time.
     func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState
     func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
+
+    // MARK: Alerts
+    /// The outbox, newest first: messages queued with the state changes that caused them.
+    func queuedAlerts(state: QueuedAlert.State?, limit: Int) async throws(StoreError) -> [QueuedAlert]
 
     // MARK: Attestations
     /// Records that a manual requirement is met by a system; refused when the system is unknown.

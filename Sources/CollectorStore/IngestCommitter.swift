@@ -1,3 +1,4 @@
+import Alerts
 import CanhModel
 import Foundation
 import GRDB
@@ -41,13 +42,15 @@ actor IngestCommitter {
     }
 
     private let pool: DatabasePool
+    private let routing: AlertRouting
     private var waiting: [Waiting] = []
     private var writing = false
     /// Records per transaction at most, so one commit stays short.
     private let recordsPerTransaction = 20_000
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, routing: AlertRouting) {
         self.pool = pool
+        self.routing = routing
     }
 
     func commit(_ batch: Batch) async throws(StoreError) -> IngestSummary {
@@ -76,12 +79,13 @@ actor IngestCommitter {
             }
             let batches = taken.map(\.batch)
             do {
+                let routing = self.routing
                 let results = try await pool.write { db in
                     batches.map { batch -> Result<IngestSummary, StoreError> in
                         var result: Result<IngestSummary, StoreError> = .failure(.database("not applied"))
                         do {
                             try db.inSavepoint {
-                                result = .success(try SQLiteCollectorStore.apply(batch, in: db))
+                                result = .success(try SQLiteCollectorStore.apply(batch, routing: routing, in: db))
                                 return .commit
                             }
                         } catch let error as StoreError {

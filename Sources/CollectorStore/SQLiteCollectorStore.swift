@@ -1,3 +1,4 @@
+public import Alerts
 public import CanhModel
 import Foundation
 import GRDB
@@ -6,9 +7,12 @@ import GRDB
 public final class SQLiteCollectorStore: CollectorStore {
     private let pool: DatabasePool
     private let committer: IngestCommitter
+    private let routing: AlertRouting
 
     /// Opens (creating if needed) the database at `path` and brings it to the newest schema.
-    public init(path: String) throws(StoreError) {
+    /// - Parameter alertRouting: which finding changes queue alerts for which channels.
+    public init(path: String, alertRouting: AlertRouting = AlertRouting(rules: [])) throws(StoreError) {
+        routing = alertRouting
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -19,7 +23,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
-            committer = IngestCommitter(pool: pool)
+            committer = IngestCommitter(pool: pool, routing: alertRouting)
         } catch {
             throw .database("\(path): \(error)")
         }
@@ -227,7 +231,7 @@ public final class SQLiteCollectorStore: CollectorStore {
     }
 
     /// One batch folded into the store inside the caller's transaction (the committer's).
-    static func apply(_ batch: IngestCommitter.Batch, in db: Database) throws -> IngestSummary {
+    static func apply(_ batch: IngestCommitter.Batch, routing: AlertRouting, in db: Database) throws -> IngestSummary {
         var summary = IngestSummary(accepted: 0, duplicates: 0)
         let host = batch.host
         let actor = "agent:\(host.agentID)"
@@ -239,6 +243,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE host_id = ? AND key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE id = ?")
         var titled: Set<String> = []
+        var outbox = AlertOutbox(routing: routing, systemID: host.system)
         for prepared in batch.records {
             let record = prepared.record
             try insertRecord.execute(arguments: [hostID, prepared.idKey])
@@ -249,8 +254,9 @@ public final class SQLiteCollectorStore: CollectorStore {
             summary.accepted += 1
             let existing = try Int64.fetchOne(findFinding, arguments: [hostID, prepared.findingKey, record.fingerprint])
             let row = try existing.flatMap { id in try Row.fetchOne(selectFinding, arguments: [id]) }
+            let previous = row.map(Self.finding)
             let (state, transition) = FindingFold.fold(
-                record, evidence: prepared.evidence, into: row.map(Self.finding), system: host.system, actor: actor)
+                record, evidence: prepared.evidence, into: previous, system: host.system, actor: actor)
             let findingID: Int64
             if let existing {
                 findingID = existing
@@ -259,6 +265,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 findingID = try Self.insert(state, key: prepared.findingKey, hostID: hostID, in: db)
             }
             if let transition { try Self.save(transition, finding: findingID, in: db) }
+            try outbox.queue(previous: previous, current: state, change: transition, at: record.time, in: db)
             if titled.insert(record.rule).inserted {
                 try db.cachedStatement(
                     sql: """
@@ -321,7 +328,8 @@ public final class SQLiteCollectorStore: CollectorStore {
     }
 
     public func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState {
-        try await write { db in
+        let routing = self.routing
+        return try await write { db in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT \(Self.findingColumns) WHERE \(Self.byFingerprint)",
@@ -337,6 +345,8 @@ public final class SQLiteCollectorStore: CollectorStore {
             state.exceptedUntil = change.status == .excepted ? change.until : nil
             try Self.update(state, id: row["id"], in: db)
             try Self.save(transition, finding: row["id"], in: db)
+            var outbox = AlertOutbox(routing: routing, systemID: state.system)
+            try outbox.queue(previous: Self.finding(row), current: state, change: transition, at: change.at, in: db)
             return state
         }
     }
@@ -359,6 +369,23 @@ public final class SQLiteCollectorStore: CollectorStore {
     }
 
     // MARK: Certificates
+
+    // MARK: Alerts
+
+    public func queuedAlerts(state: QueuedAlert.State?, limit: Int) async throws(StoreError) -> [QueuedAlert] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alert_outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2",
+                arguments: [state?.rawValue, limit]
+            ).map { row in
+                let text: String = row["message"]
+                let message = try JSONDecoder().decode(AlertMessage.self, from: Data(text.utf8))
+                return QueuedAlert(
+                    id: row["id"], channel: row["channel"], state: QueuedAlert.State(rawValue: row["state"]) ?? .pending,
+                    attempts: row["attempts"], lastError: row["last_error"], message: message)
+            }
+        }
+    }
 
     // MARK: Attestations
 
@@ -470,7 +497,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         ]
     }
 
-    private static func system(_ row: Row) -> InformationSystem {
+    static func system(_ row: Row) -> InformationSystem {
         InformationSystem(
             id: row["id"], name: row["name"], owner: row["owner"], operatorUnit: row["operator"],
             level: Level(rawValue: row["level"]) ?? .lowest, dossier: DossierStatus(rawValue: row["dossier"]) ?? .none,

@@ -164,6 +164,26 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("5 alert outbox") { db in
+            // Written in the transaction of the state change that causes each message, so a crash
+            // loses none; (key, channel) is unique, so none is queued twice.
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        key TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending' \(oneOf("state", ["pending", "sent", "dead"])),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        UNIQUE (key, channel)
+                    );
+                    CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
+                    """)
+        }
         return migrator
     }
 }

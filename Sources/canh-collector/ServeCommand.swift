@@ -1,3 +1,4 @@
+import Alerts
 import ArgumentParser
 import CollectorServer
 import CollectorStore
@@ -50,7 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
                 "the rule pack in \(rulesDirectory) has problems (check it with `canh-agent rules check`):\n"
                     + loaded.problems.map(\.description).joined(separator: "\n"))
         }
-        let store = try SQLiteCollectorStore(path: database)
+        // Alerts are queued in the store with the changes that cause them (delivery: issue 9).
+        let store = try SQLiteCollectorStore(path: database, alertRouting: AlertRouting(rules: settings.alertRules))
         let notifier = ServiceNotifier()
         let address = "https://\(host):\(port)"
         let app = try CollectorServer.application(
