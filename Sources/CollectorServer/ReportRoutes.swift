@@ -23,7 +23,7 @@ extension CollectorAPI {
             }
             let system = query.get("system")
             let report = try await complianceReport(system: system, period: period)
-            let bytes = try await Self.rendered(format) { () throws(ReportError) in
+            let bytes = try await Self.rendered { () throws(ReportError) in
                 try ReportRenderer.render(report, format: format, language: language)
             }
             return Self.response(bytes, format: format, name: "canh-compliance-\(system ?? "all")-\(period.label)")
@@ -32,7 +32,7 @@ extension CollectorAPI {
             _ = try context.user(atLeast: .viewer)
             let (format, language) = try Self.presentation(of: request.uri.queryParameters)
             let report = try await coverageReport()
-            let bytes = try await Self.rendered(format) { () throws(ReportError) in
+            let bytes = try await Self.rendered { () throws(ReportError) in
                 try ReportRenderer.render(report, format: format, language: language)
             }
             return Self.response(bytes, format: format, name: "canh-coverage")
@@ -137,7 +137,7 @@ extension CollectorAPI {
 
     /// Renders off the request's executor: a report of a whole province is seconds of work, and a
     /// PDF waits for Chromium.
-    private static func rendered(_ format: ReportFormat, _ body: @escaping @Sendable () throws(ReportError) -> [UInt8]) async throws
+    private static func rendered(_ body: @escaping @Sendable () throws(ReportError) -> [UInt8]) async throws
         -> [UInt8]
     {
         do {

@@ -4,6 +4,14 @@ public enum JournalFieldSelection: Sendable, Hashable {
     case all
     /// Only these fields; `JournalEntry.value(at:)` indexes them in this order.
     case fields([String])
+
+    /// The fields named, none for `.all`.
+    var names: [String] {
+        switch self {
+        case .all: []
+        case .fields(let names): names
+        }
+    }
 }
 
 /// The 128-bit id of the boot an entry was written in.

@@ -80,14 +80,8 @@ public final class JournalReader {
         expectedEntries = expected
         self.maxValueBytes = maxValueBytes
         hasMatches = !matches.isEmpty
-        switch selection {
-        case .all:
-            selectsAll = true
-            selectedNames = []
-        case .fields(let names):
-            selectsAll = false
-            selectedNames = names
-        }
+        selectsAll = selection == .all
+        selectedNames = selection.names
         nameTable = FieldNameTable(selectedNames)
         handle = try Self.open(readable, maxValueBytes: maxValueBytes, matches: matches)
         follows = false
@@ -107,14 +101,8 @@ public final class JournalReader {
         expectedEntries = 0
         self.maxValueBytes = maxValueBytes
         hasMatches = !matches.isEmpty
-        switch selection {
-        case .all:
-            selectsAll = true
-            selectedNames = []
-        case .fields(let names):
-            selectsAll = false
-            selectedNames = names
-        }
+        selectsAll = selection == .all
+        selectedNames = selection.names
         nameTable = FieldNameTable(selectedNames)
         var handle: OpaquePointer?
         let status: Int32

@@ -74,6 +74,13 @@ import Testing
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("\(file):\(message)"), "\(refused.standardError)")
         }
+        // A rule pack with problems (here: none at all) is refused before anything is served.
+        let emptyPack = data.file("no-pack")
+        try FileManager.default.createDirectory(atPath: emptyPack, withIntermediateDirectories: true)
+        let noPack = try ProcessRunner.run(collector, ["serve", "--config", settings, "--rules", emptyPack])
+        #expect(noPack.status == 2)
+        #expect(noPack.standardError.contains("the rule pack in \(emptyPack) has problems"), "\(noPack.standardError)")
+        #expect(noPack.standardError.contains("\(emptyPack)/requirements.yaml: (file): is missing"))
         // The sample in etc/, with its alert examples switched on, is accepted (the empty data
         // directory is then the only complaint).
         let sample = try String(contentsOfFile: ProcessRunner.repositoryRoot + "/etc/collector.toml", encoding: .utf8)

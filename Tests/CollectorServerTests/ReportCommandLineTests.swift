@@ -31,6 +31,11 @@ import Testing
         ])
         #expect(attested.status == 0, "\(attested.standardError)")
         #expect(attested.standardOutput.contains("ND85-MGT-POL-01 attested for hy-dvc until 2027-11-22T00:00:00Z"))
+        let badUntil = try run([
+            "attestations", "add", "--system", "hy-dvc", "--requirement", "ND85-MGT-POL-01", "--evidence", "x", "--until", "next year",
+        ])
+        #expect(badUntil.status == 2)
+        #expect(badUntil.standardError.contains("--until next year: a date like 2027-06-30"))
         let listed = try run(["attestations", "list", "--system", "hy-dvc"])
         #expect(listed.standardOutput.contains("Quyết định 88/QĐ-SKHCN"))
         let automated = try run(["attestations", "add", "--system", "hy-dvc", "--requirement", "ND85-SRV-AUTH-02", "--evidence", "x"])

@@ -34,8 +34,7 @@ enum CSVRenderer {
                     requirement.text[strings.language], strings.statusName(requirement.status), evidence.joined(separator: "; "),
                     requirement.lastChecked.map(time) ?? "", requirement.hosts.joined(separator: " "), "\(requirement.findingsTotal)",
                     requirement.rules.joined(separator: " "),
-                    requirement.attestation?.evidence.isEmpty == false
-                        ? "\(requirement.attestation?.attestedBy ?? ""): \(requirement.attestation?.evidence ?? "")" : "",
+                    requirement.attestation.map { "\($0.attestedBy): \($0.evidence)" } ?? "",
                     requirement.attestation.map { time($0.attestedAt) } ?? "", requirement.attestation.map { time($0.expiresAt) } ?? "",
                     [requirement.citation, requirement.currentCitation].compactMap { $0 }.joined(separator: " | "),
                 ])
