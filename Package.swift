@@ -41,6 +41,17 @@ let package = Package(
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
         // Alert routing (issue 9): which finding and host changes go to which channels; pure.
         .target(name: "Alerts", dependencies: ["CanhModel"]),
+        // Alert delivery (issue 9): webhook, syslog and e-mail senders and the dispatcher that
+        // reads the store's outbox: throttling, maintenance windows, retries.
+        .target(
+            name: "AlertDelivery",
+            dependencies: [
+                "Alerts", "CanhModel", "CollectorStore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         // Compliance and coverage reports: pure evaluation and renderers, no store.
         .target(name: "Reports", dependencies: ["Rules", "CanhModel"]),
         // Pure evaluation of rules over observations; the only importer of CPCRE2.
@@ -72,7 +83,8 @@ let package = Package(
         .target(
             name: "CollectorServer",
             dependencies: [
-                "CanhModel", "CollectorStore", "CollectorPKI", "Reports", "Rules", .product(name: "Hummingbird", package: "hummingbird"),
+                "CanhModel", "CollectorStore", "CollectorPKI", "Reports", "Rules", "Alerts",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
@@ -91,8 +103,9 @@ let package = Package(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                "Reports", "Rules", "Systemd", "Alerts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The configuration files (TOML subset with the line of every key): no dependencies.
@@ -120,12 +133,18 @@ let package = Package(
         // Helpers shared by the test targets: journal fixtures, temporary directories, processes.
         .target(
             name: "TestSupport", dependencies: ["CanhModel"], path: "Tests/TestSupport",
-            exclude: ["pki_http_server.py", "starttls_server.py"]),
+            exclude: ["pki_http_server.py", "starttls_server.py", "alert_receivers.py"]),
         .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
         .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "CanhModel", "TestSupport"]),
+        .testTarget(
+            name: "AlertDeliveryTests",
+            dependencies: [
+                "AlertDelivery", "Alerts", "CanhModel", "CollectorStore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Rules", "CanhModel", "TestSupport"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
@@ -133,7 +152,7 @@ let package = Package(
             name: "CollectorServerTests",
             dependencies: [
                 "CollectorServer", "CollectorClient", "CollectorPKI", "CollectorStore", "CanhModel", "Agent", "AgentSpool", "TestSupport",
-                "canh-collector", "canh-agent", "Rules", "Reports", .product(name: "Logging", package: "swift-log"),
+                "canh-collector", "canh-agent", "Rules", "Reports", "Alerts", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "AgentSpoolTests", dependencies: ["AgentSpool", "CanhModel", "TestSupport"]),

@@ -4,7 +4,7 @@ public import CollectorStore
 import Foundation
 public import Hummingbird
 import NIOCore
-import Prometheus
+public import Prometheus
 public import Rules
 
 /// The routes of SPEC §6 over a store and the collector's CA.
@@ -17,14 +17,16 @@ public struct CollectorAPI: Sendable {
     let now: @Sendable () -> Timestamp
     /// Most records one batch may carry.
     let maximumBatch: Int
-    let metrics = CollectorMetrics()
+    let metrics: CollectorMetrics
     /// How often agents send heartbeats (SPEC §6: 60 s); three missed make a host stale.
     let heartbeatSeconds: Int64 = 60
 
     public init(
         store: any CollectorStore, authority: CertificateAuthority, rulePack: RulePack, maximumBatch: Int = 10_000,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
+        metrics = CollectorMetrics(registry: registry)
         self.store = store
         self.authority = authority
         self.rulePack = rulePack
@@ -46,6 +48,7 @@ public struct CollectorAPI: Sendable {
         addEnrollmentRoutes(to: api)
         addFindingRoutes(to: api)
         addReportRoutes(to: api)
+        addAlertRoutes(to: api)
         return router
     }
 

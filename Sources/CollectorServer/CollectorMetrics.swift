@@ -5,7 +5,7 @@ import Prometheus
 /// server (not the process-wide swift-metrics bootstrap), so several collectors can run in one
 /// test process.
 final class CollectorMetrics: Sendable {
-    let registry = PrometheusCollectorRegistry()
+    let registry: PrometheusCollectorRegistry
     let recordsAccepted: Counter
     let recordsDuplicate: Counter
     let batchesStored: Counter
@@ -14,7 +14,8 @@ final class CollectorMetrics: Sendable {
     let enrollmentsRefused: Counter
     let ingestSeconds: DurationHistogram
 
-    init() {
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
         func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "canh", subsystem: "collector", metricName: metric, unitName: unit, helpText: help)
         }

@@ -7,6 +7,7 @@ import HummingbirdTLS
 public import Logging
 import NIOCore
 import NIOSSL
+public import Prometheus
 public import Rules
 
 /// The HTTPS service: TLS 1.2+, the collector's server certificate, client certificates
@@ -33,6 +34,7 @@ public enum CollectorServer {
 
     public static func application(
         store: any CollectorStore, files: Files, rulePack: RulePack, host: String, port: Int, logger: Logger,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let authority = try CertificateAuthority(
@@ -44,7 +46,7 @@ public enum CollectorServer {
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)))
-        let api = CollectorAPI(store: store, authority: authority, rulePack: rulePack, now: now)
+        let api = CollectorAPI(store: store, authority: authority, rulePack: rulePack, registry: registry, now: now)
         return Application(
             router: api.router(), server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),

@@ -23,30 +23,58 @@ struct AlertOutbox {
         guard !routing.rules.isEmpty,
             let transition = AlertTransition.of(previous: previous, current: current, change: change)
         else { return }
+        try queue(
+            transition: transition, rule: current.rule, severity: current.severity, host: current.host, subject: current.fingerprint,
+            finding: current, at: time, in: db)
+    }
+
+    /// A host that stopped sending heartbeats: its agent id is the subject, `host.stale` the rule.
+    /// Returns how many messages were new.
+    mutating func queueStale(_ host: EnrolledHost, at time: Timestamp, in db: Database) throws -> Int {
+        try queue(
+            transition: .hostStale, rule: AlertMessage.hostStaleRule, severity: .medium, host: host.hostname, subject: host.agentID,
+            finding: nil, at: time, in: db)
+    }
+
+    @discardableResult
+    private mutating func queue(
+        transition: AlertTransition, rule: String, severity: Severity, host: String, subject: String, finding: FindingState?,
+        at time: Timestamp, in db: Database
+    ) throws -> Int {
+        guard !routing.rules.isEmpty else { return 0 }
         if system == nil {
             system = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM systems WHERE id = ?"), arguments: [systemID])
                 .map { SQLiteCollectorStore.system($0) }
         }
-        guard let system else { return }
+        guard let system else { return 0 }
         let event = AlertEvent(
-            transition: transition, rule: current.rule, severity: current.severity, system: system, host: current.host,
-            subject: current.fingerprint, at: time)
-        let deliveries = routing.deliveries(for: event)
-        guard !deliveries.isEmpty else { return }
+            transition: transition, rule: rule, severity: severity, system: system, host: host, subject: subject, at: time)
+        var inserted = 0
+        for delivery in routing.deliveries(for: event) {
+            let message = AlertMessage(
+                key: event.idempotencyKey, transition: transition, alertRule: delivery.rule, at: time, system: system, host: host,
+                rule: rule, severity: severity, finding: finding)
+            if try Self.insert(message, channel: delivery.channel, in: db) { inserted += 1 }
+        }
+        return inserted
+    }
+
+    /// Inserts one message for one channel, unless (key, channel) is already queued; true when it was new.
+    @discardableResult
+    static func insert(_ message: AlertMessage, channel: String, in db: Database) throws -> Bool {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let insert = try db.cachedStatement(
+        let text = String(decoding: try encoder.encode(message), as: UTF8.self)
+        try db.cachedStatement(
             sql: """
-                INSERT INTO alert_outbox (key, channel, message, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO alert_outbox (key, channel, kind, system_id, rule, message, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (key, channel) DO NOTHING
-                """)
-        for delivery in deliveries {
-            let message = AlertMessage(
-                key: event.idempotencyKey, transition: transition, alertRule: delivery.rule, at: time, system: system,
-                host: current.host, finding: current)
-            let text = String(decoding: try encoder.encode(message), as: UTF8.self)
-            try insert.execute(
-                arguments: [event.idempotencyKey, delivery.channel, text, time.microsecondsSinceEpoch, time.microsecondsSinceEpoch])
-        }
+                """
+        ).execute(arguments: [
+            message.key, channel, message.kind.rawValue, message.system.id, message.rule, text, message.at.microsecondsSinceEpoch,
+            message.at.microsecondsSinceEpoch,
+        ])
+        return db.changesCount == 1
     }
 }

@@ -46,6 +46,23 @@ public protocol CollectorStore: Sendable {
     // MARK: Alerts
     /// The outbox, newest first: messages queued with the state changes that caused them.
     func queuedAlerts(state: QueuedAlert.State?, limit: Int) async throws(StoreError) -> [QueuedAlert]
+    /// How many messages the outbox holds in each state.
+    func alertCounts() async throws(StoreError) -> [QueuedAlert.State: Int]
+    /// Pending messages whose next attempt is due at `time`, oldest first.
+    func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [QueuedAlert]
+    /// What became of one attempt (or of the decision not to make one).
+    func recordAlertOutcome(id: Int64, _ outcome: AlertOutcome, at time: Timestamp) async throws(StoreError)
+    /// Alerts (not digests) sent on a channel since a time, of one system and rule when named:
+    /// what throttling counts.
+    func sentAlerts(channel: String, system: String?, rule: String?, since: Timestamp) async throws(StoreError) -> Int
+    /// Folds the suppressed messages of each (channel, system, rule) whose oldest was suppressed
+    /// before `before` into one digest message, queued in their place; returns how many digests.
+    func queueDigests(suppressedBefore before: Timestamp, windowMinutes: Int, at time: Timestamp) async throws(StoreError) -> Int
+    /// Queues a `host_stale` alert for every active host silent for `staleAfter`, once per silence
+    /// (the key holds the time it went stale); returns how many hosts were newly stale.
+    func queueStaleHostAlerts(staleAfter: TimeSpan, at time: Timestamp) async throws(StoreError) -> Int
+    /// Sends dead messages again (those with `ids`, or all when empty): pending, attempts reset.
+    func retryAlerts(ids: [Int64], at time: Timestamp) async throws(StoreError) -> Int
 
     // MARK: Attestations
     /// Records that a manual requirement is met by a system; refused when the system is unknown.
@@ -106,4 +123,15 @@ public struct FindingChange: Sendable, Hashable {
         self.actor = actor
         self.at = at
     }
+}
+
+/// What the dispatcher decided or learnt about one queued message.
+public enum AlertOutcome: Sendable, Hashable {
+    case sent
+    /// The attempt failed: try again at `retryAt`, or give up (dead) when it is nil.
+    case failed(String, retryAt: Timestamp?)
+    /// A maintenance window of its system holds it until the window ends.
+    case held(MaintenanceWindow)
+    /// Over a throttle limit: counted in the next digest instead.
+    case suppressed
 }

@@ -7,7 +7,7 @@ import GRDB
 public final class SQLiteCollectorStore: CollectorStore {
     private let pool: DatabasePool
     private let committer: IngestCommitter
-    private let routing: AlertRouting
+    let routing: AlertRouting
 
     /// Opens (creating if needed) the database at `path` and brings it to the newest schema.
     /// - Parameter alertRouting: which finding changes queue alerts for which channels.
@@ -370,23 +370,6 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     // MARK: Certificates
 
-    // MARK: Alerts
-
-    public func queuedAlerts(state: QueuedAlert.State?, limit: Int) async throws(StoreError) -> [QueuedAlert] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM alert_outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2",
-                arguments: [state?.rawValue, limit]
-            ).map { row in
-                let text: String = row["message"]
-                let message = try JSONDecoder().decode(AlertMessage.self, from: Data(text.utf8))
-                return QueuedAlert(
-                    id: row["id"], channel: row["channel"], state: QueuedAlert.State(rawValue: row["state"]) ?? .pending,
-                    attempts: row["attempts"], lastError: row["last_error"], message: message)
-            }
-        }
-    }
-
     // MARK: Attestations
 
     public func addAttestation(_ attestation: Attestation) async throws(StoreError) {
@@ -504,7 +487,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             decisionNumber: row["decision_number"], decisionDate: row["decision_date"])
     }
 
-    private static func host(_ row: Row) -> EnrolledHost {
+    static func host(_ row: Row) -> EnrolledHost {
         EnrolledHost(
             agentID: row["agent_id"], hostname: row["hostname"], machineID: row["machine_id"], os: row["os"],
             agentVersion: row["agent_version"], rulesVersion: row["rules_version"], system: row["system_id"],
@@ -577,11 +560,11 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     // MARK: Transactions
 
-    private func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
+    func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
         do { return try await pool.write(body) } catch let error as StoreError { throw error } catch { throw .database("\(error)") }
     }
 
-    private func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
+    func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws(StoreError) -> Value {
         do { return try await pool.read(body) } catch let error as StoreError { throw error } catch { throw .database("\(error)") }
     }
 }

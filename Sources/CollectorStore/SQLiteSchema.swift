@@ -184,6 +184,43 @@ enum SQLiteSchema {
                     CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
                     """)
         }
+        migrator.registerMigration("6 alert delivery") { db in
+            // Delivery needs what throttling groups by (system, rule), the kind of message, when it
+            // was sent, and two more states; SQLite cannot widen a CHECK, so the table is rebuilt.
+            // Messages queued by version 5 gain kind, rule and severity from their finding.
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_outbox_new (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        key TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        kind TEXT NOT NULL \(oneOf("kind", ["alert", "digest", "test"])),
+                        system_id TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending' \(oneOf("state", ["pending", "sent", "dead", "suppressed", "digested"])),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        sent_at INTEGER,
+                        last_error TEXT,
+                        held TEXT,
+                        UNIQUE (key, channel)
+                    );
+                    INSERT INTO alert_outbox_new (id, key, channel, kind, system_id, rule, message, created_at, state, attempts,
+                        next_attempt_at, last_error)
+                    SELECT id, key, channel, 'alert', json_extract(message, '$.system.id'), json_extract(message, '$.finding.rule'),
+                        json_set(message, '$.kind', 'alert', '$.rule', json_extract(message, '$.finding.rule'),
+                            '$.severity', json_extract(message, '$.finding.severity')),
+                        created_at, state, attempts, next_attempt_at, last_error
+                    FROM alert_outbox;
+                    DROP TABLE alert_outbox;
+                    ALTER TABLE alert_outbox_new RENAME TO alert_outbox;
+                    CREATE INDEX alert_outbox_due ON alert_outbox(state, next_attempt_at);
+                    CREATE INDEX alert_outbox_sent ON alert_outbox(channel, sent_at) WHERE state = 'sent';
+                    CREATE INDEX alert_outbox_suppressed ON alert_outbox(channel, system_id, rule) WHERE state = 'suppressed';
+                    """)
+        }
         return migrator
     }
 }

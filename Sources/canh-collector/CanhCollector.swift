@@ -15,6 +15,7 @@ struct CanhCollector: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ServeCommand.self, SystemCommand.self, TokenCommand.self, HostsCommand.self, FindingsCommand.self,
             UsersCommand.self, AuditCommand.self, CertsCommand.self, ReportCommand.self, AttestationsCommand.self,
+            AlertsCommand.self,
         ]
     )
 

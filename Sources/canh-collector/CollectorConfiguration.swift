@@ -1,6 +1,8 @@
+import AlertDelivery
 import Alerts
 import CanhModel
 import ConfigurationFile
+import Foundation
 
 /// `/etc/canh/collector.toml` (SPEC §6); command-line flags override it. Every table and key is
 /// checked, so a misspelt setting is an error with its line rather than silently ignored.
@@ -11,33 +13,25 @@ struct CollectorConfiguration: Equatable {
     var database: String?
     /// The rule pack whose requirement catalogue reports judge compliance on.
     var rules: String?
+    /// Where alerts go.
     var alertChannels: [AlertChannel] = []
     /// Which finding and host changes alert, and through which channels.
     var alertRules: [AlertRule] = []
-
-    /// Where alerts go (delivered from issue 9 on; read and checked now so that a file written
-    /// for it is accepted or refused the same way from the start).
-    struct AlertChannel: Equatable {
-        enum Kind: String, CaseIterable { case webhook, syslog, email }
-        var name: String
-        var kind: Kind
-        var url: String?
-        var secret: String?
-        var address: String?
-        var tls: Bool?
-        var smtp: String?
-        var from: String?
-        var to: [String]?
-        var language: String?
-    }
+    /// Timing, throttling, retries and maintenance windows of delivery.
+    var alertDelivery = AlertDeliverySettings()
 
     static let defaultPath = "/etc/canh/collector.toml"
 
     static let schema: [String: Set<String>] = [
         "": [],
         "collector": ["data_dir", "listen", "database", "rules"],
-        "alerts.channels": ["name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang"],
+        "alerts": ["poll_interval", "window", "attempts", "retry_delay", "max_retry_delay"],
+        "alerts.channels": [
+            "name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang", "username", "password", "ca", "limit",
+            "limit_per_rule",
+        ],
         "alerts.rules": ["name", "min_severity", "rules", "systems", "owners", "levels", "transitions", "channels"],
+        "alerts.maintenance": ["system", "from", "until", "reason"],
     ]
 
     init() {}
@@ -54,16 +48,15 @@ struct CollectorConfiguration: Equatable {
                 throw collector.failure("database", "only SQLite in data_dir is available yet; leave it empty")
             }
         }
+        if let alerts = document.table("alerts") {
+            if let seconds = try alerts.duration("poll_interval", atLeast: 1) { alertDelivery.pollInterval = .seconds(seconds) }
+            if let seconds = try alerts.duration("window", atLeast: 60) { alertDelivery.window = .seconds(seconds) }
+            if let attempts = try alerts.integer("attempts", in: 1...100) { alertDelivery.attempts = Int(attempts) }
+            if let seconds = try alerts.duration("retry_delay", atLeast: 1) { alertDelivery.retryDelay = .seconds(seconds) }
+            if let seconds = try alerts.duration("max_retry_delay", atLeast: 1) { alertDelivery.maximumRetryDelay = .seconds(seconds) }
+        }
         for table in document.tables("alerts.channels") {
-            let channel = AlertChannel(
-                name: try table.requiredString("name"),
-                kind: try table.requiredChoice("type", as: AlertChannel.Kind.self),
-                url: try table.string("url"), secret: try table.string("secret"), address: try table.string("address"),
-                tls: try table.boolean("tls"), smtp: try table.string("smtp"), from: try table.string("from"),
-                to: try table.strings("to"), language: try table.string("lang"))
-            if let language = channel.language, !["vi", "en"].contains(language) {
-                throw table.failure("lang", "\"\(language)\" is not one of vi, en")
-            }
+            let channel = try Self.channel(table)
             guard !alertChannels.contains(where: { $0.name == channel.name }) else {
                 throw table.failure("name", "another channel is already called \(channel.name)")
             }
@@ -83,5 +76,65 @@ struct CollectorConfiguration: Equatable {
             }
             alertRules.append(rule)
         }
+        for table in document.tables("alerts.maintenance") {
+            let from = try Self.time(table, "from")
+            let until = try Self.time(table, "until")
+            guard from < until else { throw table.failure("until", "the window ends before it starts (\(from.iso8601))") }
+            alertDelivery.maintenance.append(
+                MaintenanceWindow(
+                    system: try table.requiredString("system"), from: from, until: until, reason: try table.requiredString("reason")))
+        }
+    }
+
+    /// One channel, with the keys its type needs.
+    private static func channel(_ table: SettingsTable) throws(ConfigurationError) -> AlertChannel {
+        let name = try table.requiredString("name")
+        let kind = try table.requiredChoice("type", as: ChannelType.self)
+        let ca = try table.string("ca")
+        let destination: AlertChannel.Destination
+        switch kind {
+        case .webhook:
+            let url = try table.requiredString("url")
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw table.failure("url", "\"\(url)\" is not an http:// or https:// URL")
+            }
+            destination = .webhook(.init(url: url, secret: try table.requiredString("secret"), caFile: ca))
+        case .syslog:
+            let (host, port) = try address(table, "address")
+            destination = .syslog(.init(host: host, port: port, tls: try table.boolean("tls") ?? false, caFile: ca))
+        case .email:
+            let (host, port) = try address(table, "smtp")
+            guard let to = try table.strings("to"), !to.isEmpty else { throw table.failure("to", "name at least one recipient") }
+            let username = try table.string("username")
+            let password = try table.string("password")
+            if username != nil, password == nil { throw table.failure("password", "username is set; the password is missing") }
+            destination = .email(
+                .init(
+                    host: host, port: port, from: try table.requiredString("from"), to: to, username: username, password: password,
+                    caFile: ca))
+        }
+        return AlertChannel(
+            name: name, destination: destination, language: try table.choice("lang", as: AlertLanguage.self) ?? .vi,
+            limit: Int(try table.integer("limit", in: 1...100_000) ?? 60),
+            limitPerRule: Int(try table.integer("limit_per_rule", in: 1...100_000) ?? 5))
+    }
+
+    enum ChannelType: String, CaseIterable { case webhook, syslog, email }
+
+    /// `HOST:PORT`, the port required.
+    private static func address(_ table: SettingsTable, _ key: String) throws(ConfigurationError) -> (String, Int) {
+        let text = try table.requiredString(key)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
+            colon > text.startIndex
+        else { throw table.failure(key, "\"\(text)\" is not HOST:PORT, e.g. siem.hungyen.gov.vn:6514") }
+        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    private static func time(_ table: SettingsTable, _ key: String) throws(ConfigurationError) -> Timestamp {
+        let text = try table.requiredString(key)
+        guard let time = Timestamp(iso8601: text) else {
+            throw table.failure(key, "\"\(text)\" is not a time such as 2026-11-23T22:00:00+07:00")
+        }
+        return time
     }
 }

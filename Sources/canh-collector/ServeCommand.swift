@@ -1,3 +1,4 @@
+import AlertDelivery
 import Alerts
 import ArgumentParser
 import CollectorServer
@@ -6,6 +7,7 @@ import ConfigurationFile
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import Rules
 import Systemd
 
@@ -31,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     var rules: String?
 
     func run() async throws {
-        let settings = try configuration()
+        let settings = try CollectorConfiguration.load(config)
         let dataDir = self.dataDir ?? settings.dataDirectory ?? "/var/lib/canh-collector"
         let listen = self.listen ?? settings.listen ?? "127.0.0.1:8443"
         guard let separator = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: separator)...]),
@@ -51,20 +53,31 @@ struct ServeCommand: AsyncParsableCommand {
                 "the rule pack in \(rulesDirectory) has problems (check it with `canh-agent rules check`):\n"
                     + loaded.problems.map(\.description).joined(separator: "\n"))
         }
-        // Alerts are queued in the store with the changes that cause them (delivery: issue 9).
+        // Alerts are queued in the store with the changes that cause them, and delivered from it.
         let store = try SQLiteCollectorStore(path: database, alertRouting: AlertRouting(rules: settings.alertRules))
+        let registry = PrometheusCollectorRegistry()
+        let dispatcher: AlertDispatcher
+        do {
+            dispatcher = try AlertDispatcher(
+                store: store, channels: settings.alertChannels, settings: settings.alertDelivery,
+                hostname: ProcessInfo.processInfo.hostName, registry: registry, logger: logger)
+        } catch {
+            throw ValidationError("alert channels: \(error)")
+        }
         let notifier = ServiceNotifier()
         let address = "https://\(host):\(port)"
         let app = try CollectorServer.application(
             store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, host: host, port: port,
-            logger: logger,
+            logger: logger, registry: registry,
             onServerRunning: { boundPort in
                 // One line on standard output that scripts and tests wait for.
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))
                 notifier.ready(status: "listening on https://\(host):\(boundPort), rule pack \(loaded.pack.version)")
             })
         let watchdog = Task { await Self.feedWatchdog(notifier, store: store, logger: logger) }
+        let delivery = Task { await dispatcher.run() }
         defer {
+            delivery.cancel()
             watchdog.cancel()
             notifier.stopped()
         }
@@ -87,12 +100,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+}
+
+extension CollectorConfiguration {
     /// The file named by --config, else the default one when it exists, else nothing.
-    private func configuration() throws -> CollectorConfiguration {
-        let path = config ?? CollectorConfiguration.defaultPath
-        guard config != nil || FileManager.default.fileExists(atPath: path) else { return CollectorConfiguration() }
+    static func load(_ path: String?) throws -> CollectorConfiguration {
+        let file = path ?? defaultPath
+        guard path != nil || FileManager.default.fileExists(atPath: file) else { return CollectorConfiguration() }
         do {
-            return try CollectorConfiguration(contentsOf: path)
+            return try CollectorConfiguration(contentsOf: file)
         } catch {
             throw ValidationError(error.description)
         }

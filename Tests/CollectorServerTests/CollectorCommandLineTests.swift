@@ -26,6 +26,7 @@ import Testing
         name = "soc"
         type = "webhook"
         url = "https://soc.example/hook"
+        secret = "s3cret"
 
         [[alerts.rules]]
         name = "critical"
@@ -55,13 +56,23 @@ import Testing
                 "3: alerts.rules.channels: no [[alerts.channels]] is called pager"
             ),
             (
-                "[[alerts.channels]]\nname = \"soc\"\ntype = \"webhook\"\n[[alerts.rules]]\nname = \"r\"\ntransitions = [\"new\"]\n",
-                "6: alerts.rules.transitions: \"new\" is not one of open, reopened, severity_raised, resolved, exception_expired, host_stale"
+                "[[alerts.channels]]\nname = \"soc\"\ntype = \"syslog\"\naddress = \"siem:514\"\n[[alerts.rules]]\nname = \"r\"\ntransitions = [\"new\"]\n",
+                "7: alerts.rules.transitions: \"new\" is not one of open, reopened, severity_raised, resolved, exception_expired, host_stale"
             ),
             (
-                "[[alerts.channels]]\nname = \"soc\"\ntype = \"webhook\"\n[[alerts.rules]]\nname = \"r\"\nlevels = [3, 6]\n",
-                "6: alerts.rules.levels: 6 is outside 1…5"
+                "[[alerts.channels]]\nname = \"soc\"\ntype = \"syslog\"\naddress = \"siem:514\"\n[[alerts.rules]]\nname = \"r\"\nlevels = [3, 6]\n",
+                "7: alerts.rules.levels: 6 is outside 1…5"
             ),
+            ("[[alerts.channels]]\nname = \"soc\"\ntype = \"webhook\"\nurl = \"https://soc/\"\n", "1: alerts.channels.secret: missing"),
+            (
+                "[[alerts.channels]]\nname = \"siem\"\ntype = \"syslog\"\naddress = \"siem\"\n",
+                "4: alerts.channels.address: \"siem\" is not HOST:PORT"
+            ),
+            (
+                "[[alerts.maintenance]]\nsystem = \"hy-dvc\"\nfrom = \"2026-12-06T02:00:00+07:00\"\nuntil = \"2026-12-05T22:00:00+07:00\"\nreason = \"x\"\n",
+                "4: alerts.maintenance.until: the window ends before it starts"
+            ),
+            ("[alerts]\nwindow = \"10s\"\n", "2: alerts.window: 10s is shorter than the 60 s minimum"),
             (
                 "[[alerts.channels]]\nname = \"x\"\ntype = \"sms\"\n",
                 "3: alerts.channels.type: \"sms\" is not one of webhook, syslog, email"
@@ -86,12 +97,13 @@ import Testing
         let sample = try String(contentsOfFile: ProcessRunner.repositoryRoot + "/etc/collector.toml", encoding: .utf8)
         let enabled = sample.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             if line.hasPrefix("data_dir = ") { return "data_dir = \"\(data.file("empty"))\"" }
-            if line.hasPrefix("# [[") || line.range(of: #"^# [a-z_]+ = "#, options: .regularExpression) != nil {
+            if line.hasPrefix("# [") || line.range(of: #"^# [a-z_]+ = "#, options: .regularExpression) != nil {
                 return String(line.dropFirst(2))
             }
             return String(line)
         }
-        #expect(enabled.filter { $0.hasPrefix("[[alerts.") }.count == 3)
+        #expect(enabled.filter { $0.hasPrefix("[[alerts.") }.count == 5)
+        #expect(enabled.contains("[alerts]"))
         try enabled.joined(separator: "\n").write(toFile: data.file("sample.toml"), atomically: true, encoding: .utf8)
         let sampled = try ProcessRunner.run(collector, ["serve", "--config", data.file("sample.toml")])
         #expect(sampled.status == 2)

@@ -1,3 +1,4 @@
+import Alerts
 import CanhModel
 import CollectorClient
 import CollectorPKI
@@ -30,7 +31,8 @@ import Testing
     @Test("every answer of a full scenario matches the document for its status")
     func answers() async throws {
         let document = try OpenAPIDocument()
-        let collector = try await RunningCollector()
+        // Every finding that opens queues an alert, so the outbox has something to list.
+        let collector = try await RunningCollector(alertRouting: AlertRouting(rules: [AlertRule(name: "all", channels: ["soc"])]))
         var answered: [(operation: String, status: Int, body: String)] = []
         func call(_ client: CollectorClient, _ method: HTTPMethod, _ path: String, as operation: String, body: String? = nil) async throws
             -> String
@@ -118,6 +120,10 @@ import Testing
         _ = try await call(admin, .GET, "/api/v1/reports/compliance?period=soon", as: "GET /api/v1/reports/compliance")  // 400
         _ = try await call(admin, .GET, "/api/v1/reports/compliance?system=none", as: "GET /api/v1/reports/compliance")  // 404
         _ = try await call(admin, .GET, "/api/v1/reports/coverage", as: "GET /api/v1/reports/coverage")
+        let outbox = try await call(admin, .GET, "/api/v1/alerts", as: "GET /api/v1/alerts")
+        #expect(outbox.contains("alert_rule"), "the opened finding's alert is listed: \(outbox)")
+        _ = try await call(admin, .GET, "/api/v1/alerts?state=lost", as: "GET /api/v1/alerts")  // 400
+        _ = try await call(admin, .POST, "/api/v1/alerts/retry", as: "POST /api/v1/alerts/retry", body: #"{"ids":[]}"#)
         let withdraw = "/api/v1/systems/{id}/attestations/{requirement}"
         _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")
         _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")  // 404

@@ -1,3 +1,4 @@
+import Alerts
 import CanhModel
 import CollectorClient
 import CollectorServer
@@ -28,11 +29,11 @@ final class RunningCollector: Sendable {
 
     struct RulePackProblems: Error { var problems: [String] }
 
-    init(maximumBatch: Int? = nil) async throws {
+    init(maximumBatch: Int? = nil, alertRouting: AlertRouting = AlertRouting(rules: [])) async throws {
         directory = try TemporaryDirectory(prefix: "canh-collector")
         adminToken = try await DataDirectory.initialise(directory.path, hostnames: ["localhost", "127.0.0.1"])
         files = CollectorServer.Files(dataDirectory: directory.path)
-        store = try SQLiteCollectorStore(path: files.database)
+        store = try SQLiteCollectorStore(path: files.database, alertRouting: alertRouting)
         let clock = TestClock()
         self.clock = clock
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -33,7 +33,9 @@ import Testing
     }
 
     func queued() async throws -> [String] {
-        try await store.queuedAlerts(state: nil, limit: 100).reversed().map { "\($0.message.transition.rawValue)→\($0.channel)" }
+        try await store.queuedAlerts(state: nil, limit: 100).reversed().map {
+            "\($0.message.transition?.rawValue ?? $0.message.kind.rawValue)→\($0.channel)"
+        }
     }
 
     @Test func eachTransitionQueuesOnceForEachChannelOfTheRulesItMatches() async throws {

@@ -1,0 +1,200 @@
+public import Alerts
+public import CanhModel
+public import CollectorStore
+public import Logging
+public import Prometheus
+
+/// `[alerts]` of collector.toml: timing of delivery, throttling and retries.
+public struct AlertDeliverySettings: Sendable, Hashable {
+    /// How often the outbox is read for due messages.
+    public var pollInterval: Duration = .seconds(1)
+    /// The throttle window: channel limits count the alerts sent within it, digests cover it.
+    public var window: TimeSpan = .minutes(10)
+    /// Attempts per message before it goes to the dead-letter list.
+    public var attempts = 12
+    /// The first retry's delay; each next one doubles, up to `maximumRetryDelay`.
+    public var retryDelay: TimeSpan = .seconds(10)
+    public var maximumRetryDelay: TimeSpan = .minutes(30)
+    /// Three missed heartbeats (SPEC §6).
+    public var staleAfter: TimeSpan = .seconds(180)
+    public var maintenance: [MaintenanceWindow] = []
+
+    public init() {}
+
+    /// When to try again after `attempts` failed attempts, or nil when they are used up.
+    public func retryTime(after attempts: Int, at time: Timestamp) -> Timestamp? {
+        guard attempts < self.attempts else { return nil }
+        var delay = retryDelay
+        for _ in 1..<max(attempts, 1) where delay < maximumRetryDelay { delay = TimeSpan(microseconds: delay.microseconds * 2) }
+        return time + min(delay, maximumRetryDelay)
+    }
+}
+
+/// Reads the outbox and delivers what is due: maintenance windows hold messages back, throttle
+/// limits fold them into digests, failures are retried with backoff until they are dead. A
+/// message is marked sent only after its channel took it, so a crash in between sends it again
+/// with the same key (at least once, and exactly once for a receiver that drops repeated keys).
+public struct AlertDispatcher: Sendable {
+    let store: any CollectorStore
+    let channels: [String: Route]
+    let settings: AlertDeliverySettings
+    let metrics: AlertMetrics
+    let logger: Logger
+    let now: @Sendable () -> Timestamp
+
+    struct Route: Sendable {
+        var channel: AlertChannel
+        var sender: any AlertSender
+    }
+
+    public init(
+        store: any CollectorStore, channels: [AlertChannel], settings: AlertDeliverySettings, hostname: String,
+        registry: PrometheusCollectorRegistry, logger: Logger, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) throws(DeliveryError) {
+        var routes: [String: Route] = [:]
+        for channel in channels { routes[channel.name] = Route(channel: channel, sender: try channel.sender(hostname: hostname)) }
+        self.init(store: store, routes: routes, settings: settings, registry: registry, logger: logger, now: now)
+    }
+
+    init(
+        store: any CollectorStore, routes: [String: Route], settings: AlertDeliverySettings, registry: PrometheusCollectorRegistry,
+        logger: Logger, now: @escaping @Sendable () -> Timestamp
+    ) {
+        self.store = store
+        channels = routes
+        self.settings = settings
+        metrics = AlertMetrics(registry: registry, channels: routes.keys.sorted())
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Delivers until cancelled.
+    public func run() async {
+        var lastStaleSweep: Timestamp?
+        while !Task.isCancelled {
+            let time = now()
+            if lastStaleSweep.map({ !(time.since($0) < .seconds(30)) }) ?? true {
+                lastStaleSweep = time
+                await logFailure("looking for stale hosts") { () async throws(StoreError) in
+                    _ = try await store.queueStaleHostAlerts(staleAfter: settings.staleAfter, at: time)
+                }
+            }
+            await deliverDue()
+            try? await Task.sleep(for: settings.pollInterval)
+        }
+    }
+
+    /// One pass: digests for throttle windows that ended, then every due message.
+    public func deliverDue() async {
+        let time = now()
+        await logFailure("delivering alerts") { () async throws(StoreError) in
+            var counts = try await store.alertCounts()
+            if counts[.suppressed, default: 0] > 0 {
+                let windowMinutes = Int(settings.window.microseconds / 60_000_000)
+                _ = try await store.queueDigests(suppressedBefore: time - settings.window, windowMinutes: windowMinutes, at: time)
+            }
+            let due = try await store.dueAlerts(at: time, limit: 500)
+            let byChannel = Dictionary(grouping: due, by: \.channel)
+            await withTaskGroup(of: Void.self) { group in
+                for (name, alerts) in byChannel {
+                    group.addTask { await deliver(alerts, channel: name) }
+                }
+            }
+            counts = try await store.alertCounts()
+            metrics.queued.record(Int64(counts[.pending, default: 0]))
+            metrics.dead.record(Int64(counts[.dead, default: 0]))
+        }
+    }
+
+    /// One channel's due messages, in order, each decision recorded before the next is made.
+    private func deliver(_ alerts: [QueuedAlert], channel name: String) async {
+        for alert in alerts {
+            await logFailure("recording the outcome of alert \(alert.id)") { () async throws(StoreError) in
+                let outcome = await decide(alert, route: channels[name])
+                try await store.recordAlertOutcome(id: alert.id, outcome, at: now())
+                metrics.count(outcome, channel: name)
+            }
+        }
+    }
+
+    private func decide(_ alert: QueuedAlert, route: Route?) async -> AlertOutcome {
+        guard let route else { return .failed("no [[alerts.channels]] is called \(alert.channel) any more", retryAt: nil) }
+        let message = alert.message
+        let time = now()
+        if message.kind == .alert {
+            if let window = settings.maintenance.first(where: { $0.system == message.system.id && $0.covers(time) }) {
+                return .held(window)
+            }
+            let since = time - settings.window
+            do {
+                let ofRule = try await store.sentAlerts(channel: alert.channel, system: message.system.id, rule: message.rule, since: since)
+                let ofChannel =
+                    ofRule >= route.channel.limitPerRule
+                    ? 0 : try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
+                if ofRule >= route.channel.limitPerRule || ofChannel >= route.channel.limit { return .suppressed }
+            } catch {
+                return .failed("cannot count what was sent: \(error)", retryAt: time + settings.retryDelay)
+            }
+        }
+        do {
+            try await route.sender.send(message)
+            logger.info(
+                "alert sent",
+                metadata: [
+                    "channel": "\(alert.channel)", "key": "\(message.key)", "rule": "\(message.rule)", "system": "\(message.system.id)",
+                ])
+            return .sent
+        } catch {
+            let retryAt = settings.retryTime(after: alert.attempts + 1, at: time)
+            logger.warning(
+                retryAt == nil
+                    ? "alert undeliverable; it is on the dead-letter list (canh-collector alerts list --state dead)"
+                    : "alert not delivered; will retry",
+                metadata: [
+                    "channel": "\(alert.channel)", "key": "\(message.key)", "attempt": "\(alert.attempts + 1)", "error": "\(error)",
+                    "retry_at": "\(retryAt?.iso8601 ?? "never")",
+                ])
+            return .failed(error.description, retryAt: retryAt)
+        }
+    }
+
+    private func logFailure(_ what: String, _ body: () async throws(StoreError) -> Void) async {
+        do { try await body() } catch { logger.error("\(what) failed", metadata: ["error": "\(error)"]) }
+    }
+}
+
+/// `canh_collector_alerts_total{channel, result}` and the outbox's queued and dead counts.
+struct AlertMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let queued: Gauge
+    let dead: Gauge
+
+    init(registry: PrometheusCollectorRegistry, channels: [String]) {
+        self.registry = registry
+        queued = registry.makeGauge(descriptor: Self.name("alerts_pending", "Alert messages waiting to be sent."))
+        dead = registry.makeGauge(descriptor: Self.name("alerts_dead", "Alert messages that ran out of attempts (the dead-letter list)."))
+        // Every series from the start, so a rate over a channel that never failed is 0 rather than absent.
+        for channel in channels {
+            for result in ["sent", "failed", "suppressed", "held"] { _ = counter(channel, result) }
+        }
+    }
+
+    private static func name(_ metric: String, _ help: String, unit: String = "messages") -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "canh", subsystem: "collector", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    func count(_ outcome: AlertOutcome, channel: String) {
+        switch outcome {
+        case .sent: counter(channel, "sent").increment()
+        case .failed: counter(channel, "failed").increment()
+        case .suppressed: counter(channel, "suppressed").increment()
+        case .held: counter(channel, "held").increment()
+        }
+    }
+
+    private func counter(_ channel: String, _ result: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name("alerts", "Alert delivery attempts and decisions, by channel and result.", unit: "total"),
+            labels: [("channel", channel), ("result", result)])
+    }
+}

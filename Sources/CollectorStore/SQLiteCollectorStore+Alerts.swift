@@ -1,0 +1,155 @@
+public import Alerts
+public import CanhModel
+import Foundation
+import GRDB
+
+/// The alert outbox: what the dispatcher reads and records, and what people list and retry.
+extension SQLiteCollectorStore {
+    public func queuedAlerts(state: QueuedAlert.State?, limit: Int) async throws(StoreError) -> [QueuedAlert] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alert_outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC LIMIT ?2",
+                arguments: [state?.rawValue, limit]
+            ).map(Self.queuedAlert)
+        }
+    }
+
+    public func alertCounts() async throws(StoreError) -> [QueuedAlert.State: Int] {
+        try await read { db in
+            var counts: [QueuedAlert.State: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM alert_outbox GROUP BY state") {
+                if let state = QueuedAlert.State(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [QueuedAlert] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                arguments: [time.microsecondsSinceEpoch, limit]
+            ).map(Self.queuedAlert)
+        }
+    }
+
+    public func recordAlertOutcome(id: Int64, _ outcome: AlertOutcome, at time: Timestamp) async throws(StoreError) {
+        try await write { db in
+            switch outcome {
+            case .sent:
+                try db.execute(
+                    sql: "UPDATE alert_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                    arguments: [time.microsecondsSinceEpoch, id])
+            case .failed(let error, let retryAt):
+                try db.execute(
+                    sql: """
+                        UPDATE alert_outbox SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at)
+                        WHERE id = ?
+                        """, arguments: [retryAt == nil ? "dead" : "pending", error, retryAt?.microsecondsSinceEpoch, id])
+            case .held(let window):
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                try db.execute(
+                    sql: "UPDATE alert_outbox SET next_attempt_at = ?, held = ? WHERE id = ?",
+                    arguments: [
+                        window.until.microsecondsSinceEpoch, String(decoding: try encoder.encode(window), as: UTF8.self), id,
+                    ])
+            case .suppressed:
+                try db.execute(sql: "UPDATE alert_outbox SET state = 'suppressed' WHERE id = ?", arguments: [id])
+            }
+            guard db.changesCount == 1 else { throw StoreError.notFound("queued alert \(id)") }
+        }
+    }
+
+    public func sentAlerts(channel: String, system: String?, rule: String?, since: Timestamp) async throws(StoreError) -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM alert_outbox WHERE channel = ?1 AND state = 'sent' AND sent_at >= ?2 AND kind = 'alert'
+                        AND (?3 IS NULL OR system_id = ?3) AND (?4 IS NULL OR rule = ?4)
+                    """, arguments: [channel, since.microsecondsSinceEpoch, system, rule]) ?? 0
+        }
+    }
+
+    public func queueDigests(suppressedBefore before: Timestamp, windowMinutes: Int, at time: Timestamp) async throws(StoreError) -> Int {
+        try await write { db in
+            let groups = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT channel, system_id, rule, count(*) AS n, min(created_at) AS since, max(created_at) AS until,
+                        min(id) AS first, max(id) AS last, max(message) AS sample
+                    FROM alert_outbox WHERE state = 'suppressed'
+                    GROUP BY channel, system_id, rule HAVING min(created_at) < ?
+                    """, arguments: [before.microsecondsSinceEpoch])
+            for group in groups {
+                let sample = try JSONDecoder().decode(AlertMessage.self, from: Data((group["sample"] as String).utf8))
+                let channel: String = group["channel"]
+                let first: Int64 = group["first"]
+                let last: Int64 = group["last"]
+                let digest = AlertMessage(
+                    key: StableDigest.hex(of: ["digest", channel, sample.system.id, sample.rule, String(first), String(last)]),
+                    kind: .digest, transition: nil, alertRule: sample.alertRule, at: time, system: sample.system, host: nil,
+                    rule: sample.rule, severity: sample.severity,
+                    digest: AlertDigest(
+                        count: group["n"], since: Timestamp(microsecondsSinceEpoch: group["since"]),
+                        until: Timestamp(microsecondsSinceEpoch: group["until"]), windowMinutes: windowMinutes))
+                try AlertOutbox.insert(digest, channel: channel, in: db)
+                try db.execute(
+                    sql: """
+                        UPDATE alert_outbox SET state = 'digested'
+                        WHERE state = 'suppressed' AND channel = ? AND system_id = ? AND rule = ? AND id BETWEEN ? AND ?
+                        """, arguments: [channel, sample.system.id, sample.rule, first, last])
+            }
+            return groups.count
+        }
+    }
+
+    public func queueStaleHostAlerts(staleAfter: TimeSpan, at time: Timestamp) async throws(StoreError) -> Int {
+        let routing = self.routing
+        guard routing.rules.contains(where: { $0.transitions.isEmpty || $0.transitions.contains(.hostStale) }) else { return 0 }
+        return try await write { db in
+            let silent = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM hosts WHERE status = 'active' AND coalesce(last_seen, enrolled_at) < ?
+                    ORDER BY system_id, agent_id
+                    """, arguments: [(time - staleAfter).microsecondsSinceEpoch]
+            ).map(Self.host)
+            var newlyStale = 0
+            var outboxes: [String: AlertOutbox] = [:]
+            for host in silent {
+                var outbox = outboxes[host.system] ?? AlertOutbox(routing: routing, systemID: host.system)
+                // The time it went stale, so that one silence is one alert however often this runs.
+                let staleSince = (host.lastSeen ?? host.enrolledAt) + staleAfter
+                if try outbox.queueStale(host, at: staleSince, in: db) > 0 { newlyStale += 1 }
+                outboxes[host.system] = outbox
+            }
+            return newlyStale
+        }
+    }
+
+    public func retryAlerts(ids: [Int64], at time: Timestamp) async throws(StoreError) -> Int {
+        try await write { db in
+            let placeholders = ids.isEmpty ? "" : " AND id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))"
+            try db.execute(
+                sql: """
+                    UPDATE alert_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?
+                    WHERE state = 'dead'\(placeholders)
+                    """, arguments: StatementArguments([time.microsecondsSinceEpoch] + ids.map { $0 as any DatabaseValueConvertible }))
+            return db.changesCount
+        }
+    }
+
+    static func queuedAlert(_ row: Row) throws -> QueuedAlert {
+        var message = try JSONDecoder().decode(AlertMessage.self, from: Data((row["message"] as String).utf8))
+        if let held = row["held"] as String? {
+            message.heldBack = try JSONDecoder().decode(MaintenanceWindow.self, from: Data(held.utf8))
+        }
+        return QueuedAlert(
+            id: row["id"], channel: row["channel"], state: QueuedAlert.State(rawValue: row["state"]) ?? .pending,
+            attempts: row["attempts"], lastError: row["last_error"], createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
+            nextAttemptAt: Timestamp(microsecondsSinceEpoch: row["next_attempt_at"]),
+            sentAt: (row["sent_at"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)), message: message)
+    }
+}

@@ -1,0 +1,182 @@
+import Alerts
+import CanhModel
+import CollectorStore
+import Foundation
+import Logging
+import Prometheus
+import TestSupport
+import Testing
+
+@testable import AlertDelivery
+
+/// The dispatcher over a real store, with a clock the test moves and a channel that records
+/// what it is given (the channels themselves are tested against real receivers).
+@Suite struct AlertDispatcherTests {
+    let directory: TemporaryDirectory
+    let store: SQLiteCollectorStore
+    let clock = ManualClock()
+    let host = EnrolledHost(agentID: "agent-1", hostname: "web01", system: "hy-dvc", enrolledAt: .at("2026-11-22T00:00:00Z"))
+
+    init() async throws {
+        directory = try TemporaryDirectory()
+        store = try SQLiteCollectorStore(
+            path: directory.file("canh.sqlite"),
+            alertRouting: AlertRouting(rules: [AlertRule(name: "all", transitions: [.opened, .hostStale], channels: ["soc"])]))
+        try await store.addSystem(
+            InformationSystem(id: "hy-dvc", name: "Cổng dịch vụ công", owner: "UBND tỉnh Hưng Yên", level: Level.all[2]))
+        try await store.addHost(host)
+    }
+
+    func dispatcher(_ sender: RecordingSender, settings: AlertDeliverySettings = AlertDeliverySettings(), limitPerRule: Int = 5)
+        -> AlertDispatcher
+    {
+        let channel = AlertChannel(
+            name: "soc", destination: .webhook(.init(url: "http://127.0.0.1:9/", secret: "s")), language: .en, limitPerRule: limitPerRule)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let clock = self.clock
+        return AlertDispatcher(
+            store: store, routes: ["soc": .init(channel: channel, sender: sender)], settings: settings,
+            registry: PrometheusCollectorRegistry(), logger: logger, now: { clock.now })
+    }
+
+    /// Opens one finding per entity (each queues one alert).
+    func open(_ entities: [String], rule: String = "auth.ssh.bruteforce") async throws {
+        let records = entities.map { entity in
+            let fingerprint = FindingRecord.fingerprint(host: "web01", rule: rule, entity: entity)
+            return FindingRecord(
+                id: FindingRecord.id(fingerprint: fingerprint, outcome: .fail, trigger: clock.now.iso8601), fingerprint: fingerprint,
+                rule: rule, outcome: .fail, severity: .high, level: Level.all[2], requirements: [], host: "web01", entity: entity,
+                time: clock.now, firstSeen: nil, count: 1, title: LocalizedText(vi: "Dò mật khẩu", en: "Brute force"),
+                evidence: Evidence([]))
+        }
+        _ = try await store.ingest(records, from: host, at: clock.now)
+    }
+
+    @Test("over the per-rule limit, alerts wait for a digest: \"8 more findings of R on S in the last 10 minutes\"")
+    func throttlingFoldsIntoADigest() async throws {
+        let sender = RecordingSender()
+        let dispatcher = dispatcher(sender, limitPerRule: 2)
+        try await open((1...10).map { "203.0.113.\($0)" })
+        await dispatcher.deliverDue()
+        #expect(sender.messages.count == 2)
+        #expect(try await store.alertCounts()[.suppressed] == 8)
+        clock.advance(.minutes(5))
+        await dispatcher.deliverDue()
+        #expect(sender.messages.count == 2, "the window has not ended")
+        clock.advance(.minutes(6))
+        await dispatcher.deliverDue()
+        let digest = try #require(sender.messages.last)
+        #expect(digest.kind == .digest)
+        #expect(digest.digest?.count == 8)
+        #expect(digest.text(.en).subject == "[Canh] 8 more findings of auth.ssh.bruteforce on hy-dvc in the last 10 minutes")
+        #expect(digest.text(.vi).subject == "[Canh] Thêm 8 phát hiện auth.ssh.bruteforce trên hy-dvc trong 10 phút qua")
+        #expect(try await store.alertCounts()[.digested] == 8)
+        // Another rule on the same system has its own allowance.
+        try await open(["root"], rule: "auth.ssh.root_login")
+        await dispatcher.deliverDue()
+        #expect(sender.messages.last?.rule == "auth.ssh.root_login")
+    }
+
+    @Test("a maintenance window holds a system's alerts back; they go out when it ends, saying so")
+    func maintenanceWindowHoldsBack() async throws {
+        let sender = RecordingSender()
+        var settings = AlertDeliverySettings()
+        let window = MaintenanceWindow(
+            system: "hy-dvc", from: clock.now - .minutes(1), until: clock.now + .hours(2), reason: "nâng cấp hệ điều hành")
+        settings.maintenance = [window]
+        let dispatcher = dispatcher(sender, settings: settings)
+        try await open(["203.0.113.7"])
+        await dispatcher.deliverDue()
+        #expect(sender.messages.isEmpty)
+        #expect(try await store.queuedAlerts(state: .pending, limit: 10).first?.nextAttemptAt == window.until)
+        clock.advance(.hours(2))
+        await dispatcher.deliverDue()
+        let held = try #require(sender.messages.first)
+        #expect(held.heldBack == window)
+        #expect(held.text(.en).body.contains("Held back during the maintenance window from 2026-11-22 06:59:00 (UTC+7)"))
+        #expect(held.text(.vi).body.contains("Được giữ lại trong thời gian bảo trì"))
+    }
+
+    @Test("a failing channel is retried with doubling delays, then the message is dead until retried")
+    func retriesThenDeadLetter() async throws {
+        let sender = RecordingSender(failures: 3)
+        var settings = AlertDeliverySettings()
+        settings.attempts = 3
+        settings.retryDelay = .seconds(10)
+        #expect(settings.retryTime(after: 1, at: clock.now) == clock.now + .seconds(10))
+        #expect(settings.retryTime(after: 2, at: clock.now) == clock.now + .seconds(20))
+        #expect(settings.retryTime(after: 3, at: clock.now) == nil)
+        let dispatcher = dispatcher(sender, settings: settings)
+        try await open(["203.0.113.7"])
+        await dispatcher.deliverDue()
+        clock.advance(.seconds(5))
+        await dispatcher.deliverDue()
+        #expect(sender.attempts == 1, "not due before its retry time")
+        clock.advance(.seconds(5))
+        await dispatcher.deliverDue()
+        clock.advance(.seconds(20))
+        await dispatcher.deliverDue()
+        #expect(sender.attempts == 3)
+        let dead = try await store.queuedAlerts(state: .dead, limit: 10)
+        #expect(dead.count == 1)
+        #expect(dead.first?.lastError == "cannot connect to soc: refused")
+        #expect(try await store.retryAlerts(ids: [], at: clock.now) == 1)
+        await dispatcher.deliverDue()
+        #expect(sender.messages.count == 1)
+        #expect(try await store.queuedAlerts(state: .sent, limit: 10).first?.attempts == 1)
+    }
+
+    @Test("a host silent for three heartbeats alerts once per silence")
+    func staleHostAlertsOnce() async throws {
+        let sender = RecordingSender()
+        try await store.recordHeartbeat(agentID: "agent-1", agentVersion: "1", rulesVersion: "1", at: clock.now)
+        let dispatcher = dispatcher(sender)
+        clock.advance(.seconds(179))
+        #expect(try await store.queueStaleHostAlerts(staleAfter: .seconds(180), at: clock.now) == 0)
+        clock.advance(.seconds(2))
+        #expect(try await store.queueStaleHostAlerts(staleAfter: .seconds(180), at: clock.now) == 1)
+        #expect(try await store.queueStaleHostAlerts(staleAfter: .seconds(180), at: clock.now + .minutes(5)) == 0)
+        await dispatcher.deliverDue()
+        let stale = try #require(sender.messages.first)
+        #expect(stale.transition == .hostStale)
+        #expect(stale.rule == "host.stale")
+        #expect(stale.text(.en).subject == "[Canh] Host stopped reporting: host.stale (medium) on hy-dvc, host web01")
+        // Heard from again, then silent again: a new silence, a new alert.
+        try await store.recordHeartbeat(agentID: "agent-1", agentVersion: "1", rulesVersion: "1", at: clock.now)
+        clock.advance(.minutes(4))
+        #expect(try await store.queueStaleHostAlerts(staleAfter: .seconds(180), at: clock.now) == 1)
+    }
+}
+
+/// A channel that records what it is given and fails the first `failures` times.
+final class RecordingSender: AlertSender, @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [AlertMessage] = []
+    private var tries = 0
+    private let failures: Int
+
+    init(failures: Int = 0) { self.failures = failures }
+
+    var messages: [AlertMessage] { lock.withLock { received } }
+    var attempts: Int { lock.withLock { tries } }
+
+    func send(_ message: AlertMessage) async throws(DeliveryError) {
+        let fail = lock.withLock {
+            tries += 1
+            return tries <= failures
+        }
+        if fail { throw .unreachable("soc", "refused") }
+        lock.withLock { received.append(message) }
+    }
+}
+
+/// The dispatcher's clock in tests, moved by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Timestamp.at("2026-11-22T00:00:00Z")
+
+    var now: Timestamp { lock.withLock { current } }
+
+    func advance(_ span: TimeSpan) { lock.withLock { current = current + span } }
+}

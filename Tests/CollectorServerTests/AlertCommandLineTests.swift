@@ -1,0 +1,207 @@
+import Agent
+import CanhModel
+import CollectorClient
+import Foundation
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// Alerts from a real `canh-collector serve` to real receivers on 127.0.0.1, across a crash.
+@Suite struct AlertCommandLineTests {
+    let collector = ProcessRunner.builtProduct("canh-collector")
+    let receivers = ProcessRunner.repositoryRoot + "/Tests/TestSupport/alert_receivers.py"
+    let python = "/usr/bin/python3"
+
+    /// The receiver's JSON lines once at least `count` have arrived (20 s at most).
+    func received(_ file: String, count: Int) throws -> [[String: Any]] {
+        var lines: [Substring] = []
+        for _ in 0..<400 {
+            lines = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n")
+            if lines.count >= count { break }
+            usleep(50_000)
+        }
+        return try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    /// How many messages the receiver has now.
+    func count(_ file: String) -> Int {
+        ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    func record(rule: String, entity: String, at time: Timestamp) -> FindingRecord {
+        let fingerprint = FindingRecord.fingerprint(host: "web01", rule: rule, entity: entity)
+        return FindingRecord(
+            id: FindingRecord.id(fingerprint: fingerprint, outcome: .fail, trigger: time.iso8601), fingerprint: fingerprint, rule: rule,
+            outcome: .fail, severity: .high, level: Level.all[2], requirements: ["ND85-SRV-AUTH-03"], host: "web01", entity: entity,
+            time: time, firstSeen: nil, count: 1, title: LocalizedText(vi: "Đăng nhập root", en: "Root login"), evidence: Evidence([]))
+    }
+
+    @Test(
+        "an opened finding reaches a signed webhook, a SIEM over TLS and a mailbox once each; killed between commit and send, the collector sends it after restart, once; a dead alert is listed, retried and delivered"
+    )
+    func alertsFromARealCollector() async throws {
+        let data = try TemporaryDirectory(prefix: "canh-alerts")
+        let pki = try TestPKI()
+        let leaf = try pki.issue("localhost", dns: ["localhost"], ips: ["127.0.0.1"])
+        let (webhookOut, syslogOut, mailOut, pagerOut) = (
+            data.file("webhook.jsonl"), data.file("syslog.jsonl"), data.file("mail.jsonl"), data.file("pager.jsonl")
+        )
+        let webhook = try BackgroundServer(python, [receivers, "webhook", "{port}", webhookOut, "s3cret"])
+        let siem = try BackgroundServer(python, [receivers, "syslog", "{port}", syslogOut, leaf.certificate, leaf.key])
+        let mail = try BackgroundServer(python, [receivers, "smtp", "{port}", mailOut, leaf.certificate, leaf.key, "canh", "mật-khẩu"])
+        // Nothing listens here until the dead-letter part of the test.
+        let pagerPort = try FreePort.next()
+        let initialised = try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
+        let token = try #require(initialised.outputLines.last)
+        let port = try FreePort.next()
+        func configuration(poll: String) throws -> String {
+            let file = data.file("collector-\(poll).toml")
+            try """
+            [collector]
+            data_dir = "\(data.file("collector"))"
+            listen = "127.0.0.1:\(port)"
+
+            [alerts]
+            poll_interval = "\(poll)"
+            attempts = 2
+            retry_delay = "1s"
+
+            [[alerts.channels]]
+            name = "soc"
+            type = "webhook"
+            url = "http://127.0.0.1:\(webhook.port)/canh"
+            secret = "s3cret"
+
+            [[alerts.channels]]
+            name = "siem"
+            type = "syslog"
+            address = "localhost:\(siem.port)"
+            tls = true
+            ca = "\(pki.caCertificate)"
+            lang = "en"
+
+            [[alerts.channels]]
+            name = "so-tt"
+            type = "email"
+            smtp = "localhost:\(mail.port)"
+            from = "canh@hungyen.gov.vn"
+            to = ["attt@hungyen.gov.vn"]
+            username = "canh"
+            password = "mật-khẩu"
+            ca = "\(pki.caCertificate)"
+            lang = "vi"
+
+            [[alerts.channels]]
+            name = "pager"
+            type = "webhook"
+            url = "http://127.0.0.1:\(pagerPort)/page"
+            secret = "s3cret"
+
+            [[alerts.rules]]
+            name = "opened"
+            transitions = ["open"]
+            channels = ["soc", "siem", "so-tt"]
+
+            [[alerts.rules]]
+            name = "auth-to-pager"
+            rules = ["auth.*"]
+            channels = ["pager"]
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+            return file
+        }
+        var server: BackgroundServer? = try BackgroundServer(collector, ["serve", "--config", try configuration(poll: "1s")], port: port)
+        let url = "https://127.0.0.1:\(port)"
+        let environment = ["CANH_SERVER": url, "CANH_TOKEN": token, "CANH_CA": data.file("collector/ca.pem")]
+        func run(_ arguments: [String]) throws -> ProcessResult {
+            try ProcessRunner.run(collector, arguments, environment: environment)
+        }
+        #expect(
+            try run(["system", "add", "--id", "hy-dvc", "--name", "Cổng dịch vụ công", "--owner", "UBND tỉnh Hưng Yên", "--level", "3"])
+                .status == 0)
+        let enrollmentToken = try #require(try run(["token", "create", "--system", "hy-dvc"]).outputLines.last)
+        let state = data.file("agent")
+        _ = try await Enrollment(collectorURL: url, caFile: data.file("collector/ca.pem"), stateDirectory: state)
+            .enroll(token: enrollmentToken, hostname: "web01", agentVersion: "test")
+        func deliver(_ record: FindingRecord) async throws {
+            let agent = try CollectorClient(
+                CollectorConnection(
+                    url: url, caFile: state + "/collector-ca.pem", clientCertificateFile: state + "/agent.pem",
+                    clientKeyFile: state + "/agent.key"))
+            _ = try await agent.deliver([record])
+            await agent.shutdown()
+        }
+
+        // 1. One opened finding: one message on each channel its rule names.
+        try await deliver(record(rule: "ssh.config.root_login", entity: "web01", at: .now()))
+        let hook = try #require(try received(webhookOut, count: 1).first)
+        #expect(hook["signature_ok"] as? Bool == true)
+        let body = try #require(hook["body"] as? [String: Any])
+        #expect(body["transition"] as? String == "open")
+        #expect(body["alert_rule"] as? String == "opened")
+        #expect((body["finding"] as? [String: Any])?["entity"] as? String == "web01")
+        let syslog = try #require(try received(syslogOut, count: 1).first)
+        #expect(syslog["tls"] as? Bool == true)
+        let structured = try #require((syslog["sd"] as? [String: Any])?["canh@32473"] as? [String: String])
+        #expect(structured["rule"] == "ssh.config.root_login")
+        #expect(structured["system"] == "hy-dvc")
+        #expect(structured["host"] == "web01")
+        #expect(structured["key"] == hook["key"] as? String, "one event, one key on every channel")
+        let letter = try #require(try received(mailOut, count: 1).first)
+        #expect(letter["tls"] as? Bool == true)
+        #expect(letter["authenticated"] as? Bool == true)
+        #expect(letter["subject"] as? String == "[Canh] Phát hiện mới: ssh.config.root_login (cao) trên hy-dvc, máy chủ web01")
+
+        // 2. Killed after the batch is committed and before the next delivery pass (an hour away):
+        //    nothing is sent; after a restart everything is, once.
+        server = nil
+        server = try BackgroundServer(collector, ["serve", "--config", try configuration(poll: "1h")], port: port)
+        try await deliver(record(rule: "auth.ssh.bruteforce", entity: "203.0.113.7", at: .now()))
+        server = nil
+        usleep(1_500_000)
+        #expect(count(webhookOut) == 1, "the killed collector sent nothing")
+        server = try BackgroundServer(collector, ["serve", "--config", try configuration(poll: "1s")], port: port)
+        let hooks = try received(webhookOut, count: 2)
+        #expect(try received(syslogOut, count: 2).count == 2)
+        #expect(try received(mailOut, count: 2).count == 2)
+        usleep(2_000_000)
+        #expect(count(webhookOut) == 2, "the first alert is not sent again after the restart")
+        #expect(count(syslogOut) == 2)
+        #expect(count(mailOut) == 2)
+        #expect(Set(hooks.compactMap { $0["key"] as? String }).count == 2)
+        #expect(hooks.allSatisfy { $0["duplicate"] as? Bool == false })
+        #expect((hooks.last?["body"] as? [String: Any]).flatMap { $0["rule"] as? String } == "auth.ssh.bruteforce")
+
+        // 3. The pager channel never answered: after two attempts its alert is on the dead-letter
+        //    list; once a receiver listens there, `alerts retry` delivers it.
+        var dead = try run(["alerts", "list", "--state", "dead"])
+        for _ in 0..<100 where !dead.standardOutput.contains("pager") {
+            usleep(100_000)
+            dead = try run(["alerts", "list", "--state", "dead"])
+        }
+        #expect(dead.standardOutput.contains("pager"), "\(dead.standardOutput)\(dead.standardError)")
+        #expect(dead.standardOutput.contains("cannot connect to http://127.0.0.1:\(pagerPort)/page"))
+        let pager = try BackgroundServer(python, [receivers, "webhook", "{port}", pagerOut, "s3cret"], port: pagerPort)
+        let retried = try run(["alerts", "retry"])
+        #expect(retried.standardOutput.contains("1 dead alert(s) queued again"), "\(retried.standardError)")
+        #expect(try received(pagerOut, count: 1).first?["signature_ok"] as? Bool == true)
+        let sent = try run(["alerts", "list", "--state", "sent", "--format", "json"])
+        #expect(sent.standardOutput.components(separatedBy: "\"state\" : \"sent\"").count - 1 == 7, "\(sent.standardOutput)")
+
+        let admin = try CollectorClient(CollectorConnection(url: url, caFile: data.file("collector/ca.pem"), token: token))
+        let metrics = try await admin.raw(.GET, "/metrics", body: nil).body
+        await admin.shutdown()
+        #expect(metrics.contains(#"canh_collector_alerts_total{channel="pager",result="failed"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"canh_collector_alerts_total{channel="pager",result="sent"} 1"#))
+        #expect(metrics.contains(#"canh_collector_alerts_total{channel="soc",result="sent"} 1"#))
+        #expect(metrics.contains("canh_collector_alerts_pending_messages 0"))
+        _ = (server, pager)
+
+        // `alerts test` sends through the configured channel from the command line.
+        let tested = try ProcessRunner.run(collector, ["alerts", "test", "siem", "--config", try configuration(poll: "1s")])
+        #expect(tested.status == 0, "\(tested.standardError)")
+        #expect(try received(syslogOut, count: 3).last?["msg"] as? String == "[Canh] Test alert for channel siem")
+        let unknown = try ProcessRunner.run(collector, ["alerts", "test", "sms", "--config", try configuration(poll: "1s")])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("no [[alerts.channels]] is called sms; known: soc, siem, so-tt, pager"))
+    }
+}
