@@ -22,3 +22,15 @@ public enum DeliveryError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DeliveryError {
+    /// A TLS library error with what to check, when the library's words are not enough.
+    static func explain(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the receiver's certificate is not signed by the CA in the channel's `ca` (or the system's roots) or does not"
+                + " name the host in its address (\(text))"
+        }
+        return text
+    }
+}

@@ -53,7 +53,7 @@ struct StreamConnection {
         }
         let channel = asyncChannel.channel
         // Closing the channel ends a read or write that waits too long.
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(deadline.components.seconds) * 1_000_000_000)) {
+        let timer = channel.eventLoop.scheduleTask(in: .seconds(deadline.components.seconds)) {
             channel.close(promise: nil)
         }
         defer { timer.cancel() }
@@ -67,9 +67,9 @@ struct StreamConnection {
         } catch let error as DeliveryError {
             throw error
         } catch let error as NIOSSLError {
-            throw .tls(address, "\(error)")
+            throw .tls(address, DeliveryError.explain(error))
         } catch let error as BoringSSLError {
-            throw .tls(address, "\(error)")
+            throw .tls(address, DeliveryError.explain(error))
         } catch {
             throw .unreachable(address, "\(error)")
         }
@@ -124,7 +124,7 @@ struct StreamConnection {
         } catch let error as DeliveryError {
             throw error
         } catch {
-            throw DeliveryError.tls(address, "\(error)")
+            throw DeliveryError.tls(address, DeliveryError.explain(error))
         }
     }
 

@@ -63,7 +63,7 @@ struct WebhookSender: AlertSender {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             outcome = .failure(.timedOut(webhook.url))
         } catch let error as NIOSSLError {
-            outcome = .failure(.tls(webhook.url, "\(error)"))
+            outcome = .failure(.tls(webhook.url, DeliveryError.explain(error)))
         } catch {
             outcome = .failure(.unreachable(webhook.url, "\(error)"))
         }

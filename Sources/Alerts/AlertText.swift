@@ -87,7 +87,7 @@ struct AlertWords: Sendable {
         },
         severity: { $0.rawValue },
         onHost: { "on \($0), host \($1)" }, onSystem: { "on \($0)" },
-        digest: { "\($0) more findings of \($1) on \($2) in the last \($3) minutes" },
+        digest: { "\($0) more \($0 == 1 ? "finding" : "findings") of \($1) on \($2) in the last \($3) minutes" },
         digestRange: { "Held back by throttling between \($0) and \($1)." },
         test: { "Test alert for channel \($0)" },
         heldBack: { "Held back during the maintenance window from \($0) to \($1): \($2)." },

@@ -9,12 +9,16 @@ import GRDB
 struct AlertOutbox {
     let routing: AlertRouting
     let systemID: String
+    /// The collector's time of the change: when the messages enter the queue, which throttle
+    /// windows count from (the event's own time, in the message, may be hours older).
+    let queuedAt: Timestamp
     /// Read once, when the first change needs it.
     private var system: InformationSystem?
 
-    init(routing: AlertRouting, systemID: String) {
+    init(routing: AlertRouting, systemID: String, queuedAt: Timestamp) {
         self.routing = routing
         self.systemID = systemID
+        self.queuedAt = queuedAt
     }
 
     mutating func queue(previous: FindingState?, current: FindingState, change: FindingTransition?, at time: Timestamp, in db: Database)
@@ -54,14 +58,15 @@ struct AlertOutbox {
             let message = AlertMessage(
                 key: event.idempotencyKey, transition: transition, alertRule: delivery.rule, at: time, system: system, host: host,
                 rule: rule, severity: severity, finding: finding)
-            if try Self.insert(message, channel: delivery.channel, in: db) { inserted += 1 }
+            if try Self.insert(message, channel: delivery.channel, at: queuedAt, in: db) { inserted += 1 }
         }
         return inserted
     }
 
-    /// Inserts one message for one channel, unless (key, channel) is already queued; true when it was new.
+    /// Inserts one message for one channel, due at once, unless (key, channel) is already queued;
+    /// true when it was new.
     @discardableResult
-    static func insert(_ message: AlertMessage, channel: String, in db: Database) throws -> Bool {
+    static func insert(_ message: AlertMessage, channel: String, at time: Timestamp, in db: Database) throws -> Bool {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(message), as: UTF8.self)
@@ -72,8 +77,8 @@ struct AlertOutbox {
                 ON CONFLICT (key, channel) DO NOTHING
                 """
         ).execute(arguments: [
-            message.key, channel, message.kind.rawValue, message.system.id, message.rule, text, message.at.microsecondsSinceEpoch,
-            message.at.microsecondsSinceEpoch,
+            message.key, channel, message.kind.rawValue, message.system.id, message.rule, text, time.microsecondsSinceEpoch,
+            time.microsecondsSinceEpoch,
         ])
         return db.changesCount == 1
     }

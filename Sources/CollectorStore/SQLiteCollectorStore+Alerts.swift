@@ -94,7 +94,7 @@ extension SQLiteCollectorStore {
                     digest: AlertDigest(
                         count: group["n"], since: Timestamp(microsecondsSinceEpoch: group["since"]),
                         until: Timestamp(microsecondsSinceEpoch: group["until"]), windowMinutes: windowMinutes))
-                try AlertOutbox.insert(digest, channel: channel, in: db)
+                try AlertOutbox.insert(digest, channel: channel, at: time, in: db)
                 try db.execute(
                     sql: """
                         UPDATE alert_outbox SET state = 'digested'
@@ -119,7 +119,7 @@ extension SQLiteCollectorStore {
             var newlyStale = 0
             var outboxes: [String: AlertOutbox] = [:]
             for host in silent {
-                var outbox = outboxes[host.system] ?? AlertOutbox(routing: routing, systemID: host.system)
+                var outbox = outboxes[host.system] ?? AlertOutbox(routing: routing, systemID: host.system, queuedAt: time)
                 // The time it went stale, so that one silence is one alert however often this runs.
                 let staleSince = (host.lastSeen ?? host.enrolledAt) + staleAfter
                 if try outbox.queueStale(host, at: staleSince, in: db) > 0 { newlyStale += 1 }

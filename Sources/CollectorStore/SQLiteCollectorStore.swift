@@ -243,7 +243,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE host_id = ? AND key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE id = ?")
         var titled: Set<String> = []
-        var outbox = AlertOutbox(routing: routing, systemID: host.system)
+        var outbox = AlertOutbox(routing: routing, systemID: host.system, queuedAt: batch.time)
         for prepared in batch.records {
             let record = prepared.record
             try insertRecord.execute(arguments: [hostID, prepared.idKey])
@@ -345,7 +345,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             state.exceptedUntil = change.status == .excepted ? change.until : nil
             try Self.update(state, id: row["id"], in: db)
             try Self.save(transition, finding: row["id"], in: db)
-            var outbox = AlertOutbox(routing: routing, systemID: state.system)
+            var outbox = AlertOutbox(routing: routing, systemID: state.system, queuedAt: change.at)
             try outbox.queue(previous: Self.finding(row), current: state, change: transition, at: change.at, in: db)
             return state
         }

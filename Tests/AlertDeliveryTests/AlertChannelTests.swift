@@ -100,6 +100,7 @@ import Testing
             Issue.record("a SIEM certificate from another CA was accepted")
         } catch {
             #expect(error.description.contains("TLS with localhost:\(tls.port) failed"), "\(error)")
+            #expect(error.description.contains("is not signed by the CA in the channel's `ca`"), "\(error)")
         }
         #expect(try received(tlsOut).count == 1, "nothing reached the SIEM over the refused connection")
     }

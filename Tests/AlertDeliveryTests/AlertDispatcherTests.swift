@@ -40,14 +40,15 @@ import Testing
             registry: PrometheusCollectorRegistry(), logger: logger, now: { clock.now })
     }
 
-    /// Opens one finding per entity (each queues one alert).
+    /// Opens one finding per entity (each queues one alert). The events happened two days before
+    /// they arrive (an agent catching up): throttle windows count from arrival.
     func open(_ entities: [String], rule: String = "auth.ssh.bruteforce") async throws {
         let records = entities.map { entity in
             let fingerprint = FindingRecord.fingerprint(host: "web01", rule: rule, entity: entity)
             return FindingRecord(
                 id: FindingRecord.id(fingerprint: fingerprint, outcome: .fail, trigger: clock.now.iso8601), fingerprint: fingerprint,
                 rule: rule, outcome: .fail, severity: .high, level: Level.all[2], requirements: [], host: "web01", entity: entity,
-                time: clock.now, firstSeen: nil, count: 1, title: LocalizedText(vi: "Dò mật khẩu", en: "Brute force"),
+                time: clock.now - .days(2), firstSeen: nil, count: 1, title: LocalizedText(vi: "Dò mật khẩu", en: "Brute force"),
                 evidence: Evidence([]))
         }
         _ = try await store.ingest(records, from: host, at: clock.now)
