@@ -157,7 +157,9 @@ let package = Package(
             ]),
         .testTarget(name: "AgentSpoolTests", dependencies: ["AgentSpool", "CanhModel", "TestSupport"]),
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "TestSupport"]),
-        .testTarget(name: "CollectorStoreTests", dependencies: ["CollectorStore", "Alerts", "CanhModel", "TestSupport"]),
+        .testTarget(
+            name: "CollectorStoreTests",
+            dependencies: ["CollectorStore", "Alerts", "CanhModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(
             name: "AgentTests",

@@ -106,14 +106,17 @@ public struct AlertDispatcher: Sendable {
         }
     }
 
-    /// One channel's due messages, in order, each decision recorded before the next is made.
+    /// One channel's due messages, in order, each decision recorded before the next is made. The
+    /// first failure ends the channel's pass: the rest stay due for the next one, so a receiver
+    /// that is down costs one timeout per pass, not one per queued message.
     private func deliver(_ alerts: [QueuedAlert], channel name: String) async {
         for alert in alerts {
+            let outcome = await decide(alert, route: channels[name])
             await logFailure("recording the outcome of alert \(alert.id)") { () async throws(StoreError) in
-                let outcome = await decide(alert, route: channels[name])
                 try await store.recordAlertOutcome(id: alert.id, outcome, at: now())
-                metrics.count(outcome, channel: name)
             }
+            metrics.count(outcome, channel: name)
+            if case .failed = outcome { return }
         }
     }
 

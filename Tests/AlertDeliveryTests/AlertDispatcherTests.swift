@@ -128,6 +128,17 @@ import Testing
         #expect(try await store.queuedAlerts(state: .sent, limit: 10).first?.attempts == 1)
     }
 
+    @Test("a channel that is down costs one attempt per pass; the other messages wait untried")
+    func oneFailurePerChannelPass() async throws {
+        let sender = RecordingSender(failures: 100)
+        let dispatcher = dispatcher(sender)
+        try await open(["203.0.113.7", "203.0.113.8", "203.0.113.9"])
+        await dispatcher.deliverDue()
+        #expect(sender.attempts == 1)
+        let pending = try await store.queuedAlerts(state: .pending, limit: 10)
+        #expect(pending.map(\.attempts).sorted() == [0, 0, 1])
+    }
+
     @Test("a host silent for three heartbeats alerts once per silence")
     func staleHostAlertsOnce() async throws {
         let sender = RecordingSender()
