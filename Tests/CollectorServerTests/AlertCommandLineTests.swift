@@ -51,9 +51,8 @@ import Testing
         let mail = try BackgroundServer(python, [receivers, "smtp", "{port}", mailOut, leaf.certificate, leaf.key, "canh", "mật-khẩu"])
         // Nothing listens here until the dead-letter part of the test.
         let pagerPort = try FreePort.next()
-        let initialised = try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
-        let token = try #require(initialised.outputLines.last)
-        let port = try FreePort.next()
+        let estate = try CollectorUnderTest(binary: collector, data: data)
+        let port = estate.port
         func configuration(poll: String) throws -> String {
             let file = data.file("collector-\(poll).toml")
             try """
@@ -109,27 +108,10 @@ import Testing
             """.write(toFile: file, atomically: true, encoding: .utf8)
             return file
         }
-        var server: BackgroundServer? = try BackgroundServer(collector, ["serve", "--config", try configuration(poll: "1s")], port: port)
-        let url = "https://127.0.0.1:\(port)"
-        let environment = ["CANH_SERVER": url, "CANH_TOKEN": token, "CANH_CA": data.file("collector/ca.pem")]
-        func run(_ arguments: [String]) throws -> ProcessResult {
-            try ProcessRunner.run(collector, arguments, environment: environment)
-        }
-        #expect(
-            try run(["system", "add", "--id", "hy-dvc", "--name", "Cổng dịch vụ công", "--owner", "UBND tỉnh Hưng Yên", "--level", "3"])
-                .status == 0)
-        let enrollmentToken = try #require(try run(["token", "create", "--system", "hy-dvc"]).outputLines.last)
-        let state = data.file("agent")
-        _ = try await Enrollment(collectorURL: url, caFile: data.file("collector/ca.pem"), stateDirectory: state)
-            .enroll(token: enrollmentToken, hostname: "web01", agentVersion: "test")
-        func deliver(_ record: FindingRecord) async throws {
-            let agent = try CollectorClient(
-                CollectorConnection(
-                    url: url, caFile: state + "/collector-ca.pem", clientCertificateFile: state + "/agent.pem",
-                    clientKeyFile: state + "/agent.key"))
-            _ = try await agent.deliver([record])
-            await agent.shutdown()
-        }
+        var server: BackgroundServer? = try estate.serve(try configuration(poll: "1s"))
+        try await estate.registerPortalAndEnroll()
+        let run = estate.run
+        let deliver = estate.deliver
 
         // 1. One opened finding: one message on each channel its rule names.
         try await deliver(record(rule: "ssh.config.root_login", entity: "web01", at: .now()))
@@ -154,12 +136,12 @@ import Testing
         // 2. Killed after the batch is committed and before the next delivery pass (an hour away):
         //    nothing is sent; after a restart everything is, once.
         server = nil
-        server = try BackgroundServer(collector, ["serve", "--config", try configuration(poll: "1h")], port: port)
+        server = try estate.serve(try configuration(poll: "1h"))
         try await deliver(record(rule: "auth.ssh.bruteforce", entity: "203.0.113.7", at: .now()))
         server = nil
         usleep(1_500_000)
         #expect(count(webhookOut) == 1, "the killed collector sent nothing")
-        server = try BackgroundServer(collector, ["serve", "--config", try configuration(poll: "1s")], port: port)
+        server = try estate.serve(try configuration(poll: "1s"))
         let hooks = try received(webhookOut, count: 2)
         #expect(try received(syslogOut, count: 2).count == 2)
         #expect(try received(mailOut, count: 2).count == 2)
@@ -187,7 +169,7 @@ import Testing
         let sent = try run(["alerts", "list", "--state", "sent", "--format", "json"])
         #expect(sent.standardOutput.components(separatedBy: "\"state\" : \"sent\"").count - 1 == 7, "\(sent.standardOutput)")
 
-        let admin = try CollectorClient(CollectorConnection(url: url, caFile: data.file("collector/ca.pem"), token: token))
+        let admin = try CollectorClient(CollectorConnection(url: estate.url, caFile: data.file("collector/ca.pem"), token: estate.token))
         let metrics = try await admin.raw(.GET, "/metrics", body: nil).body
         await admin.shutdown()
         #expect(metrics.contains(#"canh_collector_alerts_total{channel="pager",result="failed"} 2"#), "\(metrics)")
@@ -203,5 +185,97 @@ import Testing
         let unknown = try ProcessRunner.run(collector, ["alerts", "test", "sms", "--config", try configuration(poll: "1s")])
         #expect(unknown.status == 2)
         #expect(unknown.standardError.contains("no [[alerts.channels]] is called sms; known: soc, siem, so-tt, pager"))
+    }
+
+    @Test("killed after the receiver took a message and before it was marked sent, the collector sends it again with the same key")
+    func crashAfterSendingBeforeMarking() async throws {
+        let data = try TemporaryDirectory(prefix: "canh-alerts-in-flight")
+        let out = data.file("webhook.jsonl")
+        // Answers the first request only after 30 s: the collector is killed while it waits.
+        let webhook = try BackgroundServer(python, [receivers, "webhook", "{port}", out, "s3cret", "30"])
+        let estate = try CollectorUnderTest(binary: collector, data: data)
+        let configuration = data.file("collector.toml")
+        try """
+        [collector]
+        data_dir = "\(data.file("collector"))"
+        listen = "127.0.0.1:\(estate.port)"
+
+        [[alerts.channels]]
+        name = "soc"
+        type = "webhook"
+        url = "http://127.0.0.1:\(webhook.port)/canh"
+        secret = "s3cret"
+
+        [[alerts.rules]]
+        name = "opened"
+        transitions = ["open"]
+        channels = ["soc"]
+        """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        var server: BackgroundServer? = try estate.serve(configuration)
+        try await estate.registerPortalAndEnroll()
+        try await estate.deliver(record(rule: "auth.ssh.root_login", entity: "root", at: .now()))
+        #expect(try received(out, count: 1).count == 1, "the receiver got the message")
+        server = nil
+        server = try estate.serve(configuration)
+        let deliveries = try received(out, count: 2)
+        #expect(deliveries.count == 2, "sent again after the restart")
+        #expect(Set(deliveries.compactMap { $0["key"] as? String }).count == 1, "with the same key")
+        #expect(deliveries.last?["duplicate"] as? Bool == true, "which the receiver recognises as a repeat")
+        var sent = try estate.run(["alerts", "list", "--state", "sent"])
+        for _ in 0..<50 where !sent.standardOutput.contains("soc") {
+            usleep(100_000)
+            sent = try estate.run(["alerts", "list", "--state", "sent"])
+        }
+        #expect(sent.outputLines.count == 2, "one message, marked sent once: \(sent.standardOutput)")
+        _ = server
+    }
+}
+
+/// A collector's data directory, served by `canh-collector serve` processes that a test starts
+/// and kills, with the portal registered and one agent (web01) enrolled.
+struct CollectorUnderTest {
+    let binary: String
+    let data: TemporaryDirectory
+    let port: Int
+    let token: String
+    var url: String { "https://127.0.0.1:\(port)" }
+    var agentState: String { data.file("agent") }
+
+    init(binary: String, data: TemporaryDirectory) throws {
+        self.binary = binary
+        self.data = data
+        let initialised = try ProcessRunner.run(binary, ["init", "--data-dir", data.file("collector")])
+        token = try #require(initialised.outputLines.last)
+        port = try FreePort.next()
+    }
+
+    func serve(_ configuration: String) throws -> BackgroundServer {
+        try BackgroundServer(binary, ["serve", "--config", configuration], port: port)
+    }
+
+    /// The CLI against the served collector, as an admin.
+    func run(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(
+            binary, arguments, environment: ["CANH_SERVER": url, "CANH_TOKEN": token, "CANH_CA": data.file("collector/ca.pem")])
+    }
+
+    func registerPortalAndEnroll() async throws {
+        let added = try run([
+            "system", "add", "--id", "hy-dvc", "--name", "Cổng dịch vụ công", "--owner", "UBND tỉnh Hưng Yên", "--level", "3",
+        ])
+        #expect(added.status == 0, "\(added.standardError)")
+        let enrollmentToken = try #require(try run(["token", "create", "--system", "hy-dvc"]).outputLines.last)
+        _ = try await Enrollment(collectorURL: url, caFile: data.file("collector/ca.pem"), stateDirectory: agentState)
+            .enroll(token: enrollmentToken, hostname: "web01", agentVersion: "test")
+    }
+
+    /// Delivers a record as the enrolled agent does (mutual TLS); returns once it is committed.
+    func deliver(_ record: FindingRecord) async throws {
+        let agent = try CollectorClient(
+            CollectorConnection(
+                url: url, caFile: agentState + "/collector-ca.pem", clientCertificateFile: agentState + "/agent.pem",
+                clientKeyFile: agentState + "/agent.key"))
+        _ = try await agent.deliver([record])
+        await agent.shutdown()
     }
 }
