@@ -73,7 +73,7 @@ public struct AlertDispatcher: Sendable {
         var lastStaleSweep: Timestamp?
         while !Task.isCancelled {
             let time = now()
-            if lastStaleSweep.map({ !(time.since($0) < .seconds(30)) }) ?? true {
+            if lastStaleSweep.map({ time.since($0) >= .seconds(30) }) ?? true {
                 lastStaleSweep = time
                 await logFailure("looking for stale hosts") { () async throws(StoreError) in
                     _ = try await store.queueStaleHostAlerts(staleAfter: settings.staleAfter, at: time)
@@ -88,8 +88,7 @@ public struct AlertDispatcher: Sendable {
     public func deliverDue() async {
         let time = now()
         await logFailure("delivering alerts") { () async throws(StoreError) in
-            var counts = try await store.alertCounts()
-            if counts[.suppressed, default: 0] > 0 {
+            if try await store.alertCounts([.suppressed])[.suppressed, default: 0] > 0 {
                 let windowMinutes = Int(settings.window.microseconds / 60_000_000)
                 _ = try await store.queueDigests(suppressedBefore: time - settings.window, windowMinutes: windowMinutes, at: time)
             }
@@ -100,7 +99,7 @@ public struct AlertDispatcher: Sendable {
                     group.addTask { await deliver(alerts, channel: name) }
                 }
             }
-            counts = try await store.alertCounts()
+            let counts = try await store.alertCounts([.pending, .dead])
             metrics.queued.record(Int64(counts[.pending, default: 0]))
             metrics.dead.record(Int64(counts[.dead, default: 0]))
         }
@@ -131,10 +130,9 @@ public struct AlertDispatcher: Sendable {
             let since = time - settings.window
             do {
                 let ofRule = try await store.sentAlerts(channel: alert.channel, system: message.system.id, rule: message.rule, since: since)
-                let ofChannel =
-                    ofRule >= route.channel.limitPerRule
-                    ? 0 : try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
-                if ofRule >= route.channel.limitPerRule || ofChannel >= route.channel.limit { return .suppressed }
+                if ofRule >= route.channel.limitPerRule { return .suppressed }
+                let ofChannel = try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
+                if ofChannel >= route.channel.limit { return .suppressed }
             } catch {
                 return .failed("cannot count what was sent: \(error)", retryAt: time + settings.retryDelay)
             }

@@ -67,9 +67,7 @@ struct AlertOutbox {
     /// true when it was new.
     @discardableResult
     static func insert(_ message: AlertMessage, channel: String, at time: Timestamp, in db: Database) throws -> Bool {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(message), as: UTF8.self)
+        let text = try json(message)
         try db.cachedStatement(
             sql: """
                 INSERT INTO alert_outbox (key, channel, kind, system_id, rule, message, created_at, next_attempt_at)
@@ -81,5 +79,16 @@ struct AlertOutbox {
             time.microsecondsSinceEpoch,
         ])
         return db.changesCount == 1
+    }
+
+    /// How the outbox's columns hold messages and maintenance windows: JSON with sorted keys.
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

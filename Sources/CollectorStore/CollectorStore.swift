@@ -46,8 +46,8 @@ public protocol CollectorStore: Sendable {
     // MARK: Alerts
     /// The outbox, newest first: messages queued with the state changes that caused them.
     func queuedAlerts(state: QueuedAlert.State?, limit: Int) async throws(StoreError) -> [QueuedAlert]
-    /// How many messages the outbox holds in each state.
-    func alertCounts() async throws(StoreError) -> [QueuedAlert.State: Int]
+    /// How many messages the outbox holds in each of `states`.
+    func alertCounts(_ states: [QueuedAlert.State]) async throws(StoreError) -> [QueuedAlert.State: Int]
     /// Pending messages whose next attempt is due at `time`, oldest first.
     func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [QueuedAlert]
     /// What became of one attempt (or of the decision not to make one).
@@ -122,6 +122,13 @@ public struct FindingChange: Sendable, Hashable {
         self.until = until
         self.actor = actor
         self.at = at
+    }
+}
+
+extension CollectorStore {
+    /// How many messages the outbox holds in every state.
+    public func alertCounts() async throws(StoreError) -> [QueuedAlert.State: Int] {
+        try await alertCounts(QueuedAlert.State.allCases)
     }
 }
 

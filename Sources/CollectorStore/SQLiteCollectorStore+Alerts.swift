@@ -14,12 +14,13 @@ extension SQLiteCollectorStore {
         }
     }
 
-    public func alertCounts() async throws(StoreError) -> [QueuedAlert.State: Int] {
+    public func alertCounts(_ states: [QueuedAlert.State]) async throws(StoreError) -> [QueuedAlert.State: Int] {
         try await read { db in
+            // One index range per state: the dispatcher asks every pass, and the sent messages
+            // it does not ask about are most of the table.
+            let count = try db.cachedStatement(sql: "SELECT count(*) FROM alert_outbox WHERE state = ?")
             var counts: [QueuedAlert.State: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM alert_outbox GROUP BY state") {
-                if let state = QueuedAlert.State(rawValue: row["state"]) { counts[state] = row["n"] }
-            }
+            for state in states { counts[state] = try Int.fetchOne(count, arguments: [state.rawValue]) ?? 0 }
             return counts
         }
     }
@@ -47,13 +48,9 @@ extension SQLiteCollectorStore {
                         WHERE id = ?
                         """, arguments: [retryAt == nil ? "dead" : "pending", error, retryAt?.microsecondsSinceEpoch, id])
             case .held(let window):
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
                 try db.execute(
                     sql: "UPDATE alert_outbox SET next_attempt_at = ?, held = ? WHERE id = ?",
-                    arguments: [
-                        window.until.microsecondsSinceEpoch, String(decoding: try encoder.encode(window), as: UTF8.self), id,
-                    ])
+                    arguments: [window.until.microsecondsSinceEpoch, try AlertOutbox.json(window), id])
             case .suppressed:
                 try db.execute(sql: "UPDATE alert_outbox SET state = 'suppressed' WHERE id = ?", arguments: [id])
             }
@@ -83,7 +80,7 @@ extension SQLiteCollectorStore {
                     GROUP BY channel, system_id, rule HAVING min(created_at) < ?
                     """, arguments: [before.microsecondsSinceEpoch])
             for group in groups {
-                let sample = try JSONDecoder().decode(AlertMessage.self, from: Data((group["sample"] as String).utf8))
+                let sample = try AlertOutbox.decode(AlertMessage.self, from: group["sample"])
                 let channel: String = group["channel"]
                 let first: Int64 = group["first"]
                 let last: Int64 = group["last"]
@@ -142,10 +139,8 @@ extension SQLiteCollectorStore {
     }
 
     static func queuedAlert(_ row: Row) throws -> QueuedAlert {
-        var message = try JSONDecoder().decode(AlertMessage.self, from: Data((row["message"] as String).utf8))
-        if let held = row["held"] as String? {
-            message.heldBack = try JSONDecoder().decode(MaintenanceWindow.self, from: Data(held.utf8))
-        }
+        var message = try AlertOutbox.decode(AlertMessage.self, from: row["message"])
+        if let held = row["held"] as String? { message.heldBack = try AlertOutbox.decode(MaintenanceWindow.self, from: held) }
         return QueuedAlert(
             id: row["id"], channel: row["channel"], state: QueuedAlert.State(rawValue: row["state"]) ?? .pending,
             attempts: row["attempts"], lastError: row["last_error"], createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
