@@ -124,10 +124,10 @@ struct CollectorConfiguration: Equatable {
     /// `HOST:PORT`, the port required.
     private static func address(_ table: SettingsTable, _ key: String) throws(ConfigurationError) -> (String, Int) {
         let text = try table.requiredString(key)
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
-            colon > text.startIndex
-        else { throw table.failure(key, "\"\(text)\" is not HOST:PORT, e.g. siem.hungyen.gov.vn:6514") }
-        return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        guard let (host, port) = hostAndPort(text), !host.isEmpty, port != 0 else {
+            throw table.failure(key, "\"\(text)\" is not HOST:PORT, e.g. siem.hungyen.gov.vn:6514")
+        }
+        return (host, port)
     }
 
     private static func time(_ table: SettingsTable, _ key: String) throws(ConfigurationError) -> Timestamp {

@@ -36,10 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try CollectorConfiguration.load(config)
         let dataDir = self.dataDir ?? settings.dataDirectory ?? "/var/lib/canh-collector"
         let listen = self.listen ?? settings.listen ?? "127.0.0.1:8443"
-        guard let separator = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: separator)...]),
-            (0...65535).contains(port)
-        else { throw ValidationError("listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8443") }
-        let host = String(listen[..<separator]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard let (host, port) = hostAndPort(listen) else {
+            throw ValidationError("listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8443")
+        }
         let database = CollectorServer.Files(dataDirectory: dataDir).database
         guard FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("\(dataDir) holds no store; run `canh-collector init --data-dir \(dataDir)` first.")
