@@ -135,14 +135,25 @@ struct StreamConnection {
 
     /// A client context trusting `caFile` (PEM), or the system's roots; TLS 1.2 at least.
     static func tlsContext(caFile: String?) throws(DeliveryError) -> NIOSSLContext {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.minimumTLSVersion = .tlsv12
+        let configuration = try tlsConfiguration(caFile: caFile)
         do {
-            if let caFile { configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile)) }
             return try NIOSSLContext(configuration: configuration)
         } catch {
             throw .configuration("cannot use \(caFile ?? "the system's CA certificates") for TLS: \(error)")
         }
+    }
+
+    /// The TLS every channel uses: 1.2 at least, trusting `caFile` (PEM) or the system's roots.
+    static func tlsConfiguration(caFile: String?) throws(DeliveryError) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        guard let caFile else { return configuration }
+        do {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+        } catch {
+            throw .configuration("cannot use \(caFile) for TLS: \(error)")
+        }
+        return configuration
     }
 }
 
