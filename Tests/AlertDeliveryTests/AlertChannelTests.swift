@@ -26,18 +26,6 @@ import Testing
             host: "web01", rule: "auth.ssh.bruteforce", severity: .high, finding: finding)
     }
 
-    /// The receiver's JSON lines, once `count` have arrived (10 s at most).
-    func received(_ file: String, count: Int = 1) throws -> [[String: Any]] {
-        for _ in 0..<200 {
-            let lines = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n")
-            if lines.count >= count {
-                return try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-            }
-            usleep(50_000)
-        }
-        return []
-    }
-
     func localhostCertificate() throws -> (pki: TestPKI, leaf: TestPKI.Leaf) {
         let pki = try TestPKI()
         return (pki, try pki.issue("localhost", dns: ["localhost"], ips: ["127.0.0.1"]))
@@ -49,7 +37,7 @@ import Testing
         let server = try BackgroundServer("/usr/bin/python3", [receivers, "webhook", "{port}", out, "s3cret"])
         let channel = AlertChannel(name: "soc", destination: .webhook(.init(url: "http://127.0.0.1:\(server.port)/canh", secret: "s3cret")))
         try await channel.sender(hostname: "collector").send(message)
-        let delivered = try #require(try received(out).first)
+        let delivered = try #require(try JSONLines.wait(for: 1, in: out, seconds: 10).first)
         #expect(delivered["signature_ok"] as? Bool == true)
         #expect(delivered["key"] as? String == "k-123")
         let body = try #require(delivered["body"] as? [String: Any])
@@ -77,7 +65,7 @@ import Testing
                 destination: .syslog(.init(host: "localhost", port: port, tls: useTLS, caFile: useTLS ? siemPKI.caCertificate : nil)),
                 language: .en)
             try await configured.sender(hostname: "canh-collector-01").send(message)
-            let entry = try #require(try received(out).first)
+            let entry = try #require(try JSONLines.wait(for: 1, in: out, seconds: 10).first)
             #expect(entry["tls"] as? Bool == useTLS)
             #expect(entry["facility"] as? Int == 16)
             #expect(entry["severity"] as? Int == 3, "high is err")
@@ -102,7 +90,7 @@ import Testing
             #expect(error.description.contains("TLS with localhost:\(tls.port) failed"), "\(error)")
             #expect(error.description.contains("is not signed by the CA in the channel's `ca`"), "\(error)")
         }
-        #expect(try received(tlsOut).count == 1, "nothing reached the SIEM over the refused connection")
+        #expect(try JSONLines.wait(for: 1, in: tlsOut, seconds: 10).count == 1, "nothing reached the SIEM over the refused connection")
     }
 
     @Test("e-mail: STARTTLS, AUTH PLAIN, a Vietnamese subject and body; a wrong password is the server's refusal")
@@ -121,7 +109,7 @@ import Testing
                         username: "canh", password: password, caFile: mailPKI.caCertificate)), language: .vi)
         }
         try await channel(password: "mật-khẩu").sender(hostname: "collector").send(message)
-        let mail = try #require(try received(out).first)
+        let mail = try #require(try JSONLines.wait(for: 1, in: out, seconds: 10).first)
         #expect(mail["tls"] as? Bool == true)
         #expect(mail["authenticated"] as? Bool == true)
         #expect(mail["rcpt_tos"] as? [String] == ["attt@hungyen.gov.vn", "soc@hungyen.gov.vn"])

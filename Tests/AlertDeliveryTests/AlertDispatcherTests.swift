@@ -14,7 +14,7 @@ import Testing
 @Suite struct AlertDispatcherTests {
     let directory: TemporaryDirectory
     let store: SQLiteCollectorStore
-    let clock = ManualClock()
+    let clock = TestClock()
     let host = EnrolledHost(agentID: "agent-1", hostname: "web01", system: "hy-dvc", enrolledAt: .at("2026-11-22T00:00:00Z"))
 
     init() async throws {
@@ -181,14 +181,4 @@ final class RecordingSender: AlertSender, @unchecked Sendable {
         if fail { throw .unreachable("soc", "refused") }
         lock.withLock { received.append(message) }
     }
-}
-
-/// The dispatcher's clock in tests, moved by hand.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Timestamp.at("2026-11-22T00:00:00Z")
-
-    var now: Timestamp { lock.withLock { current } }
-
-    func advance(_ span: TimeSpan) { lock.withLock { current = current + span } }
 }

@@ -12,22 +12,6 @@ import Testing
     let receivers = ProcessRunner.repositoryRoot + "/Tests/TestSupport/alert_receivers.py"
     let python = "/usr/bin/python3"
 
-    /// The receiver's JSON lines once at least `count` have arrived (20 s at most).
-    func received(_ file: String, count: Int) throws -> [[String: Any]] {
-        var lines: [Substring] = []
-        for _ in 0..<400 {
-            lines = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n")
-            if lines.count >= count { break }
-            usleep(50_000)
-        }
-        return try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-    }
-
-    /// How many messages the receiver has now.
-    func count(_ file: String) -> Int {
-        ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").split(separator: "\n").count
-    }
-
     func record(rule: String, entity: String, at time: Timestamp) -> FindingRecord {
         let fingerprint = FindingRecord.fingerprint(host: "web01", rule: rule, entity: entity)
         return FindingRecord(
@@ -115,20 +99,20 @@ import Testing
 
         // 1. One opened finding: one message on each channel its rule names.
         try await deliver(record(rule: "ssh.config.root_login", entity: "web01", at: .now()))
-        let hook = try #require(try received(webhookOut, count: 1).first)
+        let hook = try #require(try JSONLines.wait(for: 1, in: webhookOut).first)
         #expect(hook["signature_ok"] as? Bool == true)
         let body = try #require(hook["body"] as? [String: Any])
         #expect(body["transition"] as? String == "open")
         #expect(body["alert_rule"] as? String == "opened")
         #expect((body["finding"] as? [String: Any])?["entity"] as? String == "web01")
-        let syslog = try #require(try received(syslogOut, count: 1).first)
+        let syslog = try #require(try JSONLines.wait(for: 1, in: syslogOut).first)
         #expect(syslog["tls"] as? Bool == true)
         let structured = try #require((syslog["sd"] as? [String: Any])?["canh@32473"] as? [String: String])
         #expect(structured["rule"] == "ssh.config.root_login")
         #expect(structured["system"] == "hy-dvc")
         #expect(structured["host"] == "web01")
         #expect(structured["key"] == hook["key"] as? String, "one event, one key on every channel")
-        let letter = try #require(try received(mailOut, count: 1).first)
+        let letter = try #require(try JSONLines.wait(for: 1, in: mailOut).first)
         #expect(letter["tls"] as? Bool == true)
         #expect(letter["authenticated"] as? Bool == true)
         #expect(letter["subject"] as? String == "[Canh] Phát hiện mới: ssh.config.root_login (cao) trên hy-dvc, máy chủ web01")
@@ -140,15 +124,15 @@ import Testing
         try await deliver(record(rule: "auth.ssh.bruteforce", entity: "203.0.113.7", at: .now()))
         server = nil
         usleep(1_500_000)
-        #expect(count(webhookOut) == 1, "the killed collector sent nothing")
+        #expect(JSONLines.count(webhookOut) == 1, "the killed collector sent nothing")
         server = try estate.serve(try configuration(poll: "1s"))
-        let hooks = try received(webhookOut, count: 2)
-        #expect(try received(syslogOut, count: 2).count == 2)
-        #expect(try received(mailOut, count: 2).count == 2)
+        let hooks = try JSONLines.wait(for: 2, in: webhookOut)
+        #expect(try JSONLines.wait(for: 2, in: syslogOut).count == 2)
+        #expect(try JSONLines.wait(for: 2, in: mailOut).count == 2)
         usleep(2_000_000)
-        #expect(count(webhookOut) == 2, "the first alert is not sent again after the restart")
-        #expect(count(syslogOut) == 2)
-        #expect(count(mailOut) == 2)
+        #expect(JSONLines.count(webhookOut) == 2, "the first alert is not sent again after the restart")
+        #expect(JSONLines.count(syslogOut) == 2)
+        #expect(JSONLines.count(mailOut) == 2)
         #expect(Set(hooks.compactMap { $0["key"] as? String }).count == 2)
         #expect(hooks.allSatisfy { $0["duplicate"] as? Bool == false })
         #expect((hooks.last?["body"] as? [String: Any]).flatMap { $0["rule"] as? String } == "auth.ssh.bruteforce")
@@ -165,7 +149,7 @@ import Testing
         let pager = try BackgroundServer(python, [receivers, "webhook", "{port}", pagerOut, "s3cret"], port: pagerPort)
         let retried = try run(["alerts", "retry"])
         #expect(retried.standardOutput.contains("1 dead alert(s) queued again"), "\(retried.standardError)")
-        #expect(try received(pagerOut, count: 1).first?["signature_ok"] as? Bool == true)
+        #expect(try JSONLines.wait(for: 1, in: pagerOut).first?["signature_ok"] as? Bool == true)
         let sent = try run(["alerts", "list", "--state", "sent", "--format", "json"])
         #expect(sent.standardOutput.components(separatedBy: "\"state\" : \"sent\"").count - 1 == 7, "\(sent.standardOutput)")
 
@@ -181,7 +165,7 @@ import Testing
         // `alerts test` sends through the configured channel from the command line.
         let tested = try ProcessRunner.run(collector, ["alerts", "test", "siem", "--config", try configuration(poll: "1s")])
         #expect(tested.status == 0, "\(tested.standardError)")
-        #expect(try received(syslogOut, count: 3).last?["msg"] as? String == "[Canh] Test alert for channel siem")
+        #expect(try JSONLines.wait(for: 3, in: syslogOut).last?["msg"] as? String == "[Canh] Test alert for channel siem")
         let unknown = try ProcessRunner.run(collector, ["alerts", "test", "sms", "--config", try configuration(poll: "1s")])
         #expect(unknown.status == 2)
         #expect(unknown.standardError.contains("no [[alerts.channels]] is called sms; known: soc, siem, so-tt, pager"))
@@ -214,10 +198,10 @@ import Testing
         var server: BackgroundServer? = try estate.serve(configuration)
         try await estate.registerPortalAndEnroll()
         try await estate.deliver(record(rule: "auth.ssh.root_login", entity: "root", at: .now()))
-        #expect(try received(out, count: 1).count == 1, "the receiver got the message")
+        #expect(try JSONLines.wait(for: 1, in: out).count == 1, "the receiver got the message")
         server = nil
         server = try estate.serve(configuration)
-        let deliveries = try received(out, count: 2)
+        let deliveries = try JSONLines.wait(for: 2, in: out)
         #expect(deliveries.count == 2, "sent again after the restart")
         #expect(Set(deliveries.compactMap { $0["key"] as? String }).count == 1, "with the same key")
         #expect(deliveries.last?["duplicate"] as? Bool == true, "which the receiver recognises as a repeat")

@@ -68,13 +68,3 @@ final class RunningCollector: Sendable {
                 clientKeyFile: stateDirectory + "/agent.key"))
     }
 }
-
-/// The collector's clock in tests: starts at 2026-11-22T00:00:00Z and moves when told.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Timestamp.at("2026-11-22T00:00:00Z")
-
-    var now: Timestamp { lock.withLock { current } }
-
-    func advance(_ span: TimeSpan) { lock.withLock { current = current + span } }
-}
