@@ -85,6 +85,21 @@ import Testing
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("\(file):\(message)"), "\(refused.standardError)")
         }
+        // A channel whose CA file cannot be read is refused before anything is served.
+        let unreadableCA = data.file("bad-ca.toml")
+        try """
+        [collector]
+        data_dir = "\(data.file("collector"))"
+        [[alerts.channels]]
+        name = "siem"
+        type = "syslog"
+        address = "siem.example:6514"
+        tls = true
+        ca = "\(data.file("absent-ca.pem"))"
+        """.write(toFile: unreadableCA, atomically: true, encoding: .utf8)
+        let noCA = try ProcessRunner.run(collector, ["serve", "--config", unreadableCA])
+        #expect(noCA.status == 2)
+        #expect(noCA.standardError.contains("alert channels: cannot use \(data.file("absent-ca.pem")) for TLS"), "\(noCA.standardError)")
         // A rule pack with problems (here: none at all) is refused before anything is served.
         let emptyPack = data.file("no-pack")
         try FileManager.default.createDirectory(atPath: emptyPack, withIntermediateDirectories: true)

@@ -124,6 +124,7 @@ import Testing
         #expect(outbox.contains("alert_rule"), "the opened finding's alert is listed: \(outbox)")
         _ = try await call(admin, .GET, "/api/v1/alerts?state=lost", as: "GET /api/v1/alerts")  // 400
         _ = try await call(admin, .POST, "/api/v1/alerts/retry", as: "POST /api/v1/alerts/retry", body: #"{"ids":[]}"#)
+        _ = try await call(admin, .POST, "/api/v1/alerts/retry", as: "POST /api/v1/alerts/retry", body: #"{"ids":"all"}"#)  // 400
         let withdraw = "/api/v1/systems/{id}/attestations/{requirement}"
         _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")
         _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")  // 404
