@@ -97,6 +97,7 @@ let package = Package(
             dependencies: [
                 "CanhModel", "CollectorPKI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), "Yams",
             ]),
         .executableTarget(
@@ -133,7 +134,7 @@ let package = Package(
         // Helpers shared by the test targets: journal fixtures, temporary directories, processes.
         .target(
             name: "TestSupport", dependencies: ["CanhModel"], path: "Tests/TestSupport",
-            exclude: ["pki_http_server.py", "starttls_server.py", "alert_receivers.py"]),
+            exclude: ["pki_http_server.py", "starttls_server.py", "alert_receivers.py", "hostile_client.py"]),
         .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),

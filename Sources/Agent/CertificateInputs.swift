@@ -28,7 +28,12 @@ struct CertificateInputs {
                 unreadable.append(UnreadableInput(path: path, reason: "no such file or directory"))
                 continue
             }
-            let files = isDirectory.boolValue ? Self.files(under: path).map { ($0, false) } : [(path, true)]
+            var files = [(path, true)]
+            if isDirectory.boolValue {
+                let listing = Self.files(under: path)
+                files = listing.files.map { ($0, false) }
+                unreadable += listing.unfollowable
+            }
             // `/etc/ssl/certs` links every certificate under a hash name too: read each file once.
             candidates += files.filter { seen.insert(Self.realPath($0.0)).inserted }
         }
@@ -98,17 +103,29 @@ struct CertificateInputs {
         return KeyFileObservation(path: path, mode: UInt32(status.st_mode) & 0o7777, owner: owner, group: group, key: key)
     }
 
-    /// Regular files below `directory`, sorted, following no symlinked directories twice.
-    private static func files(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+    /// Regular files below `directory`, sorted, following no symlinked directories twice; and the
+    /// symbolic links that lead nowhere (a loop, a missing target), which are reported rather
+    /// than skipped: a certificate a service expects there is not there.
+    private static func files(under directory: String) -> (files: [String], unfollowable: [UnreadableInput]) {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return ([], []) }
         var files: [String] = []
+        var unfollowable: [UnreadableInput] = []
         while let relative = enumerator.nextObject() as? String {
             let path = (directory as NSString).appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                let reason =
+                    errno == ELOOP ? "is a loop of symbolic links" : "is a symbolic link to nothing (\(String(cString: strerror(errno))))"
+                var link = stat()
+                if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                    unfollowable.append(UnreadableInput(path: path, reason: reason))
+                }
+                continue
+            }
+            guard status.st_mode & S_IFMT == S_IFREG else { continue }
             files.append(path)
         }
-        return files.sorted()
+        return (files.sorted(), unfollowable.sorted { $0.path < $1.path })
     }
 
     private static func containsPEM(_ bytes: [UInt8]) -> Bool {

@@ -27,6 +27,8 @@ public struct CoverageRecord: Sendable {
         outcome: Outcome = .fail, entity: String, trigger: String, time: Timestamp, firstSeen: Timestamp?, count: Int = 1,
         title: LocalizedText, evidence: Evidence
     ) -> FindingRecord {
+        // A journal file's name may hold control characters; the collector refuses them in entities.
+        let entity = entity.escapingControlCharacters
         let fingerprint = FindingRecord.fingerprint(host: host, rule: Self.rule, entity: entity)
         return FindingRecord(
             id: FindingRecord.id(fingerprint: fingerprint, outcome: outcome, trigger: trigger), fingerprint: fingerprint,

@@ -30,10 +30,13 @@ public struct Enrollment: Sendable {
         public var hostname: String?
         public var system: String
         public var level: Level
+        /// The agent this enrollment replaced (`--replace`), now revoked.
+        public var replacedAgentID: String?
 
         enum CodingKeys: String, CodingKey {
             case collector, system, level, hostname
             case agentID = "agent_id"
+            case replacedAgentID = "replaced_agent_id"
         }
     }
 
@@ -41,9 +44,12 @@ public struct Enrollment: Sendable {
         case alreadyEnrolled(String)
         case stateDirectory(String)
         case collector(String)
+        /// What this host would claim is not acceptable (a host name that is not one).
+        case invalidIdentity(String)
 
         public var description: String {
             switch self {
+            case .invalidIdentity(let why): why
             case .alreadyEnrolled(let file):
                 "this agent is already enrolled (\(file) exists); remove the state directory's files to enroll again"
             case .stateDirectory(let why): why
@@ -62,7 +68,17 @@ public struct Enrollment: Sendable {
         self.stateDirectory = stateDirectory
     }
 
-    public func enroll(token: String, hostname: String, agentVersion: String) async throws(Failure) -> Identity {
+    /// - Parameters:
+    ///   - machineID: this machine's id (default: `/etc/machine-id` when it holds one).
+    ///   - replace: this machine was enrolled before; its old host is revoked and replaced.
+    public func enroll(
+        token: String, hostname: String, agentVersion: String, machineID: String? = Self.localMachineID(), replace: Bool = false
+    ) async throws(Failure) -> Identity {
+        guard EnrolledHost.isValidHostname(hostname) else {
+            throw .invalidIdentity(
+                "\"\(hostname.escapingControlCharacters)\" is not a host name (letters, digits and hyphens in dot-separated labels); "
+                    + "give one with --hostname")
+        }
         let files = Files(stateDirectory: stateDirectory)
         guard !FileManager.default.fileExists(atPath: files.certificate) else { throw .alreadyEnrolled(files.certificate) }
         do {
@@ -80,13 +96,14 @@ public struct Enrollment: Sendable {
             answer = try await client.post(
                 "/api/v1/enroll",
                 body: APIMessages.EnrollRequest(
-                    token: token, hostname: hostname, machineID: Self.firstLine("/etc/machine-id"), os: Self.operatingSystem(),
-                    agentVersion: agentVersion, csr: keys.requestPEM))
+                    token: token, hostname: hostname, machineID: machineID, os: Self.operatingSystem(), agentVersion: agentVersion,
+                    csr: keys.requestPEM, replace: replace))
         } catch {
             throw .collector("enrollment failed: \(error)")
         }
         let identity = Identity(
-            collector: collectorURL, agentID: answer.agentID, hostname: hostname, system: answer.system, level: answer.level)
+            collector: collectorURL, agentID: answer.agentID, hostname: hostname, system: answer.system, level: answer.level,
+            replacedAgentID: answer.replacedAgentID)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         for (path, contents) in [
@@ -99,8 +116,10 @@ public struct Enrollment: Sendable {
         return identity
     }
 
-    private static func firstLine(_ path: String) -> String? {
-        (try? String(contentsOfFile: path, encoding: .utf8))?.split(whereSeparator: \.isNewline).first.map(String.init)
+    /// The id in `/etc/machine-id`, when it holds a valid one.
+    public static func localMachineID() -> String? {
+        let text = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.flatMap { EnrolledHost.isValidMachineID($0) ? $0 : nil }
     }
 
     /// PRETTY_NAME of /etc/os-release.

@@ -59,37 +59,7 @@ public enum FindingTable {
 
     /// One line, control characters made visible, cut to `width` characters.
     static func cell(_ text: String, width: Int) -> String {
-        var visible = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": visible += "\\n"
-            case "\t": visible += "\\t"
-            case let control where control.value < 0x20 || control.value == 0x7F:
-                visible += "\\x" + String(control.value, radix: 16)
-            default: visible.unicodeScalars.append(scalar)
-            }
-        }
+        let visible = text.terminalSafe
         return visible.count > width ? String(visible.prefix(width - 1)) + "…" : visible
-    }
-}
-
-/// Columns padded to their widest cell (counted in characters, so Vietnamese text aligns).
-struct TextTable {
-    var header: [String]
-    var rows: [[String]]
-
-    var rendered: String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (column, value) in row.enumerated() where column < widths.count {
-                widths[column] = max(widths[column], value.count)
-            }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, value in
-                column == cells.count - 1 ? value : value + String(repeating: " ", count: widths[column] - value.count)
-            }.joined(separator: "  ")
-        }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
 }

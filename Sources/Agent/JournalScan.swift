@@ -16,6 +16,8 @@ public struct JournalScan {
         public var fileProblems: [JournalFileProblem] = []
         /// Values longer than the reader's limit, cut before matching.
         public var truncatedValues = 0
+        /// For each rule whose pattern gave up on entries (PCRE2's match limit), how many.
+        public var patternLimitHits: [String: Int] = [:]
     }
 
     private let pack: RulePack
@@ -69,6 +71,7 @@ public struct JournalScan {
             }
         }
         reportProblems()
+        summary.patternLimitHits = engine.patternLimitHits
         return summary
     }
 

@@ -59,6 +59,7 @@ public final class Spool: Sendable {
     public init(path: String, capacityBytes: Int64) throws(SpoolError) {
         self.capacityBytes = capacityBytes
         self.path = path
+        if let problem = PrivateFiles.restrictDatabase(at: path) { throw .storage(problem) }
         do {
             var configuration = Configuration()
             // WAL lets `canh-agent status` read while the daemon writes; FULL syncs each commit, so

@@ -11,26 +11,33 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.microsecondsSinceEpoch = microsecondsSinceEpoch
     }
 
+    /// Saturates at the ends of the representable range instead of trapping: seconds can come from
+    /// files and requests.
     public init(secondsSinceEpoch: Int64) {
-        self.microsecondsSinceEpoch = secondsSinceEpoch * 1_000_000
+        self.microsecondsSinceEpoch = secondsSinceEpoch.saturatingMultiplied(by: 1_000_000)
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 
+    // Saturating rather than wrapping or trapping: a span far too long for the clock means "never"
+    // or "always", not a date in another century, and never a crash.
     public static func + (lhs: Timestamp, rhs: TimeSpan) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: lhs.microsecondsSinceEpoch &+ rhs.microseconds)
+        Timestamp(microsecondsSinceEpoch: lhs.microsecondsSinceEpoch.saturatingAdded(rhs.microseconds))
     }
 
     public static func - (lhs: Timestamp, rhs: TimeSpan) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: lhs.microsecondsSinceEpoch &- rhs.microseconds)
+        Timestamp(microsecondsSinceEpoch: lhs.microsecondsSinceEpoch.saturatingAdded(rhs.microseconds.saturatingNegated))
     }
 
     /// The time span from `earlier` to `self`.
     public func since(_ earlier: Timestamp) -> TimeSpan {
-        TimeSpan(microseconds: microsecondsSinceEpoch &- earlier.microsecondsSinceEpoch)
+        TimeSpan(microseconds: microsecondsSinceEpoch.saturatingAdded(earlier.microsecondsSinceEpoch.saturatingNegated))
     }
+
+    /// The last instant Canh reads or writes: 9999-12-31T23:59:59Z, the end of four-digit years.
+    public static let latest = Timestamp(microsecondsSinceEpoch: 253_402_300_799_000_000)
 
     /// RFC 3339 / ISO 8601 in UTC with whole seconds, e.g. `2026-11-22T03:14:15Z`.
     public var iso8601: String {
@@ -107,10 +114,11 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
     public var microseconds: Int64
 
     public init(microseconds: Int64) { self.microseconds = microseconds }
-    public static func seconds(_ value: Int64) -> TimeSpan { TimeSpan(microseconds: value * 1_000_000) }
-    public static func minutes(_ value: Int64) -> TimeSpan { .seconds(value * 60) }
-    public static func hours(_ value: Int64) -> TimeSpan { .seconds(value * 3600) }
-    public static func days(_ value: Int64) -> TimeSpan { .seconds(value * 86_400) }
+    // Saturating: these take numbers from requests, flags and files.
+    public static func seconds(_ value: Int64) -> TimeSpan { TimeSpan(microseconds: value.saturatingMultiplied(by: 1_000_000)) }
+    public static func minutes(_ value: Int64) -> TimeSpan { .seconds(value.saturatingMultiplied(by: 60)) }
+    public static func hours(_ value: Int64) -> TimeSpan { .seconds(value.saturatingMultiplied(by: 3600)) }
+    public static func days(_ value: Int64) -> TimeSpan { .seconds(value.saturatingMultiplied(by: 86_400)) }
     public static let zero = TimeSpan(microseconds: 0)
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.microseconds < rhs.microseconds }
@@ -258,6 +266,23 @@ extension UInt8 {
 }
 
 extension Int64 {
+    /// The product, or the nearest representable value when it overflows.
+    package func saturatingMultiplied(by factor: Int64) -> Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: factor)
+        guard overflow else { return product }
+        return (self < 0) == (factor < 0) ? .max : .min
+    }
+
+    /// The sum, or the nearest representable value when it overflows.
+    package func saturatingAdded(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other < 0 ? .min : .max
+    }
+
+    /// The negation, with `.min` (which has none) mapped to `.max`.
+    package var saturatingNegated: Int64 { self == .min ? .max : -self }
+
     /// Division rounding towards negative infinity, so dates before 1970 format correctly.
     fileprivate func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor

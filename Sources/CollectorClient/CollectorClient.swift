@@ -54,13 +54,16 @@ public enum CollectorClientError: Error, Sendable, CustomStringConvertible {
 
 /// The one HTTP client of the collector's API (HTTPS only, TLS 1.2+).
 public final class CollectorClient: Sendable {
-    private let http: HTTPClient
+    private let clients: VerifiedClients
     private let connection: CollectorConnection
     private let timeout: TimeAmount
 
     public init(_ connection: CollectorConnection, timeout: TimeAmount = .seconds(30)) throws(CollectorClientError) {
         guard connection.url.hasPrefix("https://") else {
             throw .configuration("the collector URL must start with https:// (got \(connection.url))")
+        }
+        guard let components = URLComponents(string: connection.url), let host = components.host, !host.isEmpty else {
+            throw .configuration("the collector URL \(connection.url) names no host")
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
@@ -79,14 +82,19 @@ public final class CollectorClient: Sendable {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: timeout)
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // Idle connections are closed here before the collector closes them (its header timeout,
+        // 10 s by default), so a request is never sent on a connection being torn down.
+        configuration.connectionPool = .init(idleTimeout: .seconds(5))
+        let nameToVerify = ServerIdentity.isAddress(host) ? nil : host
+        clients = VerifiedClients(
+            configuration: configuration, tls: tls, host: nameToVerify, port: components.port ?? 443)
         self.connection = connection
         self.timeout = timeout
     }
 
     /// Closes the connections; call once done.
     public func shutdown() async {
-        try? await http.shutdown()
+        await clients.shutdown()
     }
 
     public func get<Answer: Decodable>(_ path: String, query: [(String, String?)] = [], as type: Answer.Type = Answer.self)
@@ -178,10 +186,13 @@ public final class CollectorClient: Sendable {
         -> (HTTPResponseStatus, ByteBuffer)
     {
         let request = try makeRequest(method, path, query: query, body: body)
+        let http = try await clients.client()
         do {
             let response = try await http.execute(request, timeout: timeout)
             return (response.status, try await response.body.collect(upTo: limit))
         } catch {
+            // The collector may have moved: its name is resolved and verified again next time.
+            await clients.connectionFailed(http)
             throw .unreachable("\(connection.url): \(error)")
         }
     }
@@ -218,5 +229,74 @@ public final class CollectorClient: Sendable {
             var error: Detail
         }
         return try? JSONDecoder().decode(ErrorBody.self, from: Data(bytes)).error.message
+    }
+}
+
+/// The HTTP client, made once the collector has proved its name (RFC 6125, `ServerIdentity`)
+/// and pinned to the address that proved it; made again after a connection fails.
+private actor VerifiedClients {
+    private let configuration: HTTPClient.Configuration
+    private let tls: TLSConfiguration
+    /// The URL's host when it is a DNS name (an IP address needs no separate check).
+    private let host: String?
+    private let port: Int
+    /// The check under way or done, shared by concurrent first requests.
+    private var verification: Task<String?, any Error>?
+    private var current: HTTPClient?
+    /// Every client made, so that each is shut down; requests may still use a replaced one.
+    private var made: [HTTPClient] = []
+    private var closed = false
+
+    init(configuration: HTTPClient.Configuration, tls: TLSConfiguration, host: String?, port: Int) {
+        self.configuration = configuration
+        self.tls = tls
+        self.host = host
+        self.port = port
+    }
+
+    func client() async throws(CollectorClientError) -> HTTPClient {
+        guard !closed else { throw .configuration("the client was shut down") }
+        if let current { return current }
+        let check: Task<String?, any Error>
+        if let verification {
+            check = verification
+        } else {
+            let (tls, host, port) = (self.tls, self.host, self.port)
+            check = Task {
+                guard let host else { return nil }
+                return try await ServerIdentity.verifiedAddress(host: host, port: port, tls: tls)
+            }
+            verification = check
+        }
+        let address: String?
+        do {
+            address = try await check.value
+        } catch {
+            if verification == check { verification = nil }
+            throw error as? CollectorClientError ?? .unreachable("\(error)")
+        }
+        // Another request may have made the client while this one waited.
+        if let current { return current }
+        guard !closed else { throw .configuration("the client was shut down") }
+        var configuration = self.configuration
+        if let host, let address { configuration.dnsOverride = [host: address] }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        made.append(client)
+        current = client
+        return client
+    }
+
+    func connectionFailed(_ client: HTTPClient) {
+        guard host != nil, current === client else { return }
+        current = nil
+        verification = nil
+    }
+
+    func shutdown() async {
+        closed = true
+        current = nil
+        let clients = made
+        made = []
+        for client in clients { try? await client.shutdown() }
     }
 }

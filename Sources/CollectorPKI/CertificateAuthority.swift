@@ -82,11 +82,18 @@ public struct CertificateAuthority: Sendable {
     /// A client certificate for an agent from its certificate signing request: the request must be
     /// signed by its own key; the subject is replaced by the agent id the collector chose.
     public func issueClientCertificate(requestPEM: String, agentID: String, now: Date, days: Int = 825) throws(PKIError) -> String {
+        // Messages say what is wrong in the request's terms: the library's errors name its source
+        // files, which tell an enrolling sysadmin nothing (and an attacker how the parser is built).
+        guard let document = try? PEMDocument(pemString: requestPEM), document.discriminator == "CERTIFICATE REQUEST" else {
+            throw .badRequest("not a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)")
+        }
         let request: CertificateSigningRequest
         do {
-            request = try CertificateSigningRequest(pemEncoded: requestPEM)
+            request = try CertificateSigningRequest(derEncoded: document.derBytes)
         } catch {
-            throw .badRequest("not a PEM certificate signing request (\(error))")
+            throw .badRequest(
+                "the request is malformed, or its key is not one the collector accepts "
+                    + "(ECDSA P-256, P-384 or P-521, Ed25519, or RSA of 2048 bits or more)")
         }
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
             throw .badRequest("its signature does not match its public key")

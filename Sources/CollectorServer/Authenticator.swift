@@ -18,10 +18,12 @@ struct Authenticator: RouterMiddleware {
         guard !openPaths.contains(request.uri.path) else { return try await next(request, context) }
         var context = context
         if let authorization = request.headers[.authorization] {
-            guard authorization.hasPrefix("Bearer ") else {
+            // RFC 7235 §2.1: the scheme is case-insensitive ("bearer", "BEARER").
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw HTTPError(.unauthorized, message: "the Authorization header must be \"Bearer TOKEN\"")
             }
-            let token = String(authorization.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            let token = parts[1].trimmingCharacters(in: .whitespaces)
             guard let user = try await store.user(tokenHash: Secrets.hash(token)) else {
                 throw HTTPError(.unauthorized, message: "unknown API token")
             }

@@ -3,6 +3,7 @@ public import CollectorPKI
 public import CollectorStore
 import Foundation
 public import Hummingbird
+public import Logging
 import NIOCore
 public import Prometheus
 public import Rules
@@ -34,8 +35,9 @@ public struct CollectorAPI: Sendable {
         self.now = now
     }
 
-    public func router() -> Router<CollectorContext> {
+    public func router(logger: Logger = Logger(label: "canh-collector")) -> Router<CollectorContext> {
         let router = Router(context: CollectorContext.self)
+        router.add(middleware: ErrorBodies(logger: logger))
         router.add(middleware: Authenticator(store: store, openPaths: ["/healthz", "/metrics", "/api/v1/enroll"]))
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { [metrics] _, _ in

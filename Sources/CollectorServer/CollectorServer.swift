@@ -3,6 +3,7 @@ import CollectorPKI
 public import CollectorStore
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOCore
@@ -34,7 +35,7 @@ public enum CollectorServer {
 
     public static func application(
         store: any CollectorStore, files: Files, rulePack: RulePack, host: String, port: Int, logger: Logger,
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        limits: ConnectionLimits = ConnectionLimits(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let authority = try CertificateAuthority(
@@ -47,8 +48,17 @@ public enum CollectorServer {
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)))
         let api = CollectorAPI(store: store, authority: authority, rulePack: rulePack, registry: registry, now: now)
+        let counter = ConnectionCounter(limit: limits.connectionsPerAddress)
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)], httpDecoderConfiguration: ConnectionLimits.decoder)
+        let serverTLS = tls
+        let server = HTTPServerBuilder { responder in
+            GuardedChannel(
+                base: try TLSChannel(HTTP1Channel(responder: responder, configuration: http), tlsConfiguration: serverTLS), counter: counter
+            )
+        }
         return Application(
-            router: api.router(), server: try .tls(.http1(), tlsConfiguration: tls),
+            router: api.router(logger: logger), server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }

@@ -31,9 +31,7 @@ extension CollectorAPI {
         // Open: the enrollment token in the body is the credential.
         api.post("enroll") { request, context -> Response in
             let body = try await RequestBody.decode(APIMessages.EnrollRequest.self, from: request, context: context)
-            guard !body.hostname.isEmpty, body.hostname.count <= 253 else {
-                throw HTTPError(.badRequest, message: "hostname: 1 to 253 characters")
-            }
+            try Self.validate(body)
             let agentID = UUID().uuidString.lowercased()
             let time = now()
             // The certificate is made first: a bad request must not use up the token.
@@ -47,9 +45,9 @@ extension CollectorAPI {
             let host = EnrolledHost(
                 agentID: agentID, hostname: body.hostname, machineID: body.machineID, os: body.os, agentVersion: body.agentVersion,
                 rulesVersion: body.rulesVersion, system: "", enrolledAt: time)
-            let enrolled: EnrolledHost
+            let outcome: EnrollmentOutcome
             do throws(StoreError) {
-                enrolled = try await store.enroll(tokenHash: Secrets.hash(body.token), host: host, at: time)
+                outcome = try await store.enroll(tokenHash: Secrets.hash(body.token), host: host, replace: body.replace ?? false, at: time)
             } catch {
                 metrics.enrollmentsRefused.increment()
                 switch error {
@@ -58,11 +56,41 @@ extension CollectorAPI {
                 }
             }
             metrics.enrollments.increment()
-            let level = try await stored { () async throws(StoreError) in try await store.system(id: enrolled.system) }?.level ?? .lowest
+            let system = outcome.host.system
+            let level = try await stored { () async throws(StoreError) in try await store.system(id: system) }?.level ?? .lowest
             return try Response.json(
                 APIMessages.EnrollResponse(
-                    agentID: agentID, system: enrolled.system, level: level, certificate: certificate, ca: authority.certificatePEM),
+                    agentID: agentID, system: system, level: level, certificate: certificate, ca: authority.certificatePEM,
+                    replacedAgentID: outcome.replaced?.agentID),
                 status: .created)
+        }
+    }
+}
+
+extension CollectorAPI {
+    /// What an agent says about itself at enrollment is shown in every host list and report, and
+    /// its name is part of every fingerprint: each field must be what it claims to be.
+    static func validate(_ body: APIMessages.EnrollRequest) throws {
+        guard EnrolledHost.isValidHostname(body.hostname) else {
+            throw HTTPError(
+                .badRequest,
+                message: "hostname: \"\(body.hostname.escapingControlCharacters)\" is not a host name (RFC 1123: labels of letters, "
+                    + "digits and hyphens separated by dots, at most 253 characters)")
+        }
+        if let machineID = body.machineID, !EnrolledHost.isValidMachineID(machineID) {
+            throw HTTPError(.badRequest, message: "machine_id: 32 lower-case hexadecimal digits, as in /etc/machine-id")
+        }
+        for (name, value) in [("os", body.os), ("agent_version", body.agentVersion), ("rules_version", body.rulesVersion)] {
+            try validateLabel(value, field: name)
+        }
+    }
+
+    /// A short free-text fact an agent reports (OS name, versions): at most 256 characters, no
+    /// control characters.
+    static func validateLabel(_ value: String?, field: String) throws {
+        guard let value else { return }
+        guard value.count <= 256, !value.containsControlCharacter else {
+            throw HTTPError(.badRequest, message: "\(field): at most 256 characters and no control characters")
         }
     }
 }

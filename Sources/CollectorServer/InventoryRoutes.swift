@@ -74,10 +74,10 @@ extension CollectorAPI {
             _ = try context.user(atLeast: .viewer)
             var before: Timestamp?
             if let within = request.uri.queryParameters.get("expiring_within") {
-                guard let days = Int(within.hasSuffix("d") ? String(within.dropLast()) : within), days >= 0 else {
-                    throw HTTPError(.badRequest, message: "expiring_within: a number of days, e.g. 30d")
+                guard let days = InputLimits.expiryWindowDays(within) else {
+                    throw HTTPError(.badRequest, message: "expiring_within: \(InputLimits.expiryWindowHelp)")
                 }
-                before = now() + .days(Int64(days))
+                before = now() + .days(days)
             }
             let system = request.uri.queryParameters.get("system")
             return try await stored { () async throws(StoreError) in try await store.certificates(system: system, expiringBefore: before) }

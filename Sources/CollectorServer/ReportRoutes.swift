@@ -55,6 +55,9 @@ extension CollectorAPI {
                 system: id, requirement: body.requirement, evidence: body.evidence, attestedBy: "user:\(user.name)", attestedAt: time,
                 expiresAt: body.expiresAt ?? time + .days(365))
             guard attestation.expiresAt > time else { throw HTTPError(.badRequest, message: "expires_at: must be in the future") }
+            guard attestation.expiresAt <= time + InputLimits.longestAcceptance else {
+                throw HTTPError(.badRequest, message: "expires_at: at most three years from now; attest again then")
+            }
             try await stored { () async throws(StoreError) in try await store.addAttestation(attestation) }
             try await audit(context.caller, "attestation.add", "\(id)/\(body.requirement)", "until \(attestation.expiresAt)")
             return try Response.json(attestation, status: .created)

@@ -28,15 +28,19 @@ public protocol CollectorStore: Sendable {
     func users() async throws(StoreError) -> [User]
     func addEnrollmentToken(_ token: EnrollmentToken, tokenHash: String) async throws(StoreError)
     /// Uses up one use of the enrollment token and adds the host to the token's system, in one
-    /// transaction; refused when the token is unknown, expired or used up.
-    func enroll(tokenHash: String, host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> EnrolledHost
+    /// transaction; refused when the token is unknown, expired or used up, and when another host
+    /// holds the host name or, not revoked, the machine id — unless `replace`, which revokes that
+    /// one host and gives the new one its name (and, in the same system, its findings).
+    func enroll(tokenHash: String, host: EnrolledHost, replace: Bool, at time: Timestamp) async throws(StoreError) -> EnrollmentOutcome
     func recordAudit(_ entry: AuditEntry) async throws(StoreError)
     func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry]
 
     // MARK: Findings
     /// Stores a batch of records from one host, all or nothing: records already stored (same id)
-    /// are skipped, the others folded into their finding states.
-    func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary
+    /// are skipped, the others folded into their finding states. `certificates` are what the
+    /// collector read from the DER the records carried, with the places this host saw them.
+    func ingest(_ records: [FindingRecord], certificates: [CertificateRecord], from host: EnrolledHost, at time: Timestamp)
+        async throws(StoreError) -> IngestSummary
     func findings(_ filter: FindingFilter) async throws(StoreError) -> [FindingState]
     func finding(fingerprint: String) async throws(StoreError) -> FindingState?
     /// A person's change: acknowledge, resolve, or except until a time.
@@ -76,6 +80,20 @@ public protocol CollectorStore: Sendable {
     /// Certificates seen by any host (of `system`, when named), optionally only those expiring
     /// before a time, soonest first.
     func certificates(system: String?, expiringBefore: Timestamp?) async throws(StoreError) -> [CertificateRecord]
+}
+
+/// A host enrolled, and the host it replaced, if any.
+public struct EnrollmentOutcome: Sendable, Hashable {
+    public var host: EnrolledHost
+    public var replaced: EnrolledHost?
+    /// How many findings moved from the replaced host to the new one.
+    public var findingsMoved: Int
+
+    public init(host: EnrolledHost, replaced: EnrolledHost? = nil, findingsMoved: Int = 0) {
+        self.host = host
+        self.replaced = replaced
+        self.findingsMoved = findingsMoved
+    }
 }
 
 /// Which finding states a query wants; nil means any.
@@ -126,6 +144,11 @@ public struct FindingChange: Sendable, Hashable {
 }
 
 extension CollectorStore {
+    /// Stores a batch of records that describe no certificate.
+    public func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary {
+        try await ingest(records, certificates: [], from: host, at: time)
+    }
+
     /// How many messages the outbox holds in every state.
     public func alertCounts() async throws(StoreError) -> [QueuedAlert.State: Int] {
         try await alertCounts(QueuedAlert.State.allCases)

@@ -8,9 +8,10 @@ public import CanhModel
 /// its count but changes nothing else, so the order in which batches arrive does not matter.
 public enum FindingFold {
     /// `evidence` is the record's evidence as JSON text, which the caller computes beforehand
-    /// (a store computes it before it takes its write lock).
+    /// (a store computes it before it takes its write lock); `title` is the collector's title of
+    /// the rule, not the record's.
     public static func fold(
-        _ record: FindingRecord, evidence: String, into existing: FindingState?, system: String, actor: String
+        _ record: FindingRecord, title: LocalizedText, evidence: String, into existing: FindingState?, system: String, actor: String
     ) -> (state: FindingState, transition: FindingTransition?) {
         let detections = record.outcome == .fail ? record.count : 0
         guard var state = existing else {
@@ -19,7 +20,7 @@ public enum FindingFold {
                 fingerprint: record.fingerprint, rule: record.rule, entity: record.entity, host: record.host, system: system,
                 severity: record.severity, status: status, outcome: record.outcome, count: detections,
                 firstSeen: min(record.firstSeen ?? record.time, record.time), lastSeen: record.time, requirements: record.requirements,
-                title: record.title, evidence: evidence)
+                title: title, evidence: evidence)
             let transition = FindingTransition(
                 fingerprint: record.fingerprint, at: record.time, from: nil, to: status, actor: actor,
                 reason: reason(for: record, to: status))
@@ -33,7 +34,7 @@ public enum FindingFold {
         state.outcome = record.outcome
         state.severity = record.severity
         state.requirements = record.requirements
-        state.title = record.title
+        state.title = title
         state.evidence = evidence
         let next: FindingStatus
         switch (record.outcome, state.status) {

@@ -18,6 +18,11 @@ public enum FindingWorkflow {
         case .excepted:
             guard let until = change.until else { throw .invalid("an exception needs an end date (--until)") }
             guard until > change.at else { throw .invalid("the exception's end date \(until.iso8601) is not in the future") }
+            guard until <= change.at + InputLimits.longestAcceptance else {
+                throw .invalid(
+                    "the exception's end date \(until.iso8601) is more than three years away; accept it for a shorter time and review it then"
+                )
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import GRDB
 actor IngestCommitter {
     struct Batch: Sendable {
         var records: [PreparedRecord]
+        var certificates: [CertificateRecord]
         var host: EnrolledHost
         var time: Timestamp
     }
@@ -25,14 +26,12 @@ actor IngestCommitter {
         var findingKey: Int64
         /// Its evidence as JSON text, as findings store it.
         var evidence: String
-        var certificate: CertificateRecord?
 
         init(_ record: FindingRecord) {
             self.record = record
             idKey = Data(StableDigest.key(of: record.id))
             findingKey = SQLiteCollectorStore.key(record.fingerprint)
             evidence = record.evidence.json.serialized
-            certificate = CertificateRecord(describedBy: record)
         }
     }
 
@@ -43,14 +42,16 @@ actor IngestCommitter {
 
     private let pool: DatabasePool
     private let routing: AlertRouting
+    private let ruleTitles: [String: LocalizedText]
     private var waiting: [Waiting] = []
     private var writing = false
     /// Records per transaction at most, so one commit stays short.
     private let recordsPerTransaction = 20_000
 
-    init(pool: DatabasePool, routing: AlertRouting) {
+    init(pool: DatabasePool, routing: AlertRouting, ruleTitles: [String: LocalizedText]) {
         self.pool = pool
         self.routing = routing
+        self.ruleTitles = ruleTitles
     }
 
     func commit(_ batch: Batch) async throws(StoreError) -> IngestSummary {
@@ -80,12 +81,13 @@ actor IngestCommitter {
             let batches = taken.map(\.batch)
             do {
                 let routing = self.routing
+                let ruleTitles = self.ruleTitles
                 let results = try await pool.write { db in
                     batches.map { batch -> Result<IngestSummary, StoreError> in
                         var result: Result<IngestSummary, StoreError> = .failure(.database("not applied"))
                         do {
                             try db.inSavepoint {
-                                result = .success(try SQLiteCollectorStore.apply(batch, routing: routing, in: db))
+                                result = .success(try SQLiteCollectorStore.apply(batch, routing: routing, ruleTitles: ruleTitles, in: db))
                                 return .commit
                             }
                         } catch let error as StoreError {

@@ -10,9 +10,16 @@ public final class SQLiteCollectorStore: CollectorStore {
     let routing: AlertRouting
 
     /// Opens (creating if needed) the database at `path` and brings it to the newest schema.
-    /// - Parameter alertRouting: which finding changes queue alerts for which channels.
-    public init(path: String, alertRouting: AlertRouting = AlertRouting(rules: [])) throws(StoreError) {
+    /// - Parameters:
+    ///   - alertRouting: which finding changes queue alerts for which channels.
+    ///   - ruleTitles: the titles of the rule pack the collector serves, by rule id. Findings and
+    ///     alerts show these, never a title an agent sent: any agent could otherwise rename a rule
+    ///     for everyone. Rules the pack does not know are shown by their id.
+    public init(path: String, alertRouting: AlertRouting = AlertRouting(rules: []), ruleTitles: [String: LocalizedText] = [:])
+        throws(StoreError)
+    {
         routing = alertRouting
+        if let problem = PrivateFiles.restrictDatabase(at: path) { throw .database(problem) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -23,9 +30,19 @@ public final class SQLiteCollectorStore: CollectorStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
-            committer = IngestCommitter(pool: pool, routing: alertRouting)
+            if !ruleTitles.isEmpty { try Self.replaceRuleTitles(ruleTitles, in: pool) }
+            committer = IngestCommitter(pool: pool, routing: alertRouting, ruleTitles: ruleTitles)
         } catch {
             throw .database("\(path): \(error)")
+        }
+    }
+
+    /// The titles findings are shown with: the served rule pack's, replacing whatever was there.
+    private static func replaceRuleTitles(_ titles: [String: LocalizedText], in pool: DatabasePool) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM rule_titles")
+            let insert = try db.makeStatement(sql: "INSERT INTO rule_titles (rule, title_vi, title_en) VALUES (?, ?, ?)")
+            for (rule, title) in titles { try insert.execute(arguments: [rule, title.vi, title.en]) }
         }
     }
 
@@ -168,7 +185,9 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
-    public func enroll(tokenHash: String, host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> EnrolledHost {
+    public func enroll(tokenHash: String, host: EnrolledHost, replace: Bool, at time: Timestamp) async throws(StoreError)
+        -> EnrollmentOutcome
+    {
         try await write { db in
             guard let token = try Row.fetchOne(db, sql: "SELECT * FROM enrollment_tokens WHERE token_sha256 = ?", arguments: [tokenHash])
             else { throw StoreError.notFound("enrollment token (unknown or revoked)") }
@@ -176,11 +195,25 @@ public final class SQLiteCollectorStore: CollectorStore {
             let expiresAt = Timestamp(microsecondsSinceEpoch: token["expires_at"])
             guard expiresAt > time else { throw StoreError.invalid("enrollment token \(id) expired at \(expiresAt.iso8601)") }
             guard (token["uses_left"] as Int) > 0 else { throw StoreError.invalid("enrollment token \(id) has been used up") }
-            try db.execute(sql: "UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE id = ?", arguments: [id])
             var enrolled = host
             enrolled.system = token["system_id"]
             enrolled.enrolledAt = time
             enrolled.status = .active
+            let holders = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM hosts WHERE replaced_by IS NULL
+                        AND (hostname = ?1 COLLATE NOCASE OR (machine_id = ?2 AND status <> 'revoked'))
+                    ORDER BY id
+                    """, arguments: [enrolled.hostname, enrolled.machineID]
+            ).map(Self.host)
+            let replaced = try Self.checkHolders(holders, of: enrolled, replace: replace)
+            try db.execute(sql: "UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE id = ?", arguments: [id])
+            if let replaced {
+                try db.execute(
+                    sql: "UPDATE hosts SET status = 'revoked', replaced_by = ? WHERE agent_id = ?",
+                    arguments: [enrolled.agentID, replaced.agentID])
+            }
             try db.execute(
                 sql: """
                     INSERT INTO hosts (agent_id, hostname, machine_id, os, agent_version, rules_version, system_id, enrolled_at,
@@ -191,13 +224,53 @@ public final class SQLiteCollectorStore: CollectorStore {
                     enrolled.agentID, enrolled.hostname, enrolled.machineID, enrolled.os, enrolled.agentVersion, enrolled.rulesVersion,
                     enrolled.system, time.microsecondsSinceEpoch,
                 ])
+            let actor = "agent:\(enrolled.agentID)"
             try db.execute(
                 sql: "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, 'host.enroll', ?, ?)",
+                arguments: [time.microsecondsSinceEpoch, actor, enrolled.agentID, "\(enrolled.hostname) with token \(id)"])
+            guard let replaced else { return EnrollmentOutcome(host: enrolled) }
+            // Findings follow the machine when it stays in its system and keeps its name (their
+            // fingerprints hash the name); otherwise they stay behind as the old host's history.
+            var moved = 0
+            if replaced.system == enrolled.system, replaced.hostname == enrolled.hostname {
+                let newID = db.lastInsertedRowID
+                let oldID = try Int64.fetchOne(db, sql: "SELECT id FROM hosts WHERE agent_id = ?", arguments: [replaced.agentID])
+                try db.execute(sql: "UPDATE findings SET host_id = ? WHERE host_id = ?", arguments: [newID, oldID])
+                moved = db.changesCount
+                try db.execute(sql: "UPDATE records SET host = ? WHERE host = ?", arguments: [newID, oldID])
+            }
+            try db.execute(
+                sql: "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, 'host.replace', ?, ?)",
                 arguments: [
-                    time.microsecondsSinceEpoch, "agent:\(enrolled.agentID)", enrolled.agentID, "\(enrolled.hostname) with token \(id)",
+                    time.microsecondsSinceEpoch, actor, replaced.agentID,
+                    "\(replaced.hostname) (machine id \(replaced.machineID ?? "none"), system \(replaced.system)) replaced by agent "
+                        + "\(enrolled.agentID) (machine id \(enrolled.machineID ?? "none"), system \(enrolled.system)) with token \(id); "
+                        + "\(moved) finding(s) moved",
                 ])
-            return enrolled
+            return EnrollmentOutcome(host: enrolled, replaced: replaced, findingsMoved: moved)
         }
+    }
+
+    /// The one host a re-enrollment replaces, nil when nobody holds the name or machine id;
+    /// refused when someone does and `replace` was not asked for, or when two hosts do.
+    private static func checkHolders(_ holders: [EnrolledHost], of host: EnrolledHost, replace: Bool) throws(StoreError) -> EnrolledHost? {
+        guard let holder = holders.first else { return nil }
+        func described(_ holder: EnrolledHost) -> String {
+            let what =
+                holder.hostname.caseInsensitiveCompare(host.hostname) == .orderedSame
+                ? "the host name \(holder.hostname)" : "machine id \(holder.machineID ?? "")"
+            return "\(what) is held by agent \(holder.agentID) in system \(holder.system) (\(holder.status.rawValue))"
+        }
+        guard holders.count == 1 else {
+            throw StoreError.conflict(
+                holders.map(described).joined(separator: " and ") + "; revoke one of them before enrolling this machine")
+        }
+        guard replace else {
+            throw StoreError.conflict(
+                "\(described(holder)); if this is the same machine enrolling again, enroll with --replace: the old agent is revoked "
+                    + "and its findings move to the new one")
+        }
+        return holder
     }
 
     public func recordAudit(_ entry: AuditEntry) async throws(StoreError) {
@@ -226,12 +299,18 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     // MARK: Findings
 
-    public func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary {
-        try await committer.commit(IngestCommitter.Batch(records: records.map(IngestCommitter.PreparedRecord.init), host: host, time: time))
+    public func ingest(_ records: [FindingRecord], certificates: [CertificateRecord], from host: EnrolledHost, at time: Timestamp)
+        async throws(StoreError) -> IngestSummary
+    {
+        try await committer.commit(
+            IngestCommitter.Batch(
+                records: records.map(IngestCommitter.PreparedRecord.init), certificates: certificates, host: host, time: time))
     }
 
     /// One batch folded into the store inside the caller's transaction (the committer's).
-    static func apply(_ batch: IngestCommitter.Batch, routing: AlertRouting, in db: Database) throws -> IngestSummary {
+    static func apply(
+        _ batch: IngestCommitter.Batch, routing: AlertRouting, ruleTitles: [String: LocalizedText], in db: Database
+    ) throws -> IngestSummary {
         var summary = IngestSummary(accepted: 0, duplicates: 0)
         let host = batch.host
         let actor = "agent:\(host.agentID)"
@@ -242,7 +321,6 @@ public final class SQLiteCollectorStore: CollectorStore {
         // without building a row of 18 columns for nothing.
         let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE host_id = ? AND key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT * FROM findings WHERE id = ?")
-        var titled: Set<String> = []
         var outbox = AlertOutbox(routing: routing, systemID: host.system, queuedAt: batch.time)
         for prepared in batch.records {
             let record = prepared.record
@@ -256,7 +334,8 @@ public final class SQLiteCollectorStore: CollectorStore {
             let row = try existing.flatMap { id in try Row.fetchOne(selectFinding, arguments: [id]) }
             let previous = row.map(Self.finding)
             let (state, transition) = FindingFold.fold(
-                record, evidence: prepared.evidence, into: previous, system: host.system, actor: actor)
+                record, title: ruleTitles[record.rule] ?? LocalizedText(vi: record.rule, en: record.rule), evidence: prepared.evidence,
+                into: previous, system: host.system, actor: actor)
             let findingID: Int64
             if let existing {
                 findingID = existing
@@ -266,17 +345,8 @@ public final class SQLiteCollectorStore: CollectorStore {
             }
             if let transition { try Self.save(transition, finding: findingID, in: db) }
             try outbox.queue(previous: previous, current: state, change: transition, at: record.time, in: db)
-            if titled.insert(record.rule).inserted {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO rule_titles (rule, title_vi, title_en) VALUES (?, ?, ?)
-                        ON CONFLICT (rule) DO UPDATE SET title_vi = excluded.title_vi, title_en = excluded.title_en
-                        WHERE title_vi IS NOT excluded.title_vi OR title_en IS NOT excluded.title_en
-                        """
-                ).execute(arguments: [record.rule, record.title.vi, record.title.en])
-            }
-            if let certificate = prepared.certificate { try Self.save(certificate, system: host.system, in: db) }
         }
+        for certificate in batch.certificates { try Self.save(certificate, system: host.system, in: db) }
         try db.cachedStatement(
             sql: "UPDATE hosts SET last_seen = ? WHERE id = ?"
         ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
@@ -285,8 +355,13 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     /// Finds `f` by fingerprint alone (arguments: its key, then the fingerprint): the index is
     /// per host, so this seeks once per host (about 1.5 ms at 2,000 hosts) — fine for a person's
-    /// request, while ingest, which knows the host, seeks once.
-    private static let byFingerprint = "f.host_id IN (SELECT id FROM hosts) AND f.key = ? AND f.fingerprint = ?"
+    /// request, while ingest, which knows the host, seeks once. A name is held by one host at a
+    /// time; when a replaced host kept findings with the same fingerprint as history, the newest
+    /// host's finding is the one meant.
+    private static let byFingerprint = """
+        f.id = (SELECT id FROM findings WHERE host_id IN (SELECT id FROM hosts) AND key = ? AND fingerprint = ?
+            ORDER BY host_id DESC LIMIT 1)
+        """
 
     /// The columns of a finding with its rule's title.
     private static let findingColumns = "f.*, t.title_vi, t.title_en FROM findings f LEFT JOIN rule_titles t ON t.rule = f.rule"
@@ -446,11 +521,15 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
+    /// The facts come from the certificate's DER, so whoever sends it writes the same facts;
+    /// writing them again replaces any description stored before the collector read the DER.
     private static func save(_ certificate: CertificateRecord, system: String, in db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO certificates (fingerprint, subject, issuer, names, not_before, not_after, key, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (fingerprint) DO UPDATE SET subject = excluded.subject, issuer = excluded.issuer, names = excluded.names,
+                    not_before = excluded.not_before, not_after = excluded.not_after, key = excluded.key, signature = excluded.signature
                 """,
             arguments: [
                 certificate.fingerprint, certificate.subject, certificate.issuer, certificate.names.joined(separator: ","),
@@ -493,7 +572,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             agentVersion: row["agent_version"], rulesVersion: row["rules_version"], system: row["system_id"],
             enrolledAt: Timestamp(microsecondsSinceEpoch: row["enrolled_at"]),
             lastSeen: (row["last_seen"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
-            status: EnrolledHost.Status(rawValue: row["status"]) ?? .active)
+            status: EnrolledHost.Status(rawValue: row["status"]) ?? .active, replacedBy: row["replaced_by"])
     }
 
     private static func finding(_ row: Row) -> FindingState {

@@ -221,6 +221,22 @@ enum SQLiteSchema {
                     CREATE INDEX alert_outbox_suppressed ON alert_outbox(channel, system_id, rule) WHERE state = 'suppressed';
                     """)
         }
+        migrator.registerMigration("7 one host per name") { db in
+            // A host name is held by one host at a time, so that a finding's fingerprint (a hash
+            // of host name, rule and entity) names one finding. A machine that enrolls again
+            // replaces its old host explicitly. Names held twice before this migration are given
+            // to the newest host; the older ones become replaced and revoked.
+            try db.execute(
+                sql: """
+                    ALTER TABLE hosts ADD COLUMN replaced_by TEXT;
+                    UPDATE hosts SET status = 'revoked', replaced_by = (
+                        SELECT newest.agent_id FROM hosts newest WHERE newest.hostname = hosts.hostname COLLATE NOCASE
+                        ORDER BY newest.id DESC LIMIT 1)
+                    WHERE id <> (SELECT max(newest.id) FROM hosts newest WHERE newest.hostname = hosts.hostname COLLATE NOCASE);
+                    CREATE UNIQUE INDEX hosts_by_current_name ON hosts(hostname COLLATE NOCASE) WHERE replaced_by IS NULL;
+                    CREATE INDEX hosts_by_machine ON hosts(machine_id) WHERE machine_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

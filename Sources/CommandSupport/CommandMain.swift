@@ -14,9 +14,9 @@ extension AsyncParsableCommand {
             } else {
                 try command.run()
             }
-            Glibc.exit(0)
+            exitAfterOutput(0)
         } catch let code as ExitCode {
-            Glibc.exit(code.rawValue)
+            exitAfterOutput(code.rawValue)
         } catch {
             if let message = inputError(error) {
                 Console.error("error: \(message)")
@@ -25,8 +25,8 @@ extension AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                print(message)
-                Glibc.exit(0)
+                Console.output(message)
+                exitAfterOutput(0)
             }
             Console.error(message)
             Glibc.exit(code == .failure ? 1 : 2)
@@ -34,17 +34,12 @@ extension AsyncParsableCommand {
     }
 }
 
-/// Writes to standard error: the place for problems, so standard output stays machine-readable.
-public enum Console {
-    public static func error(_ message: String) {
-        var text = message
-        if !text.hasSuffix("\n") { text += "\n" }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            guard result > 0 else { return }
-            written += result
-        }
+/// Exits with `code` once standard output has taken everything printed; output that could not be
+/// written (`> /dev/full`, a full disk) is an error, not a success.
+private func exitAfterOutput(_ code: Int32) -> Never {
+    if let failure = Console.finishOutput() {
+        Console.error("error: \(failure.description)")
+        Glibc.exit(2)
     }
+    Glibc.exit(code)
 }

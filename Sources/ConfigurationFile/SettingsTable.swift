@@ -142,21 +142,28 @@ public struct SettingsTable: Sendable {
 
 /// Durations as people write them in files and flags: `90s`, `30m`, `6h`, `7d`.
 public enum DurationText {
-    /// The number of seconds, or nil when the text is not a positive whole number with a unit.
+    /// The longest duration any setting or flag takes: ten years. Longer ones are mistakes, and
+    /// in microseconds or nanoseconds they would no longer fit the clocks that use them.
+    public static let longestSeconds: Int64 = 3650 * 86_400
+
+    /// The number of seconds, or nil when the text is not a positive whole number with a unit,
+    /// or is longer than `longestSeconds`.
     public static func seconds(_ text: String) -> Int64? {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         guard let unit = text.last, let factor = units[unit], let number = Int64(text.dropLast()), number > 0,
-            number <= Int64.max / factor
+            number <= longestSeconds / factor
         else { return nil }
         return number * factor
     }
 }
 
 extension SettingsTable {
-    /// A duration such as `30m` or `6h`, in seconds, at least `minimum`.
+    /// A duration such as `30m` or `6h`, in seconds, at least `minimum` and at most ten years.
     public func duration(_ key: String, atLeast minimum: Int64) throws(ConfigurationError) -> Int64? {
         guard let text = try string(key) else { return nil }
-        guard let seconds = DurationText.seconds(text) else { throw failure(key, "\"\(text)\" is not a duration such as 30m, 6h or 1d") }
+        guard let seconds = DurationText.seconds(text) else {
+            throw failure(key, "\"\(text)\" is not a duration such as 30m, 6h or 1d (at most 3650d)")
+        }
         guard seconds >= minimum else { throw failure(key, "\(text) is shorter than the \(minimum) s minimum") }
         return seconds
     }

@@ -32,6 +32,8 @@ public final class JournalEngine {
     private let routes: [(identifier: [UInt8], references: [MatcherReference])]
     /// Matchers that do not constrain the identifier: tried on every entry.
     private let unrouted: [MatcherReference]
+    /// Every matcher once, for counting what its pattern could not decide.
+    private let allReferences: [MatcherReference]
     private let hostNaming: HostNaming
     /// Per evaluator and role, the number of the last entry that matched, so an entry matching
     /// two alternatives of one rule counts once.
@@ -88,6 +90,7 @@ public final class JournalEngine {
         self.gapEvaluators = gapEvaluators
         self.routes = routes
         self.unrouted = unrouted
+        self.allReferences = references
         self.hostNaming = hostNaming
         self.lastMatchedEntry = Array(repeating: -1, count: evaluators.count * 2)
     }
@@ -106,6 +109,18 @@ public final class JournalEngine {
         for evaluator in evaluators {
             if let saved = state.rules[evaluator.context.summary.id] { evaluator.restore(saved) }
         }
+    }
+
+    /// For each rule whose message pattern gave up on an entry (PCRE2's match limit or JIT stack:
+    /// a pattern that backtracks badly on some message), how many times. Such entries counted as
+    /// not matching; the caller reports it, since a rule that quietly stops matching is a hole.
+    public var patternLimitHits: [String: Int] {
+        var hits: [String: Int] = [:]
+        for reference in allReferences {
+            guard let count = reference.matcher.pattern?.limitHits, count > 0 else { continue }
+            hits[evaluators[reference.evaluator].context.summary.id, default: 0] += count
+        }
+        return hits
     }
 
     /// How many groups all rules remember: the engine's state, bounded by sweeping idle groups.
@@ -188,7 +203,7 @@ public final class JournalEngine {
         case .fromEntries(let fallback):
             guard let value = event.value(at: fieldTable.hostnameIndex) else { return fallback }
             if !value.elementsEqual(lastHost.bytes) {
-                lastHost = (Array(value), String(journalBytes: value))
+                lastHost = (Array(value), String(journalBytes: value).escapingControlCharacters)
             }
             return lastHost.name
         }

@@ -32,7 +32,9 @@ struct RuleContext {
     /// The entity of a finding about this entry, or nil if the entry lacks the captured value.
     func entity(_ captures: Captures, host: String, event: JournalEvent) -> String? {
         switch entity {
-        case .capture(let name): captures[name].flatMap { $0.isEmpty ? nil : $0 }
+        // Escaped: the collector refuses entities with control characters (a NUL would be stored
+        // cut short), and an attacker chooses what a user name capture holds.
+        case .capture(let name): captures[name].flatMap { $0.isEmpty ? nil : $0.escapingControlCharacters }
         case .host: host
         case .bootID: event.bootID.description
         }

@@ -7,8 +7,18 @@ internal import CPCRE2
 /// `$` matches only at the very end (PCRE2_DOLLAR_ENDONLY), so a trailing newline cannot
 /// satisfy a pattern anchored on the daemon's own suffix.
 ///
+/// A match that PCRE2 gives up (its match limit, or the JIT stack, reached by a pathological
+/// pattern and subject) is not a match, but it is counted in `limitHits`: a detection rule that
+/// silently stops matching is a hole in monitoring, so the engine reports it.
+///
 /// Not `Sendable`: the match data is reused between calls. Each engine owns its patterns.
 final class Pattern {
+    /// Backtracking steps one match may take: about 5 ms of JIT matching here; a real log line
+    /// needs a few hundred.
+    static let matchLimit: UInt32 = 1_000_000
+    /// Enough JIT stack for nested groups over the longest value the reader passes (1 MiB).
+    static let jitStackBytes = 1 << 20
+
     struct CompileError: Error {
         var message: String
         /// Byte offset in the pattern where PCRE2 stopped.
@@ -17,7 +27,11 @@ final class Pattern {
 
     private let code: OpaquePointer
     private let matchData: OpaquePointer
+    private let matchContext: OpaquePointer?
+    private let jitStack: OpaquePointer?
     private let usesJIT: Bool
+    /// Matches that ended in an error (a limit) rather than a yes or no.
+    private(set) var limitHits = 0
     /// Named groups and their group numbers, in the order they appear.
     let namedGroups: [(name: String, number: Int)]
 
@@ -39,9 +53,17 @@ final class Pattern {
         matchData = data
         usesJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         namedGroups = Self.readNamedGroups(compiled)
+        matchContext = pcre2_match_context_create_8(nil)
+        jitStack = usesJIT ? pcre2_jit_stack_create_8(32 << 10, Self.jitStackBytes, nil) : nil
+        if let matchContext {
+            pcre2_set_match_limit_8(matchContext, Self.matchLimit)
+            if let jitStack { pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack)) }
+        }
     }
 
     deinit {
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+        if let matchContext { pcre2_match_context_free_8(matchContext) }
         pcre2_match_data_free_8(matchData)
         pcre2_code_free_8(code)
     }
@@ -61,8 +83,9 @@ final class Pattern {
     private func run(_ base: UnsafePointer<UInt8>, length: Int) -> Bool {
         let status =
             usesJIT
-            ? pcre2_jit_match_8(code, base, length, 0, 0, matchData, nil)
-            : pcre2_match_8(code, base, length, 0, 0, matchData, nil)
+            ? pcre2_jit_match_8(code, base, length, 0, 0, matchData, matchContext)
+            : pcre2_match_8(code, base, length, 0, 0, matchData, matchContext)
+        if status < PCRE2_ERROR_NOMATCH { limitHits &+= 1 }
         return status > 0
     }
 

@@ -55,12 +55,14 @@ public struct PostureEngine: Sendable {
         var records: [FindingRecord] = []
         for (rule, check) in checks {
             for judged in check.judge(observations, at: now) {
-                let fingerprint = FindingRecord.fingerprint(host: host, rule: rule.id, entity: judged.entity)
+                // A file name may hold control characters; the collector refuses them in entities.
+                let entity = judged.entity.escapingControlCharacters
+                let fingerprint = FindingRecord.fingerprint(host: host, rule: rule.id, entity: entity)
                 records.append(
                     FindingRecord(
                         id: FindingRecord.id(fingerprint: fingerprint, outcome: judged.outcome, trigger: "check:\(now.iso8601)"),
                         fingerprint: fingerprint, rule: rule.id, outcome: judged.outcome, severity: rule.severity, level: level,
-                        requirements: rule.requirements, host: host, entity: judged.entity, time: now, firstSeen: nil, count: 1,
+                        requirements: rule.requirements, host: host, entity: entity, time: now, firstSeen: nil, count: 1,
                         title: rule.title, evidence: judged.evidence))
             }
         }

@@ -57,28 +57,45 @@ public enum RuleTestRunner {
 
     /// The findings a rule produces from a test's entries.
     public static func findings(of test: JournalRuleTest, rule: Rule) throws(RulePackError) -> [FindingRecord] {
+        try evaluate(test, rule: rule).records
+    }
+
+    /// The findings, and the numbers (1-based) of the entries on which the rule's pattern gave up.
+    private static func evaluate(_ test: JournalRuleTest, rule: Rule) throws(RulePackError) -> (
+        records: [FindingRecord], undecided: [Int]
+    ) {
         let engine = try JournalEngine(rules: [rule], level: test.level, hostNaming: .fromEntries(fallback: test.host))
         var records: [FindingRecord] = []
+        var undecided: [Int] = []
+        var hits = 0
         for (position, entry) in test.entries.enumerated() {
             let event = JournalEvent(
                 time: entry.time, bootID: entry.bootID, values: engine.fieldTable.names.map { entry.fields[$0] })
             for detection in engine.evaluate(event) {
                 records.append(detection.record(trigger: "test:\(test.name):\(position)", cursor: nil))
             }
+            let now = engine.patternLimitHits.values.reduce(0, +)
+            if now > hits { undecided.append(position + 1) }
+            hits = now
         }
-        return records
+        return (records, undecided)
     }
 
     private static func run(_ test: JournalRuleTest, of rule: Rule) -> RuleTestResult {
         var result = RuleTestResult(rule: rule.id, test: test.name, location: test.location, failures: [])
-        let records: [FindingRecord]
+        let evaluated: (records: [FindingRecord], undecided: [Int])
         do {
-            records = try findings(of: test, rule: rule)
+            evaluated = try evaluate(test, rule: rule)
         } catch {
             result.failures = error.problems.map(\.description)
             return result
         }
-        result.failures = compare(records, test.expected)
+        if !evaluated.undecided.isEmpty {
+            result.failures.append(
+                "the message pattern gave up (PCRE2's match limit) on entry \(evaluated.undecided.map(String.init).joined(separator: ", ")); "
+                    + "such entries count as not matching: anchor the pattern and avoid nested repetition")
+        }
+        result.failures += compare(evaluated.records, test.expected)
         return result
     }
 

@@ -13,6 +13,9 @@ public struct RulePack: Sendable {
     /// The rules that apply at `level`.
     public func rules(at level: Level) -> [Rule] { rules.filter { $0.applies(at: level) } }
 
+    /// Every rule's title by its id: what the collector shows findings with.
+    public var titles: [String: LocalizedText] { Dictionary(rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first }) }
+
     /// Loads and validates a pack.
     /// - Returns: the rules that are sound, and every problem found. A pack with problems must
     ///   not be used for scanning; `rules check` reports them all.

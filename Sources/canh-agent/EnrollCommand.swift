@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import CanhModel
 import CommandSupport
 import Foundation
 
@@ -18,8 +19,23 @@ struct EnrollCommand: AsyncParsableCommand {
             valueName: "URL"))
     var collector: String?
 
-    @Option(help: ArgumentHelp("The enrollment token.", valueName: "TOKEN"))
-    var token: String
+    @Option(
+        help: ArgumentHelp(
+            "The enrollment token. Other users can read it in the process list while enroll runs: prefer --token-file or CANH_TOKEN.",
+            valueName: "TOKEN"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("A file holding the enrollment token (its first line).", valueName: "FILE"))
+    var tokenFile: String?
+
+    @Flag(
+        help: ArgumentHelp(
+            "This machine was enrolled before (its state was lost or it was rebuilt): revoke the host that holds its name "
+                + "or machine id and take its place and, in the same system, its findings."))
+    var replace = false
+
+    @Option(help: ArgumentHelp("This machine's id (default: /etc/machine-id).", valueName: "ID"))
+    var machineID: String?
 
     @Option(help: ArgumentHelp("The collector's CA certificate (its ca.pem), to trust on this first connection.", valueName: "FILE"))
     var ca: String?
@@ -35,7 +51,36 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The name this host reports as (default: its host name).", valueName: "NAME"))
     var hostname: String?
 
+    /// The token from exactly one of --token, --token-file and CANH_TOKEN.
+    private func enrollmentToken() throws -> String {
+        let environment = ProcessInfo.processInfo.environment["CANH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (token, tokenFile, environment) {
+        case (let token?, nil, _): return token
+        case (nil, let file?, _):
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ValidationError("--token-file \(file): cannot be read (\(error.localizedDescription))")
+            }
+            guard let line = text.split(whereSeparator: \.isNewline).first, !line.isEmpty else {
+                throw ValidationError("--token-file \(file): the file is empty")
+            }
+            return line.trimmingCharacters(in: .whitespaces)
+        case (nil, nil, let token?): return token
+        case (nil, nil, nil): throw ValidationError("no enrollment token: give --token-file FILE, CANH_TOKEN or --token")
+        default: throw ValidationError("give the token once: --token or --token-file, not both")
+        }
+    }
+
+    func validate() throws {
+        if let machineID, !EnrolledHost.isValidMachineID(machineID) {
+            throw ValidationError("--machine-id \(machineID): 32 lower-case hexadecimal digits, as in /etc/machine-id")
+        }
+    }
+
     func run() async throws {
+        let token = try enrollmentToken()
         let configuration = try settings.load()
         guard let collector = collector ?? configuration.collectorURL else {
             throw ValidationError("no collector: give --collector URL or set [collector] url in the configuration")
@@ -45,11 +90,15 @@ struct EnrollCommand: AsyncParsableCommand {
         let identity: Enrollment.Identity
         do {
             identity = try await Enrollment(collectorURL: collector, caFile: ca, stateDirectory: stateDir)
-                .enroll(token: token, hostname: name, agentVersion: AgentVersion.current)
+                .enroll(
+                    token: token, hostname: name, agentVersion: AgentVersion.current, machineID: machineID ?? Enrollment.localMachineID(),
+                    replace: replace)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)
         }
-        print("enrolled \(name) as agent \(identity.agentID) in system \(identity.system) (level \(identity.level)); state in \(stateDir)")
+        Console.output(
+            "enrolled \(name) as agent \(identity.agentID) in system \(identity.system) (level \(identity.level)); state in \(stateDir)")
+        if let replaced = identity.replacedAgentID { Console.output("replaced agent \(replaced), which is now revoked") }
     }
 }

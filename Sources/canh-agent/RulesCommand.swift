@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import CanhModel
+import CommandSupport
 import Engine
 import Rules
 
@@ -25,10 +26,10 @@ struct RulesCommand: ParsableCommand {
             let (pack, problems) = RulePack.load(directory: directory)
             let compileProblems = JournalEngine.problems(in: pack) + PostureEngine.problems(in: pack) + pack.uncitedAutomatedRequirements
             let results = RuleTestRunner.run(pack)
-            for problem in problems + compileProblems { print(problem.description) }
-            for result in results where !result.passed { print(result.description) }
+            for problem in problems + compileProblems { Console.output(problem.description) }
+            for result in results where !result.passed { Console.output(result.description) }
             let failed = problems.count + compileProblems.count + results.filter { !$0.passed }.count
-            print("\(results.filter(\.passed).count) passed, \(failed) failed")
+            Console.output("\(results.filter(\.passed).count) passed, \(failed) failed")
             if failed > 0 { throw ExitCode(1) }
         }
     }
@@ -56,7 +57,7 @@ struct RulesCommand: ParsableCommand {
             try reportingInputErrors {
                 let pack = try rulePack.load()
                 let listing = RuleListing(pack: pack, level: level)
-                print(format == .json ? listing.json.serialized : listing.table(language: lang))
+                Console.output(format == .json ? listing.json.serialized : listing.table(language: lang))
             }
         }
     }

@@ -77,7 +77,7 @@ struct StatusCommand: AsyncParsableCommand {
             Console.error("canh-agent: \(error)")
             throw ExitCode(2)
         }
-        print(status.text)
+        Console.output(status.text)
         if !status.healthy { throw ExitCode(1) }
     }
 }

@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import CanhModel
+import CommandSupport
 import Engine
 import Foundation
 import Glibc
@@ -111,7 +112,7 @@ struct ScanCommand: ParsableCommand {
             func emit(_ record: FindingRecord) {
                 guard all || record.outcome != .pass else { return }
                 records.append(record)
-                if format == .jsonl { print(record.jsonLine) }
+                if format == .jsonl { Console.output(record.jsonLine) }
             }
             let certificates = CertificateScanSettings(
                 certificatePaths: certificatePaths, endpoints: endpoints, trustAnchors: trustAnchors, concurrency: concurrency,
@@ -120,7 +121,12 @@ struct ScanCommand: ParsableCommand {
                 let scan = JournalScan(
                     pack: pack, level: level, source: source, hostNaming: .fromEntries(fallback: localHost),
                     localHost: localHost, checkTime: checkTime)
-                _ = try scan.run(emit: emit)
+                let summary = try scan.run(emit: emit)
+                for (rule, count) in summary.patternLimitHits.sorted(by: { $0.key < $1.key }) {
+                    Console.error(
+                        "warning: rule \(rule): its message pattern gave up on \(count) entr\(count == 1 ? "y" : "ies") (PCRE2's match "
+                            + "limit); they counted as not matching")
+                }
             }
             if let root = hostRoot ?? (namesNothing ? "/" : nil) {
                 for record in try HostScan(root: root, checkTime: checkTime).run(pack: pack, level: level, host: localHost) { emit(record) }
@@ -129,10 +135,10 @@ struct ScanCommand: ParsableCommand {
                 let scan = CertificateScan(settings: certificates, checkTime: checkTime)
                 let shown = try scan.run(pack: pack, level: level, host: localHost).filter { all || $0.outcome != .pass }
                 records += shown
-                if format == .jsonl { JSONLines.render(shown).forEach { print($0) } }
+                if format == .jsonl { JSONLines.render(shown).forEach { Console.output($0) } }
             }
         }
-        if format == .table { print(FindingTable.render(records, language: lang)) }
+        if format == .table { Console.output(FindingTable.render(records, language: lang)) }
         if records.contains(where: { $0.outcome != .pass && $0.severity >= failOn }) { throw ExitCode(1) }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CanhModel
 import CollectorClient
 import CollectorServer
+import CommandSupport
 import ConfigurationFile
 
 struct TokenCommand: AsyncParsableCommand {
@@ -22,10 +23,10 @@ struct TokenCommand: AsyncParsableCommand {
             let answer: APIMessages.TokenResponse = try await client.with {
                 try await $0.post("/api/v1/tokens", body: APIMessages.TokenRequest(system: system, expiresIn: seconds, uses: uses))
             }
-            print(
+            Console.output(
                 "enrollment token \(answer.enrollment.id) for \(answer.enrollment.system): \(answer.enrollment.usesLeft) use(s), expires \(answer.enrollment.expiresAt)"
             )
-            print(answer.token)
+            Console.output(answer.token)
         }
     }
 }
@@ -60,7 +61,7 @@ struct HostsCommand: AsyncParsableCommand {
             let host: EnrolledHost = try await client.with {
                 try await $0.post("/api/v1/hosts/\(agentID)/revoke", body: [String: String]())
             }
-            print("revoked \(host.agentID) (\(host.hostname))")
+            Console.output("revoked \(host.agentID) (\(host.hostname))")
         }
     }
 }
@@ -79,8 +80,8 @@ struct UsersCommand: AsyncParsableCommand {
             let answer: APIMessages.UserResponse = try await client.with {
                 try await $0.post("/api/v1/users", body: APIMessages.UserRequest(name: name, role: value))
             }
-            print("added \(answer.user.name) (\(answer.user.role.rawValue)); API token:")
-            print(answer.token)
+            Console.output("added \(answer.user.name) (\(answer.user.role.rawValue)); API token:")
+            Console.output(answer.token)
         }
     }
 
@@ -119,6 +120,12 @@ struct CertsCommand: AsyncParsableCommand {
     @Option(help: "Only those seen by this system's hosts.") var system: String?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
     @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        if let expiringWithin, InputLimits.expiryWindowDays(expiringWithin) == nil {
+            throw ValidationError("--expiring-within \(expiringWithin): \(InputLimits.expiryWindowHelp).")
+        }
+    }
 
     func run() async throws {
         let certificates: [CertificateRecord] = try await client.with {

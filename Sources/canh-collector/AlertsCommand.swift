@@ -44,7 +44,7 @@ struct AlertsCommand: AsyncParsableCommand {
             let reply: AlertRetryReply = try await client.with {
                 try await $0.post("/api/v1/alerts/retry", body: AlertRetryRequest(ids: ids))
             }
-            print("\(reply.retried) dead alert(s) queued again")
+            Console.output("\(reply.retried) dead alert(s) queued again")
         }
     }
 
@@ -75,7 +75,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 Console.error("error: channel \(channel) (\(configured.summary)): \(error)")
                 throw ExitCode(1)
             }
-            print("test alert \(message.key) sent through \(channel) (\(configured.summary))")
+            Console.output("test alert \(message.key) sent through \(channel) (\(configured.summary))")
         }
     }
 }

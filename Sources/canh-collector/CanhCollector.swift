@@ -30,6 +30,7 @@ struct CanhCollector: AsyncParsableCommand {
             case let error as StoreError: error.description
             case let error as PKIError: error.description
             case let error as ReportError: error.description
+            case let error as OutputFile.Failure: error.description
             default: nil
             }
         }

@@ -1,6 +1,7 @@
 import AlertDelivery
 import Alerts
 import CanhModel
+import CollectorServer
 import ConfigurationFile
 import Foundation
 
@@ -13,6 +14,8 @@ struct CollectorConfiguration: Equatable {
     var database: String?
     /// The rule pack whose requirement catalogue reports judge compliance on.
     var rules: String?
+    /// Timeouts and the per-address connection limit of the HTTPS listener.
+    var connectionLimits = ConnectionLimits()
     /// Where alerts go.
     var alertChannels: [AlertChannel] = []
     /// Which finding and host changes alert, and through which channels.
@@ -24,7 +27,9 @@ struct CollectorConfiguration: Equatable {
 
     static let schema: [String: Set<String>] = [
         "": [],
-        "collector": ["data_dir", "listen", "database", "rules"],
+        "collector": [
+            "data_dir", "listen", "database", "rules", "header_timeout", "request_timeout", "max_connections_per_address",
+        ],
         "alerts": ["poll_interval", "window", "attempts", "retry_delay", "max_retry_delay"],
         "alerts.channels": [
             "name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang", "username", "password", "ca", "limit",
@@ -44,6 +49,11 @@ struct CollectorConfiguration: Equatable {
             listen = try collector.string("listen")
             database = try collector.string("database")
             rules = try collector.string("rules")
+            if let seconds = try collector.duration("header_timeout", atLeast: 1) { connectionLimits.headerTimeout = .seconds(seconds) }
+            if let seconds = try collector.duration("request_timeout", atLeast: 1) { connectionLimits.requestTimeout = .seconds(seconds) }
+            if let count = try collector.integer("max_connections_per_address", in: 1...100_000) {
+                connectionLimits.connectionsPerAddress = Int(count)
+            }
             if let database, !database.isEmpty, !database.hasPrefix("sqlite:") {
                 throw collector.failure("database", "only SQLite in data_dir is available yet; leave it empty")
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CanhModel
 import CollectorClient
 import CollectorServer
+import CommandSupport
 
 struct FindingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,7 +53,7 @@ struct FindingsCommand: AsyncParsableCommand {
                     try await $0.post(
                         "/api/v1/findings/\(fingerprint)/\(verb)", body: APIMessages.FindingChangeRequest(reason: reason, until: until))
                 }
-                print("\(state.fingerprint) is \(state.status.rawValue)")
+                Console.output("\(state.fingerprint) is \(state.status.rawValue)")
             }
         }
 

@@ -3,6 +3,7 @@ import CanhModel
 import CollectorPKI
 import CollectorServer
 import CollectorStore
+import CommandSupport
 import Foundation
 
 struct InitCommand: AsyncParsableCommand {
@@ -30,10 +31,10 @@ struct InitCommand: AsyncParsableCommand {
             throw ValidationError("--database \(database): only SQLite is available yet (leave it empty).")
         }
         let token = try await DataDirectory.initialise(dataDir, hostnames: hostnames)
-        print(
+        Console.output(
             "Initialised \(dataDir): store canh.sqlite, CA ca.pem (pin this on agents and clients), server certificate for \(hostnames.joined(separator: ", "))."
         )
-        print("Admin API token (also in \(dataDir)/admin.token):")
-        print(token)
+        Console.output("Admin API token (also in \(dataDir)/admin.token):")
+        Console.output(token)
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CanhModel
+import CommandSupport
 import Foundation
 
 /// Tables for people, JSON and CSV for programs and spreadsheets.
@@ -7,29 +9,16 @@ enum Output {
         switch format {
         case .json: try printJSON(items)
         case .csv:
-            Swift.print(columns.map { csvField($0.lowercased()) }.joined(separator: ","))
-            for item in items { Swift.print(row(item).map(csvField).joined(separator: ",")) }
+            Console.output(CSVField.line(columns.map { $0.lowercased() }))
+            for item in items { Console.output(CSVField.line(row(item))) }
         case .table:
-            let rows = [columns] + items.map(row)
-            let widths = columns.indices.map { index in rows.map { $0[index].count }.max() ?? 0 }
-            for cells in rows {
-                let padded = cells.enumerated().map { index, cell in
-                    index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-                }
-                Swift.print(padded.joined(separator: "  "))
-            }
+            Console.output(TextTable(header: columns, rows: items.map(row)).rendered)
         }
     }
 
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
-
-    /// RFC 4180: quoted when it holds a comma, quote or line break.
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        Console.output(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

@@ -1,6 +1,7 @@
 public import ArgumentParser
 public import CanhModel
 import CollectorClient
+import CommandSupport
 import Foundation
 public import Reports
 
@@ -21,15 +22,12 @@ struct ReportCommand: AsyncParsableCommand {
                 try await $0.download(path, query: query + [("format", asked.rawValue), ("lang", lang.rawValue)])
             }
             if format == .pdf { bytes = try ReportRenderer.pdf(html: bytes) }
+            // Reports name hosts and their weaknesses: 0600, whatever the umask.
             if let output {
-                do {
-                    try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-                }
-                FileHandle.standardError.write(Data("wrote \(output) (\(bytes.count) bytes)\n".utf8))
+                try OutputFile.write(bytes, to: output, mode: 0o600)
+                Console.error("wrote \(output) (\(bytes.count) bytes)")
             } else {
-                FileHandle.standardOutput.write(Data(bytes))
+                try Console.output(bytes: bytes)
             }
         }
     }
@@ -117,7 +115,7 @@ struct AttestationsCommand: AsyncParsableCommand {
                     "/api/v1/systems/\(system)/attestations",
                     body: APIMessages.AttestationRequest(requirement: requirement, evidence: evidence, expiresAt: expiry))
             }
-            print("\(attestation.requirement) attested for \(attestation.system) until \(attestation.expiresAt.iso8601)")
+            Console.output("\(attestation.requirement) attested for \(attestation.system) until \(attestation.expiresAt.iso8601)")
         }
     }
 
@@ -129,7 +127,7 @@ struct AttestationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await client.with { try await $0.delete("/api/v1/systems/\(system)/attestations/\(requirement)") }
-            print("\(requirement) is no longer attested for \(system)")
+            Console.output("\(requirement) is no longer attested for \(system)")
         }
     }
 }

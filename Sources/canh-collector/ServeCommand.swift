@@ -53,7 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
                     + loaded.problems.map(\.description).joined(separator: "\n"))
         }
         // Alerts are queued in the store with the changes that cause them, and delivered from it.
-        let store = try SQLiteCollectorStore(path: database, alertRouting: AlertRouting(rules: settings.alertRules))
+        let store = try SQLiteCollectorStore(
+            path: database, alertRouting: AlertRouting(rules: settings.alertRules), ruleTitles: loaded.pack.titles)
         let registry = PrometheusCollectorRegistry()
         let dispatcher: AlertDispatcher
         do {
@@ -67,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = "https://\(host):\(port)"
         let app = try CollectorServer.application(
             store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, host: host, port: port,
-            logger: logger, registry: registry,
+            logger: logger, limits: settings.connectionLimits, registry: registry,
             onServerRunning: { boundPort in
                 // One line on standard output that scripts and tests wait for.
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))

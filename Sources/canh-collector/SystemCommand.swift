@@ -1,6 +1,7 @@
 import ArgumentParser
 import CanhModel
 import CollectorClient
+import CommandSupport
 
 struct SystemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,7 +49,7 @@ struct SystemCommand: AsyncParsableCommand {
             var system = InformationSystem(id: fields.id, name: name, owner: owner, level: .lowest)
             try fields.apply(to: &system)
             let added: InformationSystem = try await client.with { try await $0.post("/api/v1/systems", body: system) }
-            print("added \(added.id) (level \(added.level))")
+            Console.output("added \(added.id) (level \(added.level))")
         }
     }
 
@@ -62,7 +63,7 @@ struct SystemCommand: AsyncParsableCommand {
                 var system: InformationSystem = try await client.get("/api/v1/systems/\(fields.id)")
                 try fields.apply(to: &system)
                 let _: InformationSystem = try await client.put("/api/v1/systems/\(fields.id)", body: system)
-                print("updated \(system.id) (level \(system.level), dossier \(system.dossier.rawValue))")
+                Console.output("updated \(system.id) (level \(system.level), dossier \(system.dossier.rawValue))")
             }
         }
     }
@@ -98,7 +99,7 @@ struct SystemCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await client.with { try await $0.delete("/api/v1/systems/\(id)") }
-            print("removed \(id)")
+            Console.output("removed \(id)")
         }
     }
 }

@@ -39,6 +39,11 @@ import Testing
             ("[journal]\nmatches = [\"sshd\"]\n", "2: journal.matches: \"sshd\" is not a FIELD=value match"),
             ("[agent]\nmetrics = \"0.0.0.0:9464\"\n", "2: agent.metrics: 0.0.0.0:9464: give a loopback address and port"),
             ("[collector]\nheartbeat = \"0s\"\n", "2: collector.heartbeat: \"0s\" is not a duration such as 30m, 6h or 1d"),
+            // Ten years is the longest: a nanosecond sleep of this many seconds would overflow and trap.
+            (
+                "[collector]\nheartbeat = \"99999999999999d\"\n",
+                "2: collector.heartbeat: \"99999999999999d\" is not a duration such as 30m, 6h or 1d (at most 3650d)"
+            ),
             (
                 "[agnet]\nlevel = 3\n",
                 "1: unknown table [agnet]; known: [agent], [certificates], [collector], [endpoints], [host], [journal]"

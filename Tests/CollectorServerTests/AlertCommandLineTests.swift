@@ -250,7 +250,7 @@ struct CollectorUnderTest {
         #expect(added.status == 0, "\(added.standardError)")
         let enrollmentToken = try #require(try run(["token", "create", "--system", "hy-dvc"]).outputLines.last)
         _ = try await Enrollment(collectorURL: url, caFile: data.file("collector/ca.pem"), stateDirectory: agentState)
-            .enroll(token: enrollmentToken, hostname: "web01", agentVersion: "test")
+            .enroll(token: enrollmentToken, hostname: "web01", agentVersion: "test", machineID: MachineIDs.fresh())
     }
 
     /// Delivers a record as the enrolled agent does (mutual TLS); returns once it is committed.

@@ -37,7 +37,7 @@ import Testing
     func enroll(_ collector: RunningCollector, hostname: String, token: String) async throws -> TemporaryDirectory {
         let state = try TemporaryDirectory(prefix: "canh-agent-state")
         _ = try await Enrollment(collectorURL: collector.url, caFile: collector.files.caCertificate, stateDirectory: state.path + "/state")
-            .enroll(token: token, hostname: hostname, agentVersion: "test")
+            .enroll(token: token, hostname: hostname, agentVersion: "test", machineID: MachineIDs.fresh())
         return state
     }
 
@@ -327,8 +327,8 @@ import Testing
                 }
             let state = try await enroll(collector, hostname: hostname, token: try await enrollmentToken(collector))
             let agent = try collector.agentClient(stateDirectory: state.path + "/state")
+            defer { Task { await agent.shutdown() } }
             delivered += try await agent.deliver(records).accepted
-            await agent.shutdown()
         }
         #expect(delivered > 10)
         let admin = try collector.client()

@@ -49,7 +49,7 @@ import Testing
         #expect(printed(second, "listening on https://127.0.0.1:\(second.port)"))
 
         let mistakes = [
-            ("[collector]\ndatadir = \"/x\"\n", "2: unknown key datadir in [collector]; known: data_dir, database, listen"),
+            ("[collector]\ndatadir = \"/x\"\n", "2: unknown key datadir in [collector]; known: data_dir, database, header_timeout, listen"),
             ("[collector]\ndatabase = \"postgres://canh@db/canh\"\n", "2: collector.database: only SQLite in data_dir is available yet"),
             (
                 "[[alerts.rules]]\nname = \"r\"\nchannels = [\"pager\"]\n",
@@ -227,7 +227,10 @@ import Testing
         let secondToken = try #require(try run(["token", "create", "--system", "hy-dvc", "--uses", "1"]).outputLines.last)
         let configured = try ProcessRunner.run(
             agent,
-            ["enroll", "--config", agentSettings, "--token", secondToken, "--ca", data.file("collector/ca.pem"), "--hostname", "db01"])
+            [
+                "enroll", "--config", agentSettings, "--token", secondToken, "--ca", data.file("collector/ca.pem"), "--hostname", "db01",
+                "--machine-id", MachineIDs.fresh(),
+            ])
         #expect(configured.status == 0, "\(configured.standardError)")
         #expect(FileManager.default.fileExists(atPath: data.file("agent-from-config/agent.pem")))
         try "[agent]\nstate-dir = \"/x\"\n".write(toFile: agentSettings, atomically: true, encoding: .utf8)

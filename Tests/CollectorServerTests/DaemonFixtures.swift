@@ -11,13 +11,16 @@ final class CollectorProcess: @unchecked Sendable {
     let data: TemporaryDirectory
     let port: Int
     let adminToken: String
+    /// Lines for the `[collector]` table of a collector.toml that serve reads (none: no file).
+    let settings: String
     private var server: BackgroundServer?
 
     var url: String { "https://127.0.0.1:\(port)" }
     var caFile: String { data.file("ca.pem") }
 
     /// Initialises the data directory, starts serving and registers the portal system at `level`.
-    init(level: Int = 3) async throws {
+    init(level: Int = 3, settings: String = "") async throws {
+        self.settings = settings
         data = try TemporaryDirectory(prefix: "canh-collector-process")
         let initialised = try ProcessRunner.run(
             ProcessRunner.builtProduct("canh-collector"), ["init", "--data-dir", data.path, "--hostname", "127.0.0.1"])
@@ -35,8 +38,16 @@ final class CollectorProcess: @unchecked Sendable {
     }
 
     func start() throws {
-        server = try BackgroundServer(
-            ProcessRunner.builtProduct("canh-collector"), ["serve", "--data-dir", data.path, "--listen", "127.0.0.1:{port}"], port: port)
+        var arguments = ["serve", "--data-dir", data.path, "--listen", "127.0.0.1:{port}"]
+        if !settings.isEmpty { arguments += ["--config", try data.write("[collector]\n" + settings + "\n", to: "collector.toml")] }
+        server = try BackgroundServer(ProcessRunner.builtProduct("canh-collector"), arguments, port: port)
+    }
+
+    /// Runs `canh-collector` as this collector's admin (or with `token`).
+    func command(_ arguments: [String], token: String? = nil) throws -> ProcessResult {
+        try ProcessRunner.run(
+            ProcessRunner.builtProduct("canh-collector"), arguments,
+            environment: ["CANH_SERVER": url, "CANH_TOKEN": token ?? adminToken, "CANH_CA": caFile])
     }
 
     /// SIGKILL: no flush, no goodbye.
@@ -81,7 +92,7 @@ final class CollectorProcess: @unchecked Sendable {
     func deliver(_ records: [FindingRecord], hostname: String) async throws {
         let state = try TemporaryDirectory(prefix: "canh-baseline-agent")
         _ = try await Enrollment(collectorURL: url, caFile: caFile, stateDirectory: state.path)
-            .enroll(token: try await enrollmentToken(), hostname: hostname, agentVersion: "baseline")
+            .enroll(token: try await enrollmentToken(), hostname: hostname, agentVersion: "baseline", machineID: MachineIDs.fresh())
         let agent = try CollectorClient(
             CollectorConnection(
                 url: url, caFile: state.file("collector-ca.pem"), clientCertificateFile: state.file("agent.pem"),
@@ -125,7 +136,7 @@ final class AgentProcess: @unchecked Sendable {
             ProcessRunner.builtProduct("canh-agent"),
             [
                 "enroll", "--config", configuration, "--token", try await collector.enrollmentToken(), "--ca", collector.caFile,
-                "--hostname", hostname,
+                "--hostname", hostname, "--machine-id", MachineIDs.fresh(),
             ])
         guard enrolled.status == 0 else { throw FixtureError(description: "canh-agent enroll: \(enrolled.standardError)") }
     }

@@ -33,14 +33,15 @@ final class RunningCollector: Sendable {
         directory = try TemporaryDirectory(prefix: "canh-collector")
         adminToken = try await DataDirectory.initialise(directory.path, hostnames: ["localhost", "127.0.0.1"])
         files = CollectorServer.Files(dataDirectory: directory.path)
-        store = try SQLiteCollectorStore(path: files.database, alertRouting: alertRouting)
+        let pack = try Self.rulePack()
+        store = try SQLiteCollectorStore(path: files.database, alertRouting: alertRouting, ruleTitles: pack.titles)
         let clock = TestClock()
         self.clock = clock
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test-collector")
         logger.logLevel = .critical
         let app = try CollectorServer.application(
-            store: store, files: files, rulePack: try Self.rulePack(), host: "127.0.0.1", port: 0, logger: logger, now: { clock.now },
+            store: store, files: files, rulePack: pack, host: "127.0.0.1", port: 0, logger: logger, now: { clock.now },
             onServerRunning: { port in continuation.yield(port) })
         server = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()

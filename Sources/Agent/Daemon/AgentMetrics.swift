@@ -28,4 +28,14 @@ final class AgentMetrics: Sendable {
         lastDelivery = registry.makeGauge(
             descriptor: name("last_delivery", "timestamp_seconds", "When the spool was last delivered in full (Unix time)."))
     }
+
+    /// Entries on which a rule's message pattern gave up (PCRE2's match limit) and which therefore
+    /// counted as not matching, by rule.
+    func patternLimitHits(rule: String) -> Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "canh", subsystem: "agent", metricName: "pattern_limit_hits", unitName: "total",
+                helpText: "Entries a rule's message pattern gave up on (PCRE2's match limit); they counted as not matching."),
+            labels: [("rule", rule)])
+    }
 }

@@ -77,6 +77,10 @@ final class JournalFollower {
     private var lastEntry: (time: Int64, boot: String)?
     private var lastCommit = ContinuousClock.now
     private var entriesRead = 0
+    /// Pattern limit hits of the current engine already counted, by rule; and the rules already
+    /// warned about (once each for the life of the agent).
+    private var limitHitsCounted: [String: Int] = [:]
+    private var limitHitsWarned: Set<String> = []
 
     init(
         source: JournalSource, matches: [[JournalMatch]], spool: Spool, runtime: AgentRuntime, hostname: String,
@@ -178,11 +182,28 @@ final class JournalFollower {
         try spool.append(pending, reader: JournalCheckpoint.reader, checkpoint: saved)
         metrics.journalEntries.increment(by: Int64(uncommitted))
         metrics.recordsSpooled.increment(by: Int64(pending.count))
+        countPatternLimitHits()
         if !pending.isEmpty { delivery.ring() }
         pending.removeAll()
         uncommitted = 0
         lastEntry = nil
         lastCommit = .now
+    }
+
+    /// Counts the entries rules' patterns gave up on since the last commit, and warns once per rule:
+    /// such a rule is blind to the messages that make it give up.
+    private func countPatternLimitHits() {
+        for (rule, total) in engine.patternLimitHits {
+            let new = total - limitHitsCounted[rule, default: 0]
+            guard new > 0 else { continue }
+            limitHitsCounted[rule] = total
+            metrics.patternLimitHits(rule: rule).increment(by: Int64(new))
+            if limitHitsWarned.insert(rule).inserted {
+                logger.warning(
+                    "a rule's message pattern gave up on an entry (PCRE2's match limit); such entries count as not matching",
+                    metadata: ["rule": "\(rule)", "cursor": "\((try? reader.cursor()) ?? "")"])
+            }
+        }
     }
 
     /// A new pack or level: commit under the old engine, then build the new one, which takes the
@@ -192,6 +213,7 @@ final class JournalFollower {
         let current = runtime.current
         generation = current.generation
         engine = try JournalEngine(pack: current.pack, level: current.level, hostNaming: .fixed(hostname))
+        limitHitsCounted = [:]
         reader = try JournalReader(following: source, selection: .fields(engine.fieldTable.names), matches: matches)
         try resume()
         logger.info("journal rules reloaded", metadata: ["level": "\(current.level.rawValue)", "rules": "\(current.pack.version)"])

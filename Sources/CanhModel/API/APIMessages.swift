@@ -38,10 +38,13 @@ public enum APIMessages {
         public var rulesVersion: String?
         /// PEM certificate signing request for the agent's own key.
         public var csr: String
+        /// This machine enrolls again: the host that holds its name or machine id is revoked and
+        /// replaced (`canh-agent enroll --replace`).
+        public var replace: Bool?
 
         public init(
             token: String, hostname: String, machineID: String? = nil, os: String? = nil, agentVersion: String? = nil,
-            rulesVersion: String? = nil, csr: String
+            rulesVersion: String? = nil, csr: String, replace: Bool? = nil
         ) {
             self.token = token
             self.hostname = hostname
@@ -50,10 +53,11 @@ public enum APIMessages {
             self.agentVersion = agentVersion
             self.rulesVersion = rulesVersion
             self.csr = csr
+            self.replace = replace
         }
 
         enum CodingKeys: String, CodingKey {
-            case token, hostname, os, csr
+            case token, hostname, os, csr, replace
             case machineID = "machine_id"
             case agentVersion = "agent_version"
             case rulesVersion = "rules_version"
@@ -68,18 +72,22 @@ public enum APIMessages {
         public var certificate: String
         /// The collector's CA (PEM), for the agent to pin.
         public var ca: String
+        /// The agent this one replaced (`replace`), now revoked.
+        public var replacedAgentID: String?
 
-        public init(agentID: String, system: String, level: Level, certificate: String, ca: String) {
+        public init(agentID: String, system: String, level: Level, certificate: String, ca: String, replacedAgentID: String? = nil) {
             self.agentID = agentID
             self.system = system
             self.level = level
             self.certificate = certificate
             self.ca = ca
+            self.replacedAgentID = replacedAgentID
         }
 
         enum CodingKeys: String, CodingKey {
             case system, level, certificate, ca
             case agentID = "agent_id"
+            case replacedAgentID = "replaced_agent_id"
         }
     }
 

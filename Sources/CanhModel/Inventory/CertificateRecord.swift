@@ -54,23 +54,4 @@ public struct CertificateRecord: Sendable, Hashable, Codable {
         case notBefore = "not_before"
         case notAfter = "not_after"
     }
-
-    /// The certificate a record of a `tls.cert.*` rule describes, from its evidence; nil when
-    /// the record is about something else or lacks the description.
-    public init?(describedBy record: FindingRecord) {
-        let evidence = record.evidence
-        guard record.rule.hasPrefix("tls.cert."), record.entity.count == 64, let subject = evidence.text("subject"),
-            let issuer = evidence.text("issuer"), let notBefore = evidence.text("not_before").flatMap(Timestamp.init(iso8601:)),
-            let notAfter = evidence.text("not_after").flatMap(Timestamp.init(iso8601:))
-        else { return nil }
-        var names: [String] = []
-        if case .list(let values) = evidence["names"] { names = values }
-        var places: [Place] = []
-        if case .list(let values) = evidence["places"] {
-            places = values.map { Place(host: record.host, place: $0, firstSeen: record.time, lastSeen: record.time) }
-        }
-        self.init(
-            fingerprint: record.entity, subject: subject, issuer: issuer, names: names, notBefore: notBefore, notAfter: notAfter,
-            key: evidence.text("key") ?? "", signature: evidence.text("signature") ?? "", places: places)
-    }
 }

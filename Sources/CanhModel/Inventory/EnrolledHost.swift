@@ -15,10 +15,14 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
     public var enrolledAt: Timestamp
     public var lastSeen: Timestamp?
     public var status: Status
+    /// The agent that took this host's place when the machine enrolled again (`enroll --replace`);
+    /// a replaced host is revoked and no longer holds its name.
+    public var replacedBy: String?
 
     public init(
         agentID: String, hostname: String, machineID: String? = nil, os: String? = nil, agentVersion: String? = nil,
-        rulesVersion: String? = nil, system: String, enrolledAt: Timestamp, lastSeen: Timestamp? = nil, status: Status = .active
+        rulesVersion: String? = nil, system: String, enrolledAt: Timestamp, lastSeen: Timestamp? = nil, status: Status = .active,
+        replacedBy: String? = nil
     ) {
         self.agentID = agentID
         self.hostname = hostname
@@ -30,6 +34,7 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
         self.enrolledAt = enrolledAt
         self.lastSeen = lastSeen
         self.status = status
+        self.replacedBy = replacedBy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -40,5 +45,29 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
         case rulesVersion = "rules_version"
         case enrolledAt = "enrolled_at"
         case lastSeen = "last_seen"
+        case replacedBy = "replaced_by"
+    }
+
+    /// Whether `name` is a host name as RFC 1123 §2.1 allows: dot-separated labels of 1 to 63
+    /// letters, digits and hyphens, not starting or ending with a hyphen, 253 characters at most.
+    /// Findings, reports and terminals show it, so nothing else may be in it.
+    public static func isValidHostname(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...253).contains(bytes.count) else { return false }
+        return bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { label in
+            guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else { return false }
+            return label.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+            }
+        }
+    }
+
+    /// Whether `id` is a machine id as systemd writes `/etc/machine-id`: 32 lower-case hex digits.
+    public static func isValidMachineID(_ id: String) -> Bool {
+        id.utf8.count == 32
+            && id.utf8.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
     }
 }

@@ -1,4 +1,5 @@
 import CanhModel
+import FoundationEssentials
 
 /// The certificate checks of SPEC §7. The entity is the SHA-256 fingerprint; the evidence names
 /// the certificate and every place it was seen.
@@ -17,13 +18,15 @@ enum CertificateCheck: Sendable {
     func judge(_ observation: CertificateObservation, at now: Timestamp) -> PostureJudgement? {
         let certificate = observation.certificate
         // Every record describes the certificate whole, so the collector's inventory is built
-        // from whichever check reports it.
+        // from whichever check reports it. The collector trusts only the DER: its SHA-256 is the
+        // entity, and the facts it shows are read from it, not from the words beside it.
         var evidence = Evidence([
             ("subject", .text(certificate.subject)), ("issuer", .text(certificate.issuer)),
             ("names", .list(certificate.dnsNames + certificate.ipAddresses)), ("not_before", .text(certificate.notBefore.iso8601)),
             ("not_after", .text(certificate.notAfter.iso8601)), ("key", .text("\(certificate.keyType.rawValue) \(certificate.keyBits)")),
             ("signature", .text(certificate.signatureAlgorithm)), ("places", .list(observation.places.map(\.description))),
         ])
+        if !certificate.der.isEmpty { evidence["der"] = .text(Data(certificate.der).base64EncodedString()) }
         func judgement(_ outcome: Outcome, _ details: [(String, Evidence.Value)] = []) -> PostureJudgement {
             for (key, value) in details { evidence[key] = value }
             return PostureJudgement(entity: certificate.fingerprint, outcome: outcome, evidence: evidence)

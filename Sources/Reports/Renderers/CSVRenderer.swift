@@ -83,20 +83,7 @@ struct CSVTable {
     private(set) var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     mutating func row(_ cells: [String]) {
-        for (index, cell) in cells.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += Array(Self.escape(cell).utf8)
-        }
+        bytes += Array(CSVField.line(cells).utf8)
         bytes += [0x0D, 0x0A]
-    }
-
-    /// Quotes a cell when it holds a separator, a quote or a line break. A cell that a
-    /// spreadsheet would take for a formula (`=`, `+`, `-`, `@`: host names and user names come
-    /// from logs an attacker can write to) is prefixed with an apostrophe.
-    static func escape(_ cell: String) -> String {
-        var text = cell
-        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -1,0 +1,119 @@
+import CollectorPKI
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// Checks that the collector's certificate is valid for the name in its URL exactly as RFC 6125
+/// §6 says, which swift-nio-ssl alone does not: it also accepts a certificate whose IP address
+/// entry matches the address the name resolved to (`https://localhost` with a certificate for
+/// 127.0.0.1 only, which curl refuses), and falls back to the subject's common name.
+///
+/// A URL naming an IP address is left to swift-nio-ssl, which compares the certificate's IP
+/// entries with that address. For a DNS name, one TLS handshake is made first, with the chain
+/// verified against the same trust roots, and the leaf's DNS names are matched here; the
+/// address that answered is returned, and the HTTP client then connects to that address only.
+enum ServerIdentity {
+    /// Whether `host` (an URL's host) is an IP address literal rather than a DNS name.
+    static func isAddress(_ host: String) -> Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
+
+    /// Connects to `host:port`, verifies the chain with `tls` and the name as RFC 6125 says;
+    /// returns the IP address of the server that proved it.
+    static func verifiedAddress(host: String, port: Int, tls: TLSConfiguration) async throws(CollectorClientError) -> String {
+        var configuration = tls
+        // The chain is still verified against the trust roots; the name is checked below.
+        configuration.certificateVerification = .noHostnameVerification
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let handshake = loop.makePromise(of: Void.self)
+        let channel: any Channel
+        do {
+            let context = try NIOSSLContext(configuration: configuration)
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(.seconds(10))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
+                        try channel.pipeline.syncOperations.addHandler(HandshakeWaiter(handshake))
+                    }
+                }
+                .connect(host: host, port: port).get()
+        } catch {
+            handshake.fail(ChannelError.ioOnClosedChannel)
+            throw .unreachable("https://\(host):\(port): \(error)")
+        }
+        defer { channel.close(promise: nil) }
+        let leaf: NIOSSLCertificate?
+        do {
+            try await handshake.futureResult.get()
+            leaf = try await channel.nioSSL_peerCertificate().get()
+        } catch {
+            throw .unreachable("https://\(host):\(port): \(error)")
+        }
+        guard let leaf, let der = try? leaf.toDERBytes(), let names = try? CertificateDescription.subjectAlternativeNames(der: der)
+        else {
+            throw .unreachable("https://\(host):\(port): the collector presented no certificate that can be read")
+        }
+        guard matches(reference: host, dnsNames: names.dns) else {
+            let presented = names.dns + names.addresses
+            throw .unreachable(
+                "https://\(host):\(port): the collector's certificate is not valid for the name \(host) (it names "
+                    + (presented.isEmpty ? "nothing" : presented.joined(separator: ", "))
+                    + "); use a URL with one of those names, or give the name to `canh-collector init --hostname`")
+        }
+        guard let address = channel.remoteAddress?.ipAddress else {
+            throw .unreachable("https://\(host):\(port): the connection has no peer address")
+        }
+        return address
+    }
+
+    /// RFC 6125 §6.4: whether a presented DNS-ID matches the reference identifier, compared in
+    /// ASCII case-insensitively (IDNs as A-labels), with a trailing dot ignored. A wildcard is
+    /// honoured only as the whole left-most label, matching exactly one label, and not directly
+    /// under a top-level domain (`*.vn`). Common names and IP-IDs never match a DNS name.
+    static func matches(reference: String, dnsNames: [String]) -> Bool {
+        func labels(_ name: String) -> [Substring] {
+            let lowered = name.lowercased()
+            return (lowered.hasSuffix(".") ? lowered.dropLast() : Substring(lowered)).split(
+                separator: ".", omittingEmptySubsequences: false)
+        }
+        let wanted = labels(reference)
+        guard !wanted.isEmpty, wanted.allSatisfy({ !$0.isEmpty }) else { return false }
+        return dnsNames.contains { presented in
+            let candidate = labels(presented)
+            guard candidate.count == wanted.count, candidate.allSatisfy({ !$0.isEmpty }) else { return false }
+            if candidate[0] == "*" {
+                guard candidate.count >= 3 else { return false }
+                return candidate.dropFirst() == wanted.dropFirst()
+            }
+            return candidate == wanted
+        }
+    }
+}
+
+/// Completes its promise once: when the TLS handshake has finished, or with the first error.
+private final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let handshake: EventLoopPromise<Void>
+
+    init(_ handshake: EventLoopPromise<Void>) { self.handshake = handshake }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event { complete(nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        complete(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        complete(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    /// A promise keeps its first result; later ones are ignored.
+    private func complete(_ error: (any Error)?) {
+        if let error { handshake.fail(error) } else { handshake.succeed() }
+    }
+}
