@@ -85,9 +85,7 @@ public final class CollectorClient: Sendable {
         // Idle connections are closed here before the collector closes them (its header timeout,
         // 10 s by default), so a request is never sent on a connection being torn down.
         configuration.connectionPool = .init(idleTimeout: .seconds(5))
-        let nameToVerify = ServerIdentity.isAddress(host) ? nil : host
-        clients = VerifiedClients(
-            configuration: configuration, tls: tls, host: nameToVerify, port: components.port ?? 443)
+        clients = VerifiedClients(configuration: configuration, tls: tls, host: host, port: components.port ?? 443)
         self.connection = connection
         self.timeout = timeout
     }
@@ -237,17 +235,17 @@ public final class CollectorClient: Sendable {
 private actor VerifiedClients {
     private let configuration: HTTPClient.Configuration
     private let tls: TLSConfiguration
-    /// The URL's host when it is a DNS name (an IP address needs no separate check).
-    private let host: String?
+    /// The URL's host, a DNS name or an IP address.
+    private let host: String
     private let port: Int
     /// The check under way or done, shared by concurrent first requests.
-    private var verification: Task<String?, any Error>?
+    private var verification: Task<String, any Error>?
     private var current: HTTPClient?
     /// Every client made, so that each is shut down; requests may still use a replaced one.
     private var made: [HTTPClient] = []
     private var closed = false
 
-    init(configuration: HTTPClient.Configuration, tls: TLSConfiguration, host: String?, port: Int) {
+    init(configuration: HTTPClient.Configuration, tls: TLSConfiguration, host: String, port: Int) {
         self.configuration = configuration
         self.tls = tls
         self.host = host
@@ -257,18 +255,15 @@ private actor VerifiedClients {
     func client() async throws(CollectorClientError) -> HTTPClient {
         guard !closed else { throw .configuration("the client was shut down") }
         if let current { return current }
-        let check: Task<String?, any Error>
+        let check: Task<String, any Error>
         if let verification {
             check = verification
         } else {
             let (tls, host, port) = (self.tls, self.host, self.port)
-            check = Task {
-                guard let host else { return nil }
-                return try await ServerIdentity.verifiedAddress(host: host, port: port, tls: tls)
-            }
+            check = Task { try await ServerIdentity.verifiedAddress(host: host, port: port, tls: tls) }
             verification = check
         }
-        let address: String?
+        let address: String
         do {
             address = try await check.value
         } catch {
@@ -279,7 +274,7 @@ private actor VerifiedClients {
         if let current { return current }
         guard !closed else { throw .configuration("the client was shut down") }
         var configuration = self.configuration
-        if let host, let address { configuration.dnsOverride = [host: address] }
+        if ServerIdentity.canonicalAddress(host) == nil { configuration.dnsOverride = [host: address] }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         made.append(client)
         current = client
@@ -287,7 +282,7 @@ private actor VerifiedClients {
     }
 
     func connectionFailed(_ client: HTTPClient) {
-        guard host != nil, current === client else { return }
+        guard current === client else { return }
         current = nil
         verification = nil
     }

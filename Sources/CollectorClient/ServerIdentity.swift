@@ -9,13 +9,14 @@ import NIOTLS
 /// entry matches the address the name resolved to (`https://localhost` with a certificate for
 /// 127.0.0.1 only, which curl refuses), and falls back to the subject's common name.
 ///
-/// A URL naming an IP address is left to swift-nio-ssl, which compares the certificate's IP
-/// entries with that address. For a DNS name, one TLS handshake is made first, with the chain
-/// verified against the same trust roots, and the leaf's DNS names are matched here; the
-/// address that answered is returned, and the HTTP client then connects to that address only.
+/// One TLS handshake is made first, with the chain verified against the same trust roots, and
+/// the leaf's names are matched here: DNS-IDs against a DNS name, IP-IDs against an address.
+/// The address that answered is returned, and the HTTP client then connects to that address
+/// only. (It also makes a wrong name an immediate, plain error: the HTTP client retries failed
+/// handshakes until its connect timeout.)
 enum ServerIdentity {
-    /// Whether `host` (an URL's host) is an IP address literal rather than a DNS name.
-    static func isAddress(_ host: String) -> Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
+    /// The canonical text of `host` when it is an IP address literal; nil for a DNS name.
+    static func canonicalAddress(_ host: String) -> String? { (try? SocketAddress(ipAddress: host, port: 0))?.ipAddress }
 
     /// Connects to `host:port`, verifies the chain with `tls` and the name as RFC 6125 says;
     /// returns the IP address of the server that proved it.
@@ -23,6 +24,9 @@ enum ServerIdentity {
         var configuration = tls
         // The chain is still verified against the trust roots; the name is checked below.
         configuration.certificateVerification = .noHostnameVerification
+        let address = canonicalAddress(host)
+        // SNI carries names only (RFC 6066 §3).
+        let serverName = address == nil ? host : nil
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let handshake = loop.makePromise(of: Void.self)
         let channel: any Channel
@@ -32,7 +36,7 @@ enum ServerIdentity {
                 .connectTimeout(.seconds(10))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host))
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                         try channel.pipeline.syncOperations.addHandler(HandshakeWaiter(handshake))
                     }
                 }
@@ -53,17 +57,18 @@ enum ServerIdentity {
         else {
             throw .unreachable("https://\(host):\(port): the collector presented no certificate that can be read")
         }
-        guard matches(reference: host, dnsNames: names.dns) else {
+        let valid = address.map { address in names.addresses.contains { canonicalAddress($0) == address } }
+        guard valid ?? matches(reference: host, dnsNames: names.dns) else {
             let presented = names.dns + names.addresses
             throw .unreachable(
-                "https://\(host):\(port): the collector's certificate is not valid for the name \(host) (it names "
+                "https://\(host):\(port): the collector's certificate is not valid for the \(address == nil ? "name" : "address") \(host) (it names "
                     + (presented.isEmpty ? "nothing" : presented.joined(separator: ", "))
                     + "); use a URL with one of those names, or give the name to `canh-collector init --hostname`")
         }
-        guard let address = channel.remoteAddress?.ipAddress else {
+        guard let peer = channel.remoteAddress?.ipAddress else {
             throw .unreachable("https://\(host):\(port): the connection has no peer address")
         }
-        return address
+        return peer
     }
 
     /// RFC 6125 §6.4: whether a presented DNS-ID matches the reference identifier, compared in

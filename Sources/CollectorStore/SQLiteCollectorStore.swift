@@ -224,6 +224,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                     enrolled.agentID, enrolled.hostname, enrolled.machineID, enrolled.os, enrolled.agentVersion, enrolled.rulesVersion,
                     enrolled.system, time.microsecondsSinceEpoch,
                 ])
+            let newID = db.lastInsertedRowID
             let actor = "agent:\(enrolled.agentID)"
             try db.execute(
                 sql: "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, 'host.enroll', ?, ?)",
@@ -233,7 +234,6 @@ public final class SQLiteCollectorStore: CollectorStore {
             // fingerprints hash the name); otherwise they stay behind as the old host's history.
             var moved = 0
             if replaced.system == enrolled.system, replaced.hostname == enrolled.hostname {
-                let newID = db.lastInsertedRowID
                 let oldID = try Int64.fetchOne(db, sql: "SELECT id FROM hosts WHERE agent_id = ?", arguments: [replaced.agentID])
                 try db.execute(sql: "UPDATE findings SET host_id = ? WHERE host_id = ?", arguments: [newID, oldID])
                 moved = db.changesCount

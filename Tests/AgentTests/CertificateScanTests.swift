@@ -74,6 +74,12 @@ import Testing
         _ = try directory.write(
             "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n", to: "certs/broken.pem")
         _ = try directory.write("Certificates live here.\n", to: "certs/README")
+        // Links that lead nowhere were skipped in silence: a loop, and a certificate that is gone.
+        #expect(symlink(certs + "/loop-b", certs + "/loop-a") == 0 && symlink(certs + "/loop-a", certs + "/loop-b") == 0)
+        #expect(symlink(certs + "/renewed.pem", certs + "/current.pem") == 0)
+        // A key file whose name holds an escape sequence: its entity is escaped, not refused later.
+        try FileManager.default.copyItem(atPath: good.key, toPath: certs + "/odd\u{1b}[2J.key")
+        chmod(certs + "/odd\u{1b}[2J.key", 0o644)
         let missing = directory.file("absent.pem")
         let caPrint = try fingerprint(pki.caCertificate)
 
@@ -89,12 +95,20 @@ import Testing
                     "tls.cert.revoked \(revoked) fail",
                     "tls.cert.self_signed \(selfSigned) fail",
                     "tls.cert.unreadable \(certs)/broken.pem error",
+                    "tls.cert.unreadable \(certs)/current.pem error",
+                    "tls.cert.unreadable \(certs)/loop-a error",
+                    "tls.cert.unreadable \(certs)/loop-b error",
                     "tls.cert.unreadable \(missing) error",
                     "tls.cert.untrusted_chain \(selfSigned) fail",
                     "tls.cert.weak_key \(weakKey) fail",
                     "tls.cert.weak_signature \(sha1) fail",
                     "tls.key.exposed \(certs)/leaked.key fail",
+                    #"tls.key.exposed \#(certs)/odd\x1b[2J.key fail"#,
                 ].sorted())
+
+        #expect(records.first { $0.entity == certs + "/loop-a" }?.evidence.text("error")?.contains("a loop of symbolic links") == true)
+        #expect(
+            records.first { $0.entity == certs + "/current.pem" }?.evidence.text("error")?.contains("a symbolic link to nothing") == true)
 
         let goodRecords = records.filter { $0.entity == goodPrint }
         #expect(Set(goodRecords.map(\.outcome)) == [.pass])

@@ -36,6 +36,35 @@ import Testing
         #expect(result.outputLines.last?.hasSuffix(" passed, 1 failed") == true)
     }
 
+    @Test(
+        "a pattern that gives up on a message (PCRE2's match limit) fails its rule's test and is reported by scan, not counted as no match")
+    func patternLimits() throws {
+        let directory = try TemporaryDirectory()
+        let pack = try TestPacks.withBacktrackingRule(in: directory)
+        // Before: the give-up counted as "no match", so this test passed and scan said nothing.
+        let check = try ProcessRunner.run(agent, ["rules", "check", pack])
+        #expect(check.status == 1)
+        #expect(check.outputLines.count == 2, "\(check.standardOutput)")
+        #expect(
+            check.outputLines.first?.contains(
+                "test.backtracking: test \"a long run of a's ending in b does not\": the message pattern gave up (PCRE2's match limit) on entry 1"
+            ) == true, "\(check.standardOutput)")
+
+        let journal = try JournalFixture.write(
+            [
+                FixtureEntry(
+                    time: .at("2026-11-21T10:00:00Z"), ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": TestPacks.backtrackingMessage]),
+                FixtureEntry(
+                    time: .at("2026-11-21T10:00:01Z"), ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": TestPacks.backtrackingMessage]),
+                FixtureEntry(time: .at("2026-11-21T10:00:02Z"), ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": "aaaa"]),
+            ], named: "slow.journal", in: directory)
+        let scan = try ProcessRunner.run(agent, ["scan", "--rules", pack, "--level", "3", "--journal-file", journal])
+        #expect(
+            scan.standardError.contains("warning: rule test.backtracking: its message pattern gave up on 2 entries"),
+            "\(scan.standardError)")
+        #expect(scan.standardOutput.contains(#""entity":"aaaa""#), "the scan goes on after a give-up")
+    }
+
     @Test("the catalogue: an automated requirement no rule cites, and an area outside TT12's groups, are problems")
     func catalogueConsistency() throws {
         let directory = try TemporaryDirectory()

@@ -201,6 +201,46 @@ import Testing
         #expect(manager.messages(waitingFor: "STOPPING=1", seconds: 10).contains("STOPPING=1"))
     }
 
+    @Test("a rule whose pattern gives up on entries is logged once and counted by rule in the metrics; the agent reads on")
+    func patternLimitsAreCounted() async throws {
+        let scratch = try TemporaryDirectory(prefix: "canh-pattern-limit")
+        let pack = try TestPacks.withBacktrackingRule(in: scratch)
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        let entries = (0..<3).map { index in
+            FixtureEntry(
+                time: .at("2026-11-21T10:00:0\(index)Z"),
+                ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": index == 2 ? "aaaa" : TestPacks.backtrackingMessage])
+        }
+        let journal = try JournalFixture.write(entries, named: "slow.journal", in: scratch)
+        try FileManager.default.moveItem(atPath: journal, toPath: scratch.file("journal/slow.journal"))
+        let collector = try await CollectorProcess()
+        let metricsPort = try FreePort.next()
+        let agent = try await AgentProcess(
+            collector: collector, journalDirectory: scratch.file("journal"), agentSettings: "metrics = \"127.0.0.1:\(metricsPort)\"",
+            rules: pack)
+        try agent.start()
+        #expect(FreePort.waitUntilListening(metricsPort, seconds: 10))
+        let counted = try await eventually(seconds: 20) {
+            let text = try ProcessRunner.run(
+                "/usr/bin/python3",
+                [
+                    "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                    "http://127.0.0.1:\(metricsPort)/metrics",
+                ]
+            ).standardOutput
+            return text.contains(#"canh_agent_pattern_limit_hits_total{rule="test.backtracking"} 2"#)
+                && text.contains("canh_agent_journal_entries_total 3\n")
+        }
+        #expect(counted)
+        let warnings = agent.output.components(separatedBy: "message pattern gave up").count - 1
+        #expect(warnings == 1, "logged once per rule: \(agent.output)")
+        let found = try await eventually(seconds: 20) {
+            try await collector.findingSummary().contains { $0.hasPrefix("test.backtracking aaaa") }
+        }
+        #expect(found, "the entry after the give-ups was still matched and delivered")
+        #expect(agent.send(SIGTERM) == 0)
+    }
+
     static func time(of exportEntry: String) -> Timestamp? {
         for line in exportEntry.split(separator: "\n") where line.hasPrefix("__REALTIME_TIMESTAMP=") {
             return Int64(line.dropFirst("__REALTIME_TIMESTAMP=".count)).map { Timestamp(microsecondsSinceEpoch: $0) }

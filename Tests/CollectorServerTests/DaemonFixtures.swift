@@ -57,11 +57,11 @@ final class CollectorProcess: @unchecked Sendable {
         try CollectorClient(CollectorConnection(url: url, caFile: caFile, token: adminToken))
     }
 
-    func enrollmentToken() async throws -> String {
+    func enrollmentToken(system: String = "hy-portal") async throws -> String {
         let admin = try client()
         defer { Task { await admin.shutdown() } }
         let answer: APIMessages.TokenResponse = try await admin.post(
-            "/api/v1/tokens", body: APIMessages.TokenRequest(system: "hy-portal", expiresIn: 3600, uses: 5))
+            "/api/v1/tokens", body: APIMessages.TokenRequest(system: system, expiresIn: 3600, uses: 5))
         return answer.token
     }
 
@@ -114,7 +114,10 @@ final class AgentProcess: @unchecked Sendable {
 
     /// Writes agent.toml for a journal directory and enrolls with `collector` as `hostname`.
     /// - Parameter agentSettings: more lines for the `[agent]` table.
-    init(collector: CollectorProcess, journalDirectory: String, hostname: String = "portal-hy", agentSettings: String = "") async throws {
+    init(
+        collector: CollectorProcess, journalDirectory: String, hostname: String = "portal-hy", agentSettings: String = "",
+        rules: String = ProcessRunner.repositoryRoot + "/rules"
+    ) async throws {
         state = try TemporaryDirectory(prefix: "canh-agent-process")
         log = state.file("agent.log")
         configuration = try state.write(
@@ -124,7 +127,7 @@ final class AgentProcess: @unchecked Sendable {
             heartbeat = "1s"
             [agent]
             state_dir = "\(state.file("state"))"
-            rules = "\(ProcessRunner.repositoryRoot)/rules"
+            rules = "\(rules)"
             level = 3
             \(agentSettings)
             [journal]
