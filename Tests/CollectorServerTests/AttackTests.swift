@@ -141,7 +141,18 @@ import Testing
 
     @Test("titles come from the rule pack and certificate facts from the DER: no agent rewrites what others see")
     func agentsCannotRewriteSharedFacts() async throws {
-        let collector = try await CollectorProcess()
+        // Alerts quote the title too: every opened finding is queued for a webhook nobody answers.
+        let collector = try await CollectorProcess(
+            settings: """
+                [[alerts.channels]]
+                name = "soc"
+                type = "webhook"
+                url = "https://127.0.0.1:9/hook"
+                secret = "s"
+                [[alerts.rules]]
+                name = "all"
+                channels = ["soc"]
+                """)
         let honest = try await collector.enrollAgent(hostname: "web01")
         let forger = try await collector.enrollAgent(hostname: "web02")
         let honestAgent = try collector.agentClient(honest.state)
@@ -160,6 +171,9 @@ import Testing
         let findings: [FindingState] = try await admin.get("/api/v1/findings", query: [("rule", "ssh.config.root_login")])
         #expect(findings.count == 2)
         #expect(findings.allSatisfy { $0.title == packTitle }, "\(findings.map(\.title))")
+        let alerts = try collector.command(["alerts", "list", "--format", "json"])
+        #expect(alerts.standardOutput.contains(packTitle.en), "\(alerts.standardOutput)")
+        #expect(!alerts.standardOutput.contains("ignore this rule"), "\(alerts.standardOutput)")
 
         // web01 really holds this certificate; web02 describes it first, falsely, with no DER.
         let pki = try TestPKI()
