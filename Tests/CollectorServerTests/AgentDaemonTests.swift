@@ -186,13 +186,7 @@ import Testing
         // The optional metrics, on loopback: the 50 entries read, and a delivery round done.
         #expect(FreePort.waitUntilListening(metricsPort, seconds: 10))
         let counted = try await eventually(seconds: 20) {
-            let text = try ProcessRunner.run(
-                "/usr/bin/python3",
-                [
-                    "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
-                    "http://127.0.0.1:\(metricsPort)/metrics",
-                ]
-            ).standardOutput
+            let text = try Self.metrics(port: metricsPort)
             return text.contains("canh_agent_journal_entries_total 50\n")
                 && text.contains("canh_agent_last_delivery_timestamp_seconds 1")
         }
@@ -221,13 +215,7 @@ import Testing
         try agent.start()
         #expect(FreePort.waitUntilListening(metricsPort, seconds: 10))
         let counted = try await eventually(seconds: 20) {
-            let text = try ProcessRunner.run(
-                "/usr/bin/python3",
-                [
-                    "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
-                    "http://127.0.0.1:\(metricsPort)/metrics",
-                ]
-            ).standardOutput
+            let text = try Self.metrics(port: metricsPort)
             return text.contains(#"canh_agent_pattern_limit_hits_total{rule="test.backtracking"} 2"#)
                 && text.contains("canh_agent_journal_entries_total 3\n")
         }
@@ -239,6 +227,17 @@ import Testing
         }
         #expect(found, "the entry after the give-ups was still matched and delivered")
         #expect(agent.send(SIGTERM) == 0)
+    }
+
+    /// The agent's `/metrics` page, fetched over HTTP on loopback.
+    static func metrics(port: Int) throws -> String {
+        try ProcessRunner.run(
+            "/usr/bin/python3",
+            [
+                "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                "http://127.0.0.1:\(port)/metrics",
+            ]
+        ).standardOutput
     }
 
     static func time(of exportEntry: String) -> Timestamp? {
