@@ -111,6 +111,14 @@ extension CollectorAPI {
         }
         guard !system.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest, message: "name: empty") }
         guard !system.owner.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest, message: "owner: empty") }
+        // Names go into every table, report and alert: one line of text each.
+        let names = [
+            ("name", system.name), ("owner", system.owner), ("operator", system.operatorUnit), ("decision_number", system.decisionNumber),
+            ("decision_date", system.decisionDate),
+        ]
+        for case (let field, let value?) in names where value.containsControlCharacter || value.count > 512 {
+            throw HTTPError(.badRequest, message: "\(field): at most 512 characters and no control characters")
+        }
         if system.dossier == .approved, system.decisionNumber == nil {
             throw HTTPError(.badRequest, message: "decision_number: an approved dossier names the approving decision")
         }

@@ -262,6 +262,11 @@ import Testing
         #expect(heartbeat.body.contains("agent_version"), "\(heartbeat.body)")
         let findings: [FindingState] = try await admin.get("/api/v1/findings")
         #expect(findings.isEmpty, "\(findings.map(\.entity))")
+        let system = try collector.command([
+            "system", "add", "--id", "hy-x", "--name", "Cổng\n\u{1b}[2Jgiả", "--owner", "UBND", "--level", "3",
+        ])
+        #expect(system.status == 2)
+        #expect(system.standardError.contains("name: at most 512 characters and no control characters"), "\(system.standardError)")
     }
 
     @Test("the Bearer scheme is case-insensitive; a garbage or RSA-1024 request is refused in words, without the library's paths")
