@@ -82,9 +82,9 @@ public final class CollectorClient: Sendable {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: timeout)
-        // Idle connections are closed here before the collector closes them (its header timeout,
-        // 10 s by default), so a request is never sent on a connection being torn down.
-        configuration.connectionPool = .init(idleTimeout: .seconds(5))
+        // Idle connections are closed here before the collector closes them (its idle timeout,
+        // 60 s by default), so a request is rarely sent on a connection being torn down.
+        configuration.connectionPool = .init(idleTimeout: .seconds(30))
         clients = VerifiedClients(configuration: configuration, tls: tls, host: host, port: components.port ?? 443)
         self.connection = connection
         self.timeout = timeout

@@ -9,17 +9,24 @@ import Synchronization
 /// How long a client may take and how many connections one address may hold: what keeps slow or
 /// idle clients (a byte a second, a TLS handshake never finished) from tying up the collector.
 public struct ConnectionLimits: Sendable, Hashable {
-    /// From the connection's start, or the end of the last response, to a complete request head;
-    /// covers the TLS handshake, slow headers and idle keep-alive connections.
+    /// From the connection's start, or the first byte of a later request, to a complete request
+    /// head: covers the TLS handshake and headers sent slowly.
     public var headerTimeout: Duration
     /// From a request's head to the end of its body.
     public var requestTimeout: Duration
+    /// How long a kept-alive connection may wait, silent, for its next request (agents reuse their
+    /// connection; the collector's client closes its idle ones sooner, after 30 s).
+    public var idleTimeout: Duration
     /// Connections open at once from one IP address. Agents behind one NAT share an address.
     public var connectionsPerAddress: Int
 
-    public init(headerTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(60), connectionsPerAddress: Int = 128) {
+    public init(
+        headerTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(60), idleTimeout: Duration = .seconds(60),
+        connectionsPerAddress: Int = 128
+    ) {
         self.headerTimeout = headerTimeout
         self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
         self.connectionsPerAddress = connectionsPerAddress
     }
 
@@ -29,7 +36,8 @@ public struct ConnectionLimits: Sendable, Hashable {
 }
 
 /// A child channel that first counts its peer's connections, closing it at once when the
-/// address already holds its share, then sets up `base` (TLS, HTTP).
+/// address already holds its share, and signals bytes as they arrive; then sets up `base`
+/// (TLS, HTTP).
 struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
@@ -37,7 +45,8 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(ConnectionCountHandler(counter: counter), position: .first)
+            try channel.pipeline.syncOperations.addHandlers(
+                [ConnectionCountHandler(counter: counter), InboundBytesSignal()], position: .first)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }
@@ -103,10 +112,27 @@ final class ConnectionCountHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 }
 
+/// Tells the handlers after TLS and HTTP decoding that bytes arrived, before any request part
+/// can be decoded from them: how `RequestDeadlineHandler` tells a slow request from an idle
+/// connection.
+final class InboundBytesSignal: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    /// The user event fired for every read from the socket.
+    struct BytesArrived: Sendable {}
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireUserInboundEventTriggered(BytesArrived())
+        context.fireChannelRead(data)
+    }
+}
+
 /// Deadlines for reading requests, and the JSON error the API answers when the HTTP decoder
-/// refuses what it read (headers too large, a malformed request line): a request head must
-/// arrive within `headerTimeout` of the connection's start or of the previous response, and a
-/// whole request within `requestTimeout` of its head; otherwise the connection is closed.
+/// refuses what it read (headers too large, a malformed request line). A request head must be
+/// complete within `headerTimeout` of the connection's start (TLS handshake included) or of the
+/// first byte of a later request, and a whole request within `requestTimeout` of its head; a
+/// kept-alive connection may stay silent `idleTimeout` between requests. A client that sends a
+/// byte a second is therefore closed after `headerTimeout`, whatever keep-alive allows.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -115,11 +141,24 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let limits: ConnectionLimits
     private var deadline: Scheduled<Void>?
+    /// Between a response and the first byte of the next request.
+    private var idle = false
     private var answeredError = false
 
     init(limits: ConnectionLimits) { self.limits = limits }
 
     func handlerAdded(context: ChannelHandlerContext) { expect(within: limits.headerTimeout, context: context) }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is InboundBytesSignal.BytesArrived {
+            if idle {
+                idle = false
+                expect(within: limits.headerTimeout, context: context)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
 
     func handlerRemoved(context: ChannelHandlerContext) { cancel() }
 
@@ -130,7 +169,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: expect(within: limits.requestTimeout, context: context)
+        case .head:
+            idle = false
+            expect(within: limits.requestTimeout, context: context)
         case .end: cancel()
         case .body: break
         }
@@ -138,7 +179,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { expect(within: limits.headerTimeout, context: context) }
+        if case .end = unwrapOutboundIn(data) {
+            idle = true
+            expect(within: limits.idleTimeout, context: context)
+        }
         context.write(data, promise: promise)
     }
 

@@ -28,7 +28,7 @@ struct CollectorConfiguration: Equatable {
     static let schema: [String: Set<String>] = [
         "": [],
         "collector": [
-            "data_dir", "listen", "database", "rules", "header_timeout", "request_timeout", "max_connections_per_address",
+            "data_dir", "listen", "database", "rules", "header_timeout", "request_timeout", "idle_timeout", "max_connections_per_address",
         ],
         "alerts": ["poll_interval", "window", "attempts", "retry_delay", "max_retry_delay"],
         "alerts.channels": [
@@ -51,6 +51,7 @@ struct CollectorConfiguration: Equatable {
             rules = try collector.string("rules")
             if let seconds = try collector.duration("header_timeout", atLeast: 1) { connectionLimits.headerTimeout = .seconds(seconds) }
             if let seconds = try collector.duration("request_timeout", atLeast: 1) { connectionLimits.requestTimeout = .seconds(seconds) }
+            if let seconds = try collector.duration("idle_timeout", atLeast: 1) { connectionLimits.idleTimeout = .seconds(seconds) }
             if let count = try collector.integer("max_connections_per_address", in: 1...100_000) {
                 connectionLimits.connectionsPerAddress = Int(count)
             }

@@ -25,7 +25,7 @@ import Testing
     )
     func slowAndGreedyClients() async throws {
         let collector = try await CollectorProcess(
-            settings: "header_timeout = \"2s\"\nrequest_timeout = \"4s\"\nmax_connections_per_address = 12")
+            settings: "header_timeout = \"2s\"\nrequest_timeout = \"4s\"\nidle_timeout = \"5s\"\nmax_connections_per_address = 12")
         let port = String(collector.port)
         // Before: 50 connections sending a byte a second stayed open for the 30 s the client tried.
         let slow = try hostile(["slow", "127.0.0.1", port, collector.caFile, "10"])
@@ -39,6 +39,9 @@ import Testing
             #expect(seconds >= 1.5 && seconds < 6, "\(mode) closed after \(seconds) s")
         }
 
+        // A kept-alive connection after a complete request may wait for its next one longer.
+        let keptAlive = try #require(try hostile(["keepalive", "127.0.0.1", port, collector.caFile])["closed_after"] as? Double)
+        #expect(keptAlive > 4 && keptAlive < 8, "kept alive for \(keptAlive) s")
         try await Task.sleep(for: .seconds(1))  // the idle connections above are counted out
         let held = try hostile(["hold", "127.0.0.1", port, "16"])
         let closedAtOnce = try #require(held["closed_at_once"] as? [Bool])

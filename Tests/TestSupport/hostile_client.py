@@ -5,6 +5,7 @@ JSON object on standard output.
   slow HOST PORT CA COUNT      COUNT TLS connections sending a request head one byte every 0.5 s
   idle-tls HOST PORT CA        a TLS connection that says nothing after the handshake
   idle-tcp HOST PORT           a TCP connection that never starts TLS
+  keepalive HOST PORT CA       one complete request, then a silent kept-alive connection
   hold HOST PORT COUNT         COUNT TCP connections opened at once: which the server closed at once
   oversized HOST PORT CA WHAT  a request with a body, URL or header set larger than allowed
 """
@@ -126,6 +127,13 @@ def main():
         result = slow(host, port, sys.argv[4], int(sys.argv[5]))
     elif mode == "idle-tls":
         sock = tls_socket(host, port, sys.argv[4])
+        result = {"closed_after": closed_after(sock, time.monotonic())}
+    elif mode == "keepalive":
+        sock = tls_socket(host, port, sys.argv[4])
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: canh\r\n\r\n")
+        answer = b""
+        while b"ok" not in answer:
+            answer += sock.recv(4096)
         result = {"closed_after": closed_after(sock, time.monotonic())}
     elif mode == "idle-tcp":
         sock = socket.create_connection((host, port), timeout=LIMIT)
