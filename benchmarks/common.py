@@ -48,6 +48,20 @@ def timed(command, allowed=(0, 1)):
     return elapsed, output, peak[0]
 
 
+def instructions(command):
+    """Instructions executed by command (all threads), counted by callgrind: the same for the same
+    binary and input whatever else the machine is doing, so figures from different days compare."""
+    out = OUT / f"callgrind-{os.getpid()}.out"
+    OUT.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + command, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in result.stderr.splitlines():
+        if "Collected :" in line:
+            out.unlink(missing_ok=True)
+            return int(line.split(":")[-1].strip())
+    raise SystemExit(f"callgrind gave no count for {command[0]}:\n{result.stderr[-2000:]}")
+
+
 def cpu_seconds(pid):
     """User + system CPU time process `pid` has used so far."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
@@ -55,17 +69,20 @@ def cpu_seconds(pid):
 
 
 class Collector:
-    """canh-collector init + serve on a free port; stopped on exit."""
+    """canh-collector init + serve on a free port; stopped on exit. `wrapper` runs serve under
+    another program (valgrind); `config` is a collector.toml for serve."""
 
-    def __init__(self, collector, data):
-        self.collector, self.data = collector, data
+    def __init__(self, collector, data, wrapper=(), config=None):
+        self.collector, self.data, self.wrapper, self.config = collector, data, list(wrapper), config
         if not (data / "ca.pem").exists():
             run([collector, "init", "--data-dir", str(data)], stdout=subprocess.DEVNULL)
         self.token = (data / "admin.token").read_text().strip()
 
     def __enter__(self):
-        self.process = subprocess.Popen([self.collector, "serve", "--data-dir", str(self.data), "--listen", "127.0.0.1:0"],
-                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        command = self.wrapper + [self.collector, "serve", "--data-dir", str(self.data), "--listen", "127.0.0.1:0"]
+        if self.config:
+            command += ["--config", str(self.config)]
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
             raise SystemExit(f"canh-collector serve did not start: {line!r}")
@@ -78,4 +95,4 @@ class Collector:
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=300)

@@ -28,7 +28,7 @@ enum ServerIdentity {
         // SNI carries names only (RFC 6066 §3).
         let serverName = address == nil ? host : nil
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let handshake = loop.makePromise(of: Void.self)
+        let handshake = loop.makePromise(of: HandshakeWaiter.Peer.self)
         let channel: any Channel
         do {
             let context = try NIOSSLContext(configuration: configuration)
@@ -46,15 +46,13 @@ enum ServerIdentity {
             throw .unreachable("https://\(host):\(port): \(error)")
         }
         defer { channel.close(promise: nil) }
-        let leaf: NIOSSLCertificate?
+        let peer: HandshakeWaiter.Peer
         do {
-            try await handshake.futureResult.get()
-            leaf = try await channel.nioSSL_peerCertificate().get()
+            peer = try await handshake.futureResult.get()
         } catch {
             throw .unreachable("https://\(host):\(port): \(error)")
         }
-        guard let leaf, let der = try? leaf.toDERBytes(), let names = try? CertificateDescription.subjectAlternativeNames(der: der)
-        else {
+        guard let der = peer.certificate, let names = try? CertificateDescription.subjectAlternativeNames(der: der) else {
             throw .unreachable("https://\(host):\(port): the collector presented no certificate that can be read")
         }
         let valid = address.map { address in names.addresses.contains { canonicalAddress($0) == address } }
@@ -65,10 +63,7 @@ enum ServerIdentity {
                     + (presented.isEmpty ? "nothing" : presented.joined(separator: ", "))
                     + "); use a URL with one of those names, or give the name to `canh-collector init --hostname`")
         }
-        guard let peer = channel.remoteAddress?.ipAddress else {
-            throw .unreachable("https://\(host):\(port): the connection has no peer address")
-        }
-        return peer
+        return peer.address
     }
 
     /// RFC 6125 §6.4: whether a presented DNS-ID matches the reference identifier, compared in
@@ -95,30 +90,43 @@ enum ServerIdentity {
     }
 }
 
-/// Completes its promise once: when the TLS handshake has finished, or with the first error.
+/// Completes its promise when the TLS handshake has finished, with what the check needs, read on
+/// the event loop at that moment (the connection may be closed by the time an awaiting task
+/// runs); or with the first error.
 private final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
-    private let handshake: EventLoopPromise<Void>
 
-    init(_ handshake: EventLoopPromise<Void>) { self.handshake = handshake }
+    struct Peer: Sendable {
+        /// The leaf's DER, when the server sent one.
+        var certificate: [UInt8]?
+        var address: String
+    }
+
+    private let handshake: EventLoopPromise<Peer>
+
+    init(_ handshake: EventLoopPromise<Peer>) { self.handshake = handshake }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case TLSUserEvent.handshakeCompleted = event { complete(nil) }
+        if case TLSUserEvent.handshakeCompleted = event {
+            let leaf = try? context.pipeline.syncOperations.nioSSL_peerCertificate()
+            let certificate = leaf.flatMap { try? $0.toDERBytes() }
+            if let address = context.channel.remoteAddress?.ipAddress {
+                handshake.succeed(Peer(certificate: certificate, address: address))
+            } else {
+                handshake.fail(ChannelError.ioOnClosedChannel)
+            }
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// A promise keeps its first result; later ones are ignored.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        complete(error)
+        handshake.fail(error)
         context.fireErrorCaught(error)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        complete(ChannelError.ioOnClosedChannel)
+        handshake.fail(ChannelError.ioOnClosedChannel)
         context.fireChannelInactive()
-    }
-
-    /// A promise keeps its first result; later ones are ignored.
-    private func complete(_ error: (any Error)?) {
-        if let error { handshake.fail(error) } else { handshake.succeed() }
     }
 }
