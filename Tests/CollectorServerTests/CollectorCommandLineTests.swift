@@ -49,7 +49,10 @@ import Testing
         #expect(printed(second, "listening on https://127.0.0.1:\(second.port)"))
 
         let mistakes = [
-            ("[collector]\ndatadir = \"/x\"\n", "2: unknown key datadir in [collector]; known: data_dir, database, header_timeout, idle_timeout, listen"),
+            (
+                "[collector]\ndatadir = \"/x\"\n",
+                "2: unknown key datadir in [collector]; known: data_dir, database, header_timeout, idle_timeout, listen"
+            ),
             ("[collector]\ndatabase = \"postgres://canh@db/canh\"\n", "2: collector.database: only SQLite in data_dir is available yet"),
             (
                 "[[alerts.rules]]\nname = \"r\"\nchannels = [\"pager\"]\n",
