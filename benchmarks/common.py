@@ -72,9 +72,9 @@ def instructions(command):
 
 def stripped(binary):
     """A copy of `binary` without debug information, beside it: valgrind 3.19 cannot read the
-    DWARF 5 that Swift 6 emits (counts are the same, only symbol names are lost)."""
+    DWARF 5 that Swift 6 emits. The symbol table stays, so callgrind_annotate names functions."""
     copy = pathlib.Path(str(binary) + "-stripped")
-    run(["strip", "-o", str(copy), str(binary)])
+    run(["strip", "--strip-debug", "-o", str(copy), str(binary)])
     return str(copy)
 
 
