@@ -105,45 +105,89 @@ public struct AlertDispatcher: Sendable {
         }
     }
 
-    /// One channel's due messages, in order, each decision recorded before the next is made. The
-    /// first failure ends the channel's pass: the rest stay due for the next one, so a receiver
-    /// that is down costs one timeout per pass, not one per queued message.
-    private func deliver(_ alerts: [QueuedAlert], channel name: String) async {
+    /// One channel's due messages, in order. A decision that sends something (sent, failed) is
+    /// recorded before the next message is tried, so a crash resends at most one message; the
+    /// decisions that send nothing (suppressed, held) are recorded together with the next
+    /// recorded one or at the end of the pass, in one transaction: under a flood of throttled
+    /// alerts, one write per message would queue in front of every agent's batch. The first
+    /// failure ends the channel's pass: the rest stay due for the next one, so a receiver that is
+    /// down costs one timeout per pass, not one per queued message.
+    private func deliver(_ alerts: [DueAlert], channel name: String) async {
+        var counts = ThrottleCounts()
+        var decided: [(id: Int64, outcome: AlertOutcome)] = []
         for alert in alerts {
-            let outcome = await decide(alert, route: channels[name])
-            await logFailure("recording the outcome of alert \(alert.id)") { () async throws(StoreError) in
-                try await store.recordAlertOutcome(id: alert.id, outcome, at: now())
-            }
+            let outcome = await decide(alert, route: channels[name], counts: &counts)
             metrics.count(outcome, channel: name)
+            decided.append((alert.id, outcome))
+            switch outcome {
+            case .suppressed, .held: continue
+            case .sent, .failed: break
+            }
+            await record(decided)
+            decided = []
             if case .failed = outcome { return }
+        }
+        await record(decided)
+    }
+
+    private func record(_ outcomes: [(id: Int64, outcome: AlertOutcome)]) async {
+        guard !outcomes.isEmpty else { return }
+        let ids = outcomes.map { String($0.id) }.joined(separator: ", ")
+        await logFailure("recording the outcome of alert(s) \(ids)") { () async throws(StoreError) in
+            try await store.recordAlertOutcomes(outcomes, at: now())
         }
     }
 
-    private func decide(_ alert: QueuedAlert, route: Route?) async -> AlertOutcome {
+    /// What throttling has counted in one channel's pass: the outbox is asked once per channel
+    /// and once per system and rule, then what the pass sends is added. (The window moves on
+    /// while a pass of at most 500 messages runs; counts taken at its start only err towards
+    /// sending fewer.)
+    struct ThrottleCounts {
+        var channel: Int?
+        var byRule: [String: Int] = [:]
+
+        static func ruleKey(_ alert: DueAlert) -> String { alert.systemID + "\u{0}" + alert.rule }
+    }
+
+    private func decide(_ alert: DueAlert, route: Route?, counts: inout ThrottleCounts) async -> AlertOutcome {
         guard let route else { return .failed("no [[alerts.channels]] is called \(alert.channel) any more", retryAt: nil) }
-        let message = alert.message
         let time = now()
-        if message.kind == .alert {
-            if let window = settings.maintenance.first(where: { $0.system == message.system.id && $0.covers(time) }) {
+        let ruleKey = ThrottleCounts.ruleKey(alert)
+        if alert.kind == .alert {
+            if let window = settings.maintenance.first(where: { $0.system == alert.systemID && $0.covers(time) }) {
                 return .held(window)
             }
             let since = time - settings.window
             do {
-                let ofRule = try await store.sentAlerts(channel: alert.channel, system: message.system.id, rule: message.rule, since: since)
+                let ofRule: Int
+                if let counted = counts.byRule[ruleKey] {
+                    ofRule = counted
+                } else {
+                    ofRule = try await store.sentAlerts(channel: alert.channel, system: alert.systemID, rule: alert.rule, since: since)
+                }
+                counts.byRule[ruleKey] = ofRule
                 if ofRule >= route.channel.limitPerRule { return .suppressed }
-                let ofChannel = try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
+                let ofChannel: Int
+                if let counted = counts.channel {
+                    ofChannel = counted
+                } else {
+                    ofChannel = try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
+                }
+                counts.channel = ofChannel
                 if ofChannel >= route.channel.limit { return .suppressed }
             } catch {
                 return .failed("cannot count what was sent: \(error)", retryAt: time + settings.retryDelay)
             }
         }
         do {
-            try await route.sender.send(message)
+            try await route.sender.send(try alert.message())
+            if alert.kind == .alert {
+                counts.channel? += 1
+                counts.byRule[ruleKey]? += 1
+            }
             logger.info(
                 "alert sent",
-                metadata: [
-                    "channel": "\(alert.channel)", "key": "\(message.key)", "rule": "\(message.rule)", "system": "\(message.system.id)",
-                ])
+                metadata: ["channel": "\(alert.channel)", "key": "\(alert.key)", "rule": "\(alert.rule)", "system": "\(alert.systemID)"])
             return .sent
         } catch {
             let retryAt = settings.retryTime(after: alert.attempts + 1, at: time)
@@ -152,10 +196,10 @@ public struct AlertDispatcher: Sendable {
                     ? "alert undeliverable; it is on the dead-letter list (canh-collector alerts list --state dead)"
                     : "alert not delivered; will retry",
                 metadata: [
-                    "channel": "\(alert.channel)", "key": "\(message.key)", "attempt": "\(alert.attempts + 1)", "error": "\(error)",
+                    "channel": "\(alert.channel)", "key": "\(alert.key)", "attempt": "\(alert.attempts + 1)", "error": "\(error)",
                     "retry_at": "\(retryAt?.iso8601 ?? "never")",
                 ])
-            return .failed(error.description, retryAt: retryAt)
+            return .failed("\(error)", retryAt: retryAt)
         }
     }
 

@@ -54,11 +54,16 @@ struct AlertOutbox {
         let event = AlertEvent(
             transition: transition, rule: rule, severity: severity, system: system, host: host, subject: subject, at: time)
         var inserted = 0
+        let key = event.idempotencyKey
+        // The channels an alert rule sends to get the same message: it is encoded once.
+        var encoded: (rule: String, text: String)?
         for delivery in routing.deliveries(for: event) {
             let message = AlertMessage(
-                key: event.idempotencyKey, transition: transition, alertRule: delivery.rule, at: time, system: system, host: host,
+                key: key, transition: transition, alertRule: delivery.rule, at: time, system: system, host: host,
                 rule: rule, severity: severity, finding: finding)
-            if try Self.insert(message, channel: delivery.channel, at: queuedAt, in: db) { inserted += 1 }
+            let text = try encoded.flatMap { $0.rule == delivery.rule ? $0.text : nil } ?? Self.json(message)
+            encoded = (delivery.rule, text)
+            if try Self.insert(message, text: text, channel: delivery.channel, at: queuedAt, in: db) { inserted += 1 }
         }
         return inserted
     }
@@ -67,7 +72,10 @@ struct AlertOutbox {
     /// true when it was new.
     @discardableResult
     static func insert(_ message: AlertMessage, channel: String, at time: Timestamp, in db: Database) throws -> Bool {
-        let text = try json(message)
+        try insert(message, text: try json(message), channel: channel, at: time, in: db)
+    }
+
+    private static func insert(_ message: AlertMessage, text: String, channel: String, at time: Timestamp, in db: Database) throws -> Bool {
         try db.cachedStatement(
             sql: """
                 INSERT INTO alert_outbox (key, channel, kind, system_id, rule, message, created_at, next_attempt_at)
@@ -81,14 +89,14 @@ struct AlertOutbox {
         return db.changesCount == 1
     }
 
-    /// How the outbox's columns hold messages and maintenance windows: JSON with sorted keys.
+    /// How the outbox's columns hold messages and maintenance windows: JSON with sorted keys,
+    /// written by `JSONValueEncoder` (this runs on the ingest writer for every matching change).
     static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try JSONValueEncoder().encode(value).serialized
     }
 
+    /// Read by `JSONValueDecoder`: the dispatcher reads every queued message.
     static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        try JSONValueDecoder().decode(type, from: text)
     }
 }

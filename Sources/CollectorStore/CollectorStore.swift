@@ -53,9 +53,10 @@ public protocol CollectorStore: Sendable {
     /// How many messages the outbox holds in each of `states`.
     func alertCounts(_ states: [QueuedAlert.State]) async throws(StoreError) -> [QueuedAlert.State: Int]
     /// Pending messages whose next attempt is due at `time`, oldest first.
-    func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [QueuedAlert]
-    /// What became of one attempt (or of the decision not to make one).
-    func recordAlertOutcome(id: Int64, _ outcome: AlertOutcome, at time: Timestamp) async throws(StoreError)
+    func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [DueAlert]
+    /// What became of attempts (or of decisions not to make one), in one transaction: all of
+    /// them or, when a message is not in the outbox, none.
+    func recordAlertOutcomes(_ outcomes: [(id: Int64, outcome: AlertOutcome)], at time: Timestamp) async throws(StoreError)
     /// Alerts (not digests) sent on a channel since a time, of one system and rule when named:
     /// what throttling counts.
     func sentAlerts(channel: String, system: String?, rule: String?, since: Timestamp) async throws(StoreError) -> Int
@@ -156,6 +157,48 @@ extension CollectorStore {
 }
 
 /// What the dispatcher decided or learnt about one queued message.
+/// A pending message as the dispatcher first sees it: what throttling and maintenance windows
+/// decide on, with the message itself read only when it is sent (under a flood of throttled
+/// alerts, reading every message cost more than storing the findings that caused them).
+public struct DueAlert: Sendable, Hashable {
+    public var id: Int64
+    public var channel: String
+    public var attempts: Int
+    public var key: String
+    public var kind: AlertMessage.Kind
+    public var systemID: String
+    public var rule: String
+    /// The message as queued, and the maintenance window that held it back, in the outbox's JSON.
+    let text: String
+    let heldText: String?
+
+    init(
+        id: Int64, channel: String, attempts: Int, key: String, kind: AlertMessage.Kind, systemID: String, rule: String, text: String,
+        heldText: String?
+    ) {
+        self.id = id
+        self.channel = channel
+        self.attempts = attempts
+        self.key = key
+        self.kind = kind
+        self.systemID = systemID
+        self.rule = rule
+        self.text = text
+        self.heldText = heldText
+    }
+
+    /// The message to send, with the maintenance window that held it back, if one did.
+    public func message() throws(StoreError) -> AlertMessage {
+        do {
+            var message = try AlertOutbox.decode(AlertMessage.self, from: text)
+            if let heldText { message.heldBack = try AlertOutbox.decode(MaintenanceWindow.self, from: heldText) }
+            return message
+        } catch {
+            throw .database("queued alert \(id) cannot be read: \(error)")
+        }
+    }
+}
+
 public enum AlertOutcome: Sendable, Hashable {
     case sent
     /// The attempt failed: try again at `retryAt`, or give up (dead) when it is nil.

@@ -25,36 +25,45 @@ extension SQLiteCollectorStore {
         }
     }
 
-    public func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [QueuedAlert] {
+    public func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [DueAlert] {
         try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM alert_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
                 arguments: [time.microsecondsSinceEpoch, limit]
-            ).map(Self.queuedAlert)
+            ).map { row in
+                DueAlert(
+                    id: row["id"], channel: row["channel"], attempts: row["attempts"], key: row["key"],
+                    kind: AlertMessage.Kind(rawValue: row["kind"]) ?? .alert, systemID: row["system_id"], rule: row["rule"],
+                    text: row["message"], heldText: row["held"])
+            }
         }
     }
 
-    public func recordAlertOutcome(id: Int64, _ outcome: AlertOutcome, at time: Timestamp) async throws(StoreError) {
+    public func recordAlertOutcomes(_ outcomes: [(id: Int64, outcome: AlertOutcome)], at time: Timestamp) async throws(StoreError) {
+        guard !outcomes.isEmpty else { return }
         try await write { db in
-            switch outcome {
-            case .sent:
-                try db.execute(
-                    sql: "UPDATE alert_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                    arguments: [time.microsecondsSinceEpoch, id])
-            case .failed(let error, let retryAt):
-                try db.execute(
-                    sql: """
-                        UPDATE alert_outbox SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at)
-                        WHERE id = ?
-                        """, arguments: [retryAt == nil ? "dead" : "pending", error, retryAt?.microsecondsSinceEpoch, id])
-            case .held(let window):
-                try db.execute(
-                    sql: "UPDATE alert_outbox SET next_attempt_at = ?, held = ? WHERE id = ?",
-                    arguments: [window.until.microsecondsSinceEpoch, try AlertOutbox.json(window), id])
-            case .suppressed:
-                try db.execute(sql: "UPDATE alert_outbox SET state = 'suppressed' WHERE id = ?", arguments: [id])
+            for (id, outcome) in outcomes {
+                switch outcome {
+                case .sent:
+                    try db.cachedStatement(
+                        sql: "UPDATE alert_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?"
+                    ).execute(arguments: [time.microsecondsSinceEpoch, id])
+                case .failed(let error, let retryAt):
+                    try db.cachedStatement(
+                        sql: """
+                            UPDATE alert_outbox SET state = ?, attempts = attempts + 1, last_error = ?,
+                                next_attempt_at = coalesce(?, next_attempt_at)
+                            WHERE id = ?
+                            """
+                    ).execute(arguments: [retryAt == nil ? "dead" : "pending", error, retryAt?.microsecondsSinceEpoch, id])
+                case .held(let window):
+                    try db.cachedStatement(sql: "UPDATE alert_outbox SET next_attempt_at = ?, held = ? WHERE id = ?")
+                        .execute(arguments: [window.until.microsecondsSinceEpoch, try AlertOutbox.json(window), id])
+                case .suppressed:
+                    try db.cachedStatement(sql: "UPDATE alert_outbox SET state = 'suppressed' WHERE id = ?").execute(arguments: [id])
+                }
+                guard db.changesCount == 1 else { throw StoreError.notFound("queued alert \(id)") }
             }
-            guard db.changesCount == 1 else { throw StoreError.notFound("queued alert \(id)") }
         }
     }
 
