@@ -68,30 +68,39 @@ public struct AlertDispatcher: Sendable {
         self.now = now
     }
 
-    /// Delivers until cancelled.
+    /// Delivers until cancelled. Stale hosts and ended throttle windows are looked for every
+    /// 30 s, not on every pass: both read a whole table's worth of rows under a flood, and a
+    /// digest 30 s late still covers its window.
     public func run() async {
-        var lastStaleSweep: Timestamp?
+        var lastSweep: Timestamp?
         while !Task.isCancelled {
             let time = now()
-            if lastStaleSweep.map({ time.since($0) >= .seconds(30) }) ?? true {
-                lastStaleSweep = time
+            if lastSweep.map({ time.since($0) >= .seconds(30) }) ?? true {
+                lastSweep = time
                 await logFailure("looking for stale hosts") { () async throws(StoreError) in
                     _ = try await store.queueStaleHostAlerts(staleAfter: settings.staleAfter, at: time)
                 }
+                await queueDigests(at: time)
             }
-            await deliverDue()
+            await deliverDue(digests: false)
             try? await Task.sleep(for: settings.pollInterval)
         }
     }
 
-    /// One pass: digests for throttle windows that ended, then every due message.
-    public func deliverDue() async {
+    /// Digests for the throttle windows that ended.
+    private func queueDigests(at time: Timestamp) async {
+        await logFailure("queueing digests") { () async throws(StoreError) in
+            let windowMinutes = Int(settings.window.microseconds / 60_000_000)
+            _ = try await store.queueDigests(suppressedBefore: time - settings.window, windowMinutes: windowMinutes, at: time)
+        }
+    }
+
+    /// One pass: digests for throttle windows that ended (unless `digests` is false: `run`
+    /// queues them on its own clock), then every due message.
+    public func deliverDue(digests: Bool = true) async {
         let time = now()
+        if digests { await queueDigests(at: time) }
         await logFailure("delivering alerts") { () async throws(StoreError) in
-            if try await store.alertCounts([.suppressed])[.suppressed, default: 0] > 0 {
-                let windowMinutes = Int(settings.window.microseconds / 60_000_000)
-                _ = try await store.queueDigests(suppressedBefore: time - settings.window, windowMinutes: windowMinutes, at: time)
-            }
             let due = try await store.dueAlerts(at: time, limit: 500)
             let byChannel = Dictionary(grouping: due, by: \.channel)
             await withTaskGroup(of: Void.self) { group in

@@ -3,7 +3,7 @@
 ///
 /// The collector writes an alert message for every matching change inside the ingest
 /// transaction, on the one thread every batch waits for; Foundation's `JSONEncoder` cost about
-/// 250,000 instructions per message there (docs/benchmarks.md), this encoder a fraction of it.
+/// 255,000 instructions per message there, this encoder about 150,000 (docs/benchmarks.md).
 /// It knows what Canh's messages are made of — strings, integers, booleans, nested keyed and
 /// unkeyed containers — and refuses floating-point numbers, which none of them hold and which
 /// `JSONValue` cannot represent.

@@ -95,8 +95,7 @@ struct AlertOutbox {
         try JSONValueEncoder().encode(value).serialized
     }
 
-    /// Read by `JSONValueDecoder`: the dispatcher reads every queued message.
     static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
-        try JSONValueDecoder().decode(type, from: text)
+        try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

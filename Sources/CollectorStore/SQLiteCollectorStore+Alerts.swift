@@ -79,15 +79,18 @@ extension SQLiteCollectorStore {
     }
 
     public func queueDigests(suppressedBefore before: Timestamp, windowMinutes: Int, at time: Timestamp) async throws(StoreError) -> Int {
-        try await write { db in
-            let groups = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT channel, system_id, rule, count(*) AS n, min(created_at) AS since, max(created_at) AS until,
-                        min(id) AS first, max(id) AS last, max(message) AS sample
-                    FROM alert_outbox WHERE state = 'suppressed'
-                    GROUP BY channel, system_id, rule HAVING min(created_at) < ?
-                    """, arguments: [before.microsecondsSinceEpoch])
+        let groupsSQL = """
+            SELECT channel, system_id, rule, count(*) AS n, min(created_at) AS since, max(created_at) AS until,
+                min(id) AS first, max(id) AS last, max(message) AS sample
+            FROM alert_outbox WHERE state = 'suppressed'
+            GROUP BY channel, system_id, rule HAVING min(created_at) < ?
+            """
+        // Looked for on a reader first: the grouping reads every suppressed message, and under a
+        // flood of them, doing so in a write transaction held up every agent's batch.
+        let due = try await read { db in try Row.fetchOne(db, sql: groupsSQL, arguments: [before.microsecondsSinceEpoch]) != nil }
+        guard due else { return 0 }
+        return try await write { db in
+            let groups = try Row.fetchAll(db, sql: groupsSQL, arguments: [before.microsecondsSinceEpoch])
             for group in groups {
                 let sample = try AlertOutbox.decode(AlertMessage.self, from: group["sample"])
                 let channel: String = group["channel"]
