@@ -168,22 +168,15 @@ public struct AlertDispatcher: Sendable {
             }
             let since = time - settings.window
             do {
-                let ofRule: Int
-                if let counted = counts.byRule[ruleKey] {
-                    ofRule = counted
-                } else {
-                    ofRule = try await store.sentAlerts(channel: alert.channel, system: alert.systemID, rule: alert.rule, since: since)
+                if counts.byRule[ruleKey] == nil {
+                    counts.byRule[ruleKey] = try await store.sentAlerts(
+                        channel: alert.channel, system: alert.systemID, rule: alert.rule, since: since)
                 }
-                counts.byRule[ruleKey] = ofRule
-                if ofRule >= route.channel.limitPerRule { return .suppressed }
-                let ofChannel: Int
-                if let counted = counts.channel {
-                    ofChannel = counted
-                } else {
-                    ofChannel = try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
+                if counts.byRule[ruleKey, default: 0] >= route.channel.limitPerRule { return .suppressed }
+                if counts.channel == nil {
+                    counts.channel = try await store.sentAlerts(channel: alert.channel, system: nil, rule: nil, since: since)
                 }
-                counts.channel = ofChannel
-                if ofChannel >= route.channel.limit { return .suppressed }
+                if counts.channel ?? 0 >= route.channel.limit { return .suppressed }
             } catch {
                 return .failed("cannot count what was sent: \(error)", retryAt: time + settings.retryDelay)
             }

@@ -95,6 +95,14 @@ struct AlertOutbox {
         try JSONValueEncoder().encode(value).serialized
     }
 
+    /// A queued message as its columns hold it: the message, and the maintenance window that held
+    /// it back when one did (kept in its own column, so the message text stays as queued).
+    static func message(_ text: String, held: String?) throws -> AlertMessage {
+        var message = try decode(AlertMessage.self, from: text)
+        if let held { message.heldBack = try decode(MaintenanceWindow.self, from: held) }
+        return message
+    }
+
     static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }

@@ -156,7 +156,6 @@ extension CollectorStore {
     }
 }
 
-/// What the dispatcher decided or learnt about one queued message.
 /// A pending message as the dispatcher first sees it: what throttling and maintenance windows
 /// decide on, with the message itself read only when it is sent (under a flood of throttled
 /// alerts, reading every message cost more than storing the findings that caused them).
@@ -190,15 +189,14 @@ public struct DueAlert: Sendable, Hashable {
     /// The message to send, with the maintenance window that held it back, if one did.
     public func message() throws(StoreError) -> AlertMessage {
         do {
-            var message = try AlertOutbox.decode(AlertMessage.self, from: text)
-            if let heldText { message.heldBack = try AlertOutbox.decode(MaintenanceWindow.self, from: heldText) }
-            return message
+            return try AlertOutbox.message(text, held: heldText)
         } catch {
             throw .database("queued alert \(id) cannot be read: \(error)")
         }
     }
 }
 
+/// What the dispatcher decided or learnt about one queued message.
 public enum AlertOutcome: Sendable, Hashable {
     case sent
     /// The attempt failed: try again at `retryAt`, or give up (dead) when it is nil.

@@ -151,8 +151,7 @@ extension SQLiteCollectorStore {
     }
 
     static func queuedAlert(_ row: Row) throws -> QueuedAlert {
-        var message = try AlertOutbox.decode(AlertMessage.self, from: row["message"])
-        if let held = row["held"] as String? { message.heldBack = try AlertOutbox.decode(MaintenanceWindow.self, from: held) }
+        let message = try AlertOutbox.message(row["message"], held: row["held"])
         return QueuedAlert(
             id: row["id"], channel: row["channel"], state: QueuedAlert.State(rawValue: row["state"]) ?? .pending,
             attempts: row["attempts"], lastError: row["last_error"], createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),

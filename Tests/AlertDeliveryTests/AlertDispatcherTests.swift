@@ -139,6 +139,30 @@ import Testing
         #expect(pending.map(\.attempts).sorted() == [0, 0, 1])
     }
 
+    @Test("a queued message that cannot be read fails alone; the messages after it are still delivered")
+    func unreadableMessageFailsAlone() async throws {
+        let sender = RecordingSender()
+        let dispatcher = dispatcher(sender)
+        try await open(["203.0.113.7", "203.0.113.8"])
+        // A damaged row, written behind the store's back: the first message is no longer JSON.
+        let damage = Process()
+        damage.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        damage.arguments = [
+            "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"UPDATE alert_outbox SET message = '{broken' WHERE id = (SELECT min(id) FROM alert_outbox)\"); db.commit()",
+            directory.file("canh.sqlite"),
+        ]
+        try damage.run()
+        damage.waitUntilExit()
+        #expect(damage.terminationStatus == 0)
+        await dispatcher.deliverDue()
+        #expect(sender.messages.isEmpty, "the first failure ends the channel's pass")
+        await dispatcher.deliverDue()
+        #expect(sender.messages.map { $0.finding?.entity } == ["203.0.113.8"])
+        #expect(try await store.alertCounts([.pending])[.pending] == 1, "the damaged one waits for its retry")
+    }
+
     @Test("a host silent for three heartbeats alerts once per silence")
     func staleHostAlertsOnce() async throws {
         let sender = RecordingSender()
