@@ -4,10 +4,12 @@ public import Rules
 /// Judges each requirement that applies at a system's declared level from what the collector
 /// holds (SPEC §2). Pure: the same inputs give the same report, so it is tested on values.
 ///
-/// An automated requirement fails while a finding of a rule citing it is open or acknowledged;
-/// it passes when the hosts reported during the period and, for state checks, at least one check
-/// reported (a pass, or a failure since resolved or excepted); otherwise it is not evaluated, with
-/// the reason. A manual requirement is `manual` while an attestation holds, else not evaluated.
+/// An automated requirement fails while a finding of a rule citing it is open or acknowledged with
+/// outcome `fail`. It passes only on evidence: a state rule citing it reported `pass` on every
+/// monitored host during the period and nothing of that rule is unhandled there; each pass names
+/// the rule, host and finding that proved it. Detections can make it fail, never pass: with only
+/// detections citing it, it is not evaluated. Otherwise it is not evaluated, with the reason. A
+/// manual requirement is `manual` while an attestation holds, else not evaluated.
 public struct ComplianceEvaluation: Sendable {
     /// Findings listed per requirement; the report says how many there were in all.
     public static let evidenceLimit = 20
@@ -104,46 +106,78 @@ public struct ComplianceEvaluation: Sendable {
     ) {
         guard !rules.isEmpty else { return }
         var relevant: [FindingState] = []
-        var hasStateRules = false
+        var stateFindings: [(rule: String, findings: [FindingState])] = []
         for rule in rules {
             let isState: Bool
             switch rule.body {
             case .journal: isState = false
             case .posture: isState = true
             }
-            hasStateRules = hasStateRules || isState
-            for finding in findingsByRule[rule.id] ?? [] {
-                // A detection counts when it was seen during the period; a state check's newest
-                // report stands until the next one.
-                let inPeriod = isState ? finding.firstSeen < period.end : period.overlaps(first: finding.firstSeen, last: finding.lastSeen)
-                if inPeriod { relevant.append(finding) }
+            // A detection counts when it was seen during the period; a state check's newest
+            // report stands until the next one.
+            let inPeriod = (findingsByRule[rule.id] ?? []).filter { finding in
+                isState ? finding.firstSeen < period.end : period.overlaps(first: finding.firstSeen, last: finding.lastSeen)
             }
+            relevant += inPeriod
+            if isState { stateFindings.append((rule.id, inPeriod)) }
         }
         let unhandled = relevant.filter { $0.status == .open || $0.status == .acknowledged }
-        let failing = unhandled.filter { $0.outcome == .fail }
-        let checked = relevant.filter { $0.outcome == .pass || ($0.outcome == .fail && ($0.status == .resolved || $0.status == .excepted)) }
         entry.findingsTotal = relevant.count
         entry.findings = relevant.sorted(by: Self.evidenceOrder).prefix(Self.evidenceLimit).map(FindingEvidence.init)
-        if hasStateRules {
-            entry.lastChecked = relevant.map(\.lastSeen).max()
-            entry.hosts = Array(Set(relevant.map(\.host))).sorted()
-        } else {
-            entry.lastChecked = reporting.compactMap(\.lastSeen).max()
-            entry.hosts = reporting.map(\.hostname).sorted()
-        }
-        if !failing.isEmpty {
+        // Every host that was enrolled before the period ended and is not revoked must be proven.
+        let hostnames = Set(monitored.filter { $0.enrolledAt < period.end }.map(\.hostname)).sorted()
+        let proofs = stateFindings.map { Self.proof(of: $0.rule, from: $0.findings, on: hostnames, in: period) }
+        let complete = proofs.filter { $0.unproven.isEmpty && !$0.proven.isEmpty }
+        entry.proof = complete.flatMap(\.proven)
+        entry.lastChecked = (stateFindings.isEmpty ? reporting.compactMap(\.lastSeen) : relevant.map(\.lastSeen)).max()
+        entry.hosts = stateFindings.isEmpty ? reporting.map(\.hostname).sorted() : Array(Set(relevant.map(\.host))).sorted()
+
+        if unhandled.contains(where: { $0.outcome == .fail }) {
             (entry.status, entry.reason) = (.fail, .openFindings)
         } else if monitored.isEmpty {
             entry.reason = .noHosts
         } else if reporting.isEmpty {
             entry.reason = .noReportsInPeriod
-        } else if !hasStateRules {
-            (entry.status, entry.reason) = (.pass, .monitoredNoUnhandledDetections)
-        } else if !checked.isEmpty {
+        } else if stateFindings.isEmpty {
+            // Detections can show that something went wrong, never that the requirement is met.
+            entry.reason = .detectionsOnly
+        } else if !complete.isEmpty {
             (entry.status, entry.reason) = (.pass, .checksPassed)
+        } else if stateFindings.allSatisfy({ $0.findings.isEmpty }) {
+            entry.reason = .neverChecked
+        } else if !stateFindings.contains(where: { $0.findings.contains { $0.outcome == .pass } }) {
+            entry.reason = .checkErrors
         } else {
-            entry.reason = unhandled.isEmpty ? .neverChecked : .checkErrors
+            // The hosts no rule proved, for the rule that came closest.
+            let closest = proofs.max { ($0.proven.count, $1.rule) < ($1.proven.count, $0.rule) }
+            entry.unproven = closest?.unproven ?? hostnames
+            entry.reason = .notProvenOnEveryHost
         }
+    }
+
+    /// Which hosts one state rule proved during the period: a host is proven when the rule
+    /// reported a pass there that was current during the period, and nothing of the rule on that
+    /// host is unhandled (a failure, or a check that could not run).
+    private static func proof(
+        of rule: String, from findings: [FindingState], on hostnames: [String], in period: ReportPeriod
+    ) -> (rule: String, proven: [CompliancePassProof], unproven: [String]) {
+        let byHost = Dictionary(grouping: findings, by: \.host)
+        var proven: [CompliancePassProof] = []
+        var unproven: [String] = []
+        for hostname in hostnames {
+            let onHost = byHost[hostname] ?? []
+            let passes = onHost.filter { $0.outcome == .pass && $0.lastSeen >= period.start }
+            guard let newest = passes.max(by: { ($0.lastSeen, $1.fingerprint) < ($1.lastSeen, $0.fingerprint) }),
+                !onHost.contains(where: { $0.status == .open || $0.status == .acknowledged })
+            else {
+                unproven.append(hostname)
+                continue
+            }
+            proven.append(
+                CompliancePassProof(
+                    rule: rule, host: hostname, entity: newest.entity, fingerprint: newest.fingerprint, observedAt: newest.lastSeen))
+        }
+        return (rule, proven, unproven)
     }
 
     /// Unhandled failures first (most severe, newest), then check errors, exceptions, and the rest.

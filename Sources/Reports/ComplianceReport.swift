@@ -2,7 +2,8 @@ public import CanhModel
 
 /// Where an applicable requirement stands for one information system (SPEC §2).
 public enum ComplianceStatus: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The rules citing it ran on the system's hosts and found nothing unhandled.
+    /// A state rule citing it reported a pass on every monitored host, and nothing citing it is
+    /// unhandled.
     case pass
     /// A finding of a rule citing it is open or acknowledged.
     case fail
@@ -16,10 +17,15 @@ public enum ComplianceStatus: String, Sendable, Hashable, Codable, CaseIterable 
 /// Why a requirement is `not_evaluated` (or how a `pass` was reached), as a code the renderers
 /// put into words.
 public enum ComplianceReason: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Rules cite it, their findings are handled and the hosts reported during the period.
+    /// A state rule citing it reported a pass on every monitored host during the period (the
+    /// requirement's `proof` names them) and nothing citing it is unhandled.
     case checksPassed = "checks_passed"
-    /// Only detections cite it; the hosts were monitored during the period and none is unhandled.
-    case monitoredNoUnhandledDetections = "monitored_no_unhandled_detections"
+    /// Only detection rules cite it: they can show it broken, never met, and no state check
+    /// observes it.
+    case detectionsOnly = "detections_only"
+    /// State checks passed on some hosts, but no rule citing it passed on every monitored host
+    /// (the requirement's `unproven` lists the hosts it lacks).
+    case notProvenOnEveryHost = "not_proven_on_every_host"
     case openFindings = "open_findings"
     case noHosts = "no_hosts"
     case noReportsInPeriod = "no_reports_in_period"
@@ -164,6 +170,11 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     /// How many findings there were in all, when more than the list holds.
     public var findingsTotal: Int
     public var attestation: Attestation?
+    /// For a pass: each state rule that passed on every monitored host, with the finding that
+    /// proved it on each host.
+    public var proof: [CompliancePassProof] = []
+    /// For `not_proven_on_every_host`: the monitored hosts the closest rule has no pass from.
+    public var unproven: [String] = []
 
     public init(
         id: String, area: String, text: LocalizedText, citation: String, currentCitation: String?, check: String, status: ComplianceStatus,
@@ -187,10 +198,33 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, area, text, citation, check, status, reason, rules, hosts, findings, attestation
+        case id, area, text, citation, check, status, reason, rules, hosts, findings, attestation, proof, unproven
         case currentCitation = "current_citation"
         case lastChecked = "last_checked"
         case findingsTotal = "findings_total"
+    }
+}
+
+/// The state check that proved a requirement on one host: its rule, the entity and finding that
+/// passed, and when it was last observed.
+public struct CompliancePassProof: Sendable, Hashable, Codable {
+    public var rule: String
+    public var host: String
+    public var entity: String
+    public var fingerprint: String
+    public var observedAt: Timestamp
+
+    public init(rule: String, host: String, entity: String, fingerprint: String, observedAt: Timestamp) {
+        self.rule = rule
+        self.host = host
+        self.entity = entity
+        self.fingerprint = fingerprint
+        self.observedAt = observedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rule, host, entity, fingerprint
+        case observedAt = "observed_at"
     }
 }
 

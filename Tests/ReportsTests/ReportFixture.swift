@@ -64,6 +64,10 @@ enum ReportFixture {
         finding(
             "tls.cert.expired", String(repeating: "ab", count: 32), status: .resolved, outcome: .pass, first: "2026-07-01T00:00:00Z",
             last: "2026-11-22T02:00:00Z", count: 0, requirement: "T-APP-CERT"),
+        // Every monitored host must be proven: db01 reported its own pass before it went quiet.
+        finding(
+            "tls.cert.expired", String(repeating: "ef", count: 32), host: "db01", status: .resolved, outcome: .pass,
+            first: "2026-07-01T00:00:00Z", last: "2026-11-01T08:00:00Z", count: 0, requirement: "T-APP-CERT"),
     ]
 
     static let attestations = [

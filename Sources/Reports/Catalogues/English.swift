@@ -59,8 +59,10 @@ extension ReportStrings {
         },
         reasonText: { reason in
             switch reason {
-            case .checksPassed: "The automated checks on the hosts pass."
-            case .monitoredNoUnhandledDetections: "The hosts were monitored during the period; no detection is unhandled."
+            case .checksPassed: "A state check passed on every monitored host during the period (see the proof)."
+            case .detectionsOnly:
+                "Only detection rules cite it: a detection can show it broken, never met, and no state check observes it."
+            case .notProvenOnEveryHost: "No state check has passed on every monitored host yet."
             case .openFindings: "Findings are still unhandled."
             case .noHosts: "No host of the system is monitored."
             case .noReportsInPeriod: "No host reported during the period."
@@ -89,6 +91,8 @@ extension ReportStrings {
         area: "Group",
         status: "Result",
         evidence: "Evidence",
+        provedBy: "Proved by",
+        unprovenOn: "Not proven on",
         lastChecked: "Last checked",
         citation: "Citation",
         checkKind: { $0 == "manual" ? "manual" : "automated" },

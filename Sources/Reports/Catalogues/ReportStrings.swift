@@ -54,6 +54,10 @@ public struct ReportStrings: Sendable {
     public var area: String
     public var status: String
     public var evidence: String
+    /// Before the state check that proved a pass on a host.
+    public var provedBy: String
+    /// Before the hosts no state check proved.
+    public var unprovenOn: String
     public var lastChecked: String
     public var citation: String
     public var checkKind: @Sendable (String) -> String

@@ -59,8 +59,10 @@ extension ReportStrings {
         },
         reasonText: { reason in
             switch reason {
-            case .checksPassed: "Các kiểm tra tự động trên máy chủ đều đạt."
-            case .monitoredNoUnhandledDetections: "Máy chủ được giám sát trong kỳ; không có phát hiện nào chưa xử lý."
+            case .checksPassed: "Một kiểm tra trạng thái đã đạt trên mọi máy chủ được giám sát trong kỳ (xem bằng chứng)."
+            case .detectionsOnly:
+                "Chỉ có quy tắc phát hiện trích dẫn yêu cầu này: phát hiện chỉ chứng minh được vi phạm, không chứng minh được đáp ứng; chưa có kiểm tra trạng thái."
+            case .notProvenOnEveryHost: "Chưa có kiểm tra trạng thái nào đạt trên mọi máy chủ được giám sát."
             case .openFindings: "Còn phát hiện chưa được xử lý."
             case .noHosts: "Hệ thống chưa có máy chủ được giám sát."
             case .noReportsInPeriod: "Không có máy chủ nào gửi báo cáo trong kỳ."
@@ -89,6 +91,8 @@ extension ReportStrings {
         area: "Nhóm yêu cầu",
         status: "Kết quả",
         evidence: "Bằng chứng",
+        provedBy: "Chứng minh bởi",
+        unprovenOn: "Chưa chứng minh trên",
         lastChecked: "Kiểm tra gần nhất",
         citation: "Căn cứ",
         checkKind: { $0 == "manual" ? "thủ công" : "tự động" },

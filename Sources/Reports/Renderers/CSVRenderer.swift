@@ -26,6 +26,8 @@ enum CSVRenderer {
             for requirement in system.requirements {
                 let evidence =
                     [strings.reasonText(requirement.reason)]
+                    + requirement.proof.map { "\(strings.provedBy) \($0.rule) \($0.entity) @ \($0.host): \(time($0.observedAt))" }
+                    + (requirement.unproven.isEmpty ? [] : ["\(strings.unprovenOn) \(requirement.unproven.joined(separator: " "))"])
                     + requirement.findings.prefix(5).map { finding in
                         "\(finding.rule) \(finding.entity) @ \(finding.host): \(strings.findingStatusName(finding.status))"
                     }

@@ -148,6 +148,11 @@ enum HTMLRenderer {
                     + "\(strings.formatDate(attestation.expiresAt)): \(attestation.evidence)")
         }
         if !requirement.hosts.isEmpty { items.append("\(strings.hosts): \(requirement.hosts.joined(separator: ", "))") }
+        for proof in requirement.proof {
+            items.append(
+                "\(strings.provedBy): \(proof.rule) · \(proof.entity) @ \(proof.host) · \(strings.formatDateTime(proof.observedAt))")
+        }
+        if !requirement.unproven.isEmpty { items.append("\(strings.unprovenOn): \(requirement.unproven.joined(separator: ", "))") }
         for finding in requirement.findings {
             var line =
                 "\(finding.rule) · \(finding.entity) @ \(finding.host) · \(strings.severityName(finding.severity)) · "
