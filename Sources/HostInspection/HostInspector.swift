@@ -14,6 +14,16 @@ public enum HostInspector {
         return line
     }
 
+    /// journald seals with the key `journalctl --setup-keys` leaves beside the journal of this
+    /// machine (`/var/log/journal/MACHINE-ID/fss`).
+    static func journalSealingKey(_ root: HostRoot) -> String? {
+        if case .text(let text) = root.read("/etc/machine-id"), let id = text.split(whereSeparator: \.isNewline).first {
+            let key = "/var/log/journal/\(id.trimmingSpaces)/fss"
+            return root.exists(key) ? key : nil
+        }
+        return root.list("/var/log/journal").map { "/var/log/journal/\($0)/fss" }.first(where: root.exists)
+    }
+
     public static func observe(_ root: HostRoot, host: String) -> HostObservation {
         var observation = HostObservation(
             host: host, sshd: SSHDConfigReader.read(root),
@@ -26,6 +36,11 @@ public enum HostInspector {
                 loginDefs: KeyValueConfigReader.loginDefs(root), administrators: AdminAccountReader.read(root)))
         observation.inetdServices = InetdConfigReader.services(root)
         observation.shellTimeouts = ShellProfileReader.timeouts(root)
+        observation.signatureDatabases = SignatureDatabaseReader.read(root)
+        observation.auditRules = AuditRulesReader.read(root)
+        observation.logForwarders = LogForwardingReader.read(root)
+        observation.journalSealingKey = journalSealingKey(root)
+        observation.firewalls = FirewallReader.read(root)
         return observation
     }
 }

@@ -30,6 +30,19 @@ public struct HostRoot: Sendable {
         return .text(text)
     }
 
+    /// The first `count` bytes of a binary file (fewer when it is shorter).
+    public func readHead(_ hostPath: String, count: Int) -> Result<[UInt8], UnreadableFile> {
+        guard let handle = FileHandle(forReadingAtPath: path + hostPath) else {
+            return .failure(UnreadableFile(description: "\(hostPath) cannot be read (\(String(cString: strerror(errno))))"))
+        }
+        defer { try? handle.close() }
+        do {
+            return .success([UInt8](try handle.read(upToCount: count) ?? Data()))
+        } catch {
+            return .failure(UnreadableFile(description: "\(hostPath) cannot be read (\(error.localizedDescription))"))
+        }
+    }
+
     /// The files of a configuration read in order (a main file and its drop-ins): those that
     /// exist, with their text; missing ones are skipped, as the services skip them.
     /// - Returns: `.failure` with the first file that exists but cannot be read, and why.

@@ -37,6 +37,11 @@ public enum UnitStateReader {
                 }
             }
         }
+        // An enabled instance (clamd@scan.service) of an installed template (clamd@.service).
+        for unit in enabledBy.keys where !installed.contains(unit) {
+            guard let at = unit.firstIndex(of: "@"), let dot = unit.lastIndex(of: "."), at < dot else { continue }
+            if installed.contains(String(unit[...at]) + String(unit[dot...])) { installed.insert(unit) }
+        }
         var states: [String: UnitState] = [:]
         for unit in installed.union(masked) {
             states[unit] = masked.contains(unit) ? .masked : enabledBy[unit].map { .enabled(by: $0) } ?? .disabled

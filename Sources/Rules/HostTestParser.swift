@@ -18,6 +18,13 @@ import CanhModel
 ///   filesystem: 40G                                # the file system holding /var/log/journal
 ///   inetd: [telnet, ftp]                           # services in /etc/inetd.conf
 ///   tmout: ["600", "300 readonly"]                 # TMOUT assignments, in the order bash reads them
+///   clamav: {daily.cld: 2026-11-20T00:00:00Z}      # signature databases and when each was built
+///   clamav_state: missing                          # /var/lib/clamav (default: missing)
+///   audit_rules: ["-w /etc/passwd -p wa"]          # rule lines in load order (default: no rules file)
+///   forwarders: {rsyslog.service: "@@siem:6514"}   # remote log targets, by the unit that sends them
+///   sealing_key: true                              # /var/log/journal/ID/fss exists (default: false)
+///   firewalls: {nftables: {units: [nftables.service], chains: ["inet accept; tcp dport 23 drop"]}}
+///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"
 /// ```
 enum HostTestParser {
     static let testFile = "/etc/test.conf"
@@ -25,7 +32,8 @@ enum HostTestParser {
     static func host(_ node: YAMLNode) throws(RuleFileProblem) -> HostObservation {
         let mapping = try node.mapping(allowed: [
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
-            "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout",
+            "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout", "clamav", "clamav_state", "audit_rules",
+            "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -70,7 +78,62 @@ enum HostTestParser {
             observation.shellTimeouts.append(
                 ShellTimeout(seconds: seconds, isReadOnly: words.count == 2, file: "/etc/profile.d/test.sh", line: index + 1))
         }
+        try services(mapping, into: &observation)
         return observation
+    }
+
+    /// Anti-malware signatures, audit rules, log forwarding and sealing.
+    private static func services(_ mapping: YAMLMapping, into observation: inout HostObservation) throws(RuleFileProblem) {
+        if let databases = mapping["clamav"] {
+            var read: [SignatureDatabase] = []
+            for (index, (name, built)) in try databases.anyMapping().entries.enumerated() {
+                read.append(
+                    SignatureDatabase(
+                        file: "/var/lib/clamav/\(name.text)", version: 27_000 + index, signatures: 1_000, builtAt: try built.timestamp()))
+            }
+            observation.signatureDatabases = try state(mapping["clamav_state"], read: read)
+        } else if let stateNode = mapping["clamav_state"] {
+            observation.signatureDatabases = try state(stateNode, read: [])
+        }
+        if let rules = mapping["audit_rules"] {
+            let lines = try rules.stringList().enumerated().map {
+                ConfigSetting(value: $1, file: "/etc/audit/rules.d/test.rules", line: $0 + 1)
+            }
+            observation.auditRules = try state(mapping["audit_state"], read: lines)
+        } else if let stateNode = mapping["audit_state"] {
+            observation.auditRules = try state(stateNode, read: [])
+        }
+        var forwarders: [LogForwarder] = []
+        for (index, (unit, target)) in (try mapping["forwarders"]?.anyMapping().entries ?? []).enumerated() {
+            forwarders.append(
+                LogForwarder(unit: unit.text, target: ConfigSetting(value: try target.string(), file: testFile, line: index + 1)))
+        }
+        observation.logForwarders = try state(mapping["forwarders_state"], read: forwarders)
+        if try mapping["sealing_key"]?.boolean() == true { observation.journalSealingKey = "/var/log/journal/test/fss" }
+        var firewalls: [FirewallConfiguration] = []
+        for (name, node) in try mapping["firewalls"]?.anyMapping().entries ?? [] {
+            let fields = try node.mapping(allowed: ["units", "chains", "off"])
+            var chains: [FirewallConfiguration.InputChain] = []
+            for (index, chainNode) in (try fields["chains"]?.sequence() ?? []).enumerated() {
+                let parts = try chainNode.string().split(separator: ";", maxSplits: 1).map {
+                    String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+                }
+                let words = parts[0].split(separator: " ").map(String.init)
+                guard words.count == 2, ["inet", "ip", "ip6"].contains(words[0]) else {
+                    throw chainNode.problem("a chain is \"FAMILY POLICY[; LAST RULE]\" with FAMILY inet, ip or ip6")
+                }
+                chains.append(
+                    .init(
+                        family: words[0], name: "input", policy: ConfigSetting(value: words[1], file: testFile, line: index + 1),
+                        lastRule: parts.count == 2 ? ConfigSetting(value: parts[1], file: testFile, line: index + 1) : nil))
+            }
+            let off = try fields["off"]?.string()
+            firewalls.append(
+                FirewallConfiguration(
+                    name: name.text, units: try fields["units"]?.stringList() ?? [],
+                    switchedOff: off.map { ConfigSetting(value: $0, file: testFile, line: 1) }, inputChains: chains))
+        }
+        observation.firewalls = try state(mapping["firewalls_state"], read: firewalls)
     }
 
     /// `2G`, `500M`, `4096`: bytes, base 1024.

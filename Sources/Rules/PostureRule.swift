@@ -49,13 +49,26 @@ public enum PostureCheck: Sendable, Hashable {
     case hostRetention(days: Parameterized<Int>)
     /// pam_faillock in the SSH login stack, with its threshold and unlock time.
     case hostLockout(maximumFailures: Parameterized<Int>, minimumUnlockSeconds: Parameterized<Int>)
+    /// None of these anti-malware units (ClamAV, an agency's EDR) enabled.
+    case hostMalwareProtection(units: Parameterized<[String]>)
+    /// ClamAV's newest signature database built longer ago than this many days.
+    case hostSignaturesStale(maximumAgeDays: Parameterized<Int>)
+    /// auditd not enabled, or its rules not recording program execution and writes to these files.
+    case hostAuditRules(watchedFiles: Parameterized<[String]>)
+    /// No enabled service sends the logs to another machine.
+    case hostLogForwarding
+    /// journald not sealing the journal (Forward Secure Sealing) with a key.
+    case hostLogSealing
+    /// No enabled firewall denies inbound traffic by default, for IPv4 and IPv6.
+    case hostFirewall
 
     public var subject: PostureSubject {
         switch self {
         case .endpointLegacyProtocol, .endpointWeakCipher: .endpoint
         case .keyFileExposed: .keyFile
         case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
-            .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout:
+            .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout, .hostMalwareProtection, .hostSignaturesStale,
+            .hostAuditRules, .hostLogForwarding, .hostLogSealing, .hostFirewall:
             .host
         default: .certificate
         }

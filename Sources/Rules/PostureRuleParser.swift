@@ -16,7 +16,8 @@ enum PostureRuleParser {
             "root_login": ["allowed"], "password_auth": [], "storage_volatile": [], "time_sync_disabled": ["units"],
             "insecure_services": ["units", "inetd_services"], "admin_mfa": [], "idle_timeout": ["max_seconds"],
             "password_policy": ["min_length", "min_classes", "min_length_with_mfa", "history", "admin_max_age_days"],
-            "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"],
+            "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"], "malware_protection": ["units"],
+            "signatures_stale": ["max_age_days"], "audit_rules": ["watched_files"], "log_forwarding": [], "log_sealing": [], "firewall": [],
         ],
     ]
 
@@ -77,6 +78,12 @@ enum PostureRuleParser {
             check = .hostInsecureServices(
                 units: try setting("units").parameterized(list), inetdServices: try setting("inetd_services").parameterized(list))
         case (.host, "admin_mfa"): check = .hostAdminMFA
+        case (.host, "malware_protection"): check = .hostMalwareProtection(units: try setting("units").parameterized(list))
+        case (.host, "signatures_stale"): check = .hostSignaturesStale(maximumAgeDays: try setting("max_age_days").parameterized(count))
+        case (.host, "audit_rules"): check = .hostAuditRules(watchedFiles: try setting("watched_files").parameterized(list))
+        case (.host, "log_forwarding"): check = .hostLogForwarding
+        case (.host, "log_sealing"): check = .hostLogSealing
+        case (.host, "firewall"): check = .hostFirewall
         case (.host, _): check = .hostIdleTimeout(maximumSeconds: try setting("max_seconds").parameterized(count))
         }
 

@@ -20,6 +20,20 @@ public struct HostObservation: Sendable, Hashable {
     /// The size of the file system holding /var/log/journal (journald's default cap is 10 % of
     /// it, at most 4 GiB); nil when unknown.
     public var journalFileSystemBytes: Int64?
+    /// ClamAV's signature databases under /var/lib/clamav; `.missing` when the directory does not
+    /// exist (ClamAV is not installed).
+    public var signatureDatabases: ConfigurationState<[SignatureDatabase]> = .missing("/var/lib/clamav does not exist")
+    /// The audit rules auditd loads, a line each in the order it loads them; `.missing` without
+    /// any rules file.
+    public var auditRules: ConfigurationState<[ConfigSetting]> = .missing("no audit rules file")
+    /// Every remote log destination configured (rsyslog, syslog-ng, systemd-journal-upload),
+    /// whether or not its service is enabled.
+    public var logForwarders: ConfigurationState<[LogForwarder]> = .read([])
+    /// The host firewalls configured (nftables, iptables-persistent, ufw, firewalld), whether or
+    /// not they are enabled.
+    public var firewalls: ConfigurationState<[FirewallConfiguration]> = .read([])
+    /// The journal's sealing key (`/var/log/journal/MACHINE-ID/fss`), when one exists.
+    public var journalSealingKey: String?
 
     public init(
         host: String, sshd: ConfigurationState<SSHDConfiguration>, journald: ConfigurationState<EffectiveConfiguration>,

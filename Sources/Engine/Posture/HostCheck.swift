@@ -12,8 +12,16 @@ enum HostCheck: Sendable {
     case idleTimeout(maximumSeconds: Int)
     /// Logs kept for at least this many days, by configuration and in fact.
     case retention(days: Int)
+    case malwareProtection(units: [String])
+    case signaturesStale(maximumAgeDays: Int)
+    case auditRules(watchedFiles: [String])
+    case logForwarding
+    case logSealing
+    case firewall
 
-    func judge(_ host: HostObservation, at now: Timestamp) -> PostureJudgement {
+    /// The judgement of the host; nil when the check does not apply to it (signatures of an
+    /// anti-malware product that is not installed).
+    func judge(_ host: HostObservation, at now: Timestamp) -> PostureJudgement? {
         var evidence = Evidence()
         func judgement(_ outcome: Outcome, _ details: [(String, Evidence.Value)]) -> PostureJudgement {
             for (key, value) in details { evidence[key] = value }
@@ -126,6 +134,30 @@ enum HostCheck: Sendable {
 
         case .retention(let days):
             let (outcome, details) = Self.retention(host, days: days, now: now)
+            return judgement(outcome, details)
+
+        case .malwareProtection(let units):
+            let (outcome, details) = Self.malwareProtection(host, units: units)
+            return judgement(outcome, details)
+
+        case .signaturesStale(let days):
+            guard let (outcome, details) = Self.signaturesStale(host, maximumAgeDays: days, now: now) else { return nil }
+            return judgement(outcome, details)
+
+        case .auditRules(let files):
+            let (outcome, details) = Self.auditRules(host, watchedFiles: files)
+            return judgement(outcome, details)
+
+        case .logForwarding:
+            let (outcome, details) = Self.logForwarding(host)
+            return judgement(outcome, details)
+
+        case .logSealing:
+            let (outcome, details) = Self.logSealing(host)
+            return judgement(outcome, details)
+
+        case .firewall:
+            let (outcome, details) = Self.firewall(host)
             return judgement(outcome, details)
         }
     }

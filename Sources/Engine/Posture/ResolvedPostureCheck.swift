@@ -53,6 +53,12 @@ enum ResolvedPostureCheck: Sendable {
         case .hostAdminMFA: self = .host(.adminMFA)
         case .hostIdleTimeout(let seconds): self = .host(.idleTimeout(maximumSeconds: try resolver.int(seconds)))
         case .hostRetention(let days): self = .host(.retention(days: try resolver.int(days)))
+        case .hostMalwareProtection(let units): self = .host(.malwareProtection(units: try resolver.list(units)))
+        case .hostSignaturesStale(let days): self = .host(.signaturesStale(maximumAgeDays: try resolver.int(days)))
+        case .hostAuditRules(let files): self = .host(.auditRules(watchedFiles: try resolver.list(files)))
+        case .hostLogForwarding: self = .host(.logForwarding)
+        case .hostLogSealing: self = .host(.logSealing)
+        case .hostFirewall: self = .host(.firewall)
         case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
             self = .authentication(
                 .passwordPolicy(
@@ -90,7 +96,7 @@ enum ResolvedPostureCheck: Sendable {
         case .keyFileExposed:
             return observations.keyFiles.map(KeyFileCheck.judge)
         case .host(let check):
-            return observations.host.map { [check.judge($0, at: now)] } ?? []
+            return observations.host.flatMap { check.judge($0, at: now) }.map { [$0] } ?? []
         case .authentication(let check):
             return observations.host.map { [check.judge($0)] } ?? []
         }

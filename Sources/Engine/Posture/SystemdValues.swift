@@ -1,6 +1,9 @@
 /// systemd's spellings of durations and sizes (systemd.time(7), journald.conf(5)), for judging
 /// configuration values as journald reads them.
 enum SystemdValues {
+    /// A boolean as systemd parses it (`yes`, `true`, `on`, `1`).
+    static func isTrue(_ text: String) -> Bool { ["yes", "y", "true", "t", "on", "1"].contains(text.lowercased()) }
+
     /// Seconds in `1month`, `3 months`, `1y 6M`, `90d`, `2w`; a bare number is seconds. nil if
     /// malformed.
     static func seconds(_ text: String) -> Double? {
