@@ -41,6 +41,7 @@ public enum HostInspector {
         observation.logForwarders = LogForwardingReader.read(root)
         observation.journalSealingKey = journalSealingKey(root)
         observation.firewalls = FirewallReader.read(root)
+        observation.opensshVersion = OpenSSHVersionReader.read(root)
         return observation
     }
 }

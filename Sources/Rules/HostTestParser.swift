@@ -24,6 +24,7 @@ import CanhModel
 ///   forwarders: {rsyslog.service: "@@siem:6514"}   # remote log targets, by the unit that sends them
 ///   sealing_key: true                              # /var/log/journal/ID/fss exists (default: false)
 ///   firewalls: {nftables: {units: [nftables.service], chains: ["inet accept; tcp dport 23 drop"]}}
+///   openssh: 9.2p1                                 # the installed OpenSSH version (default: unknown)
 ///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"
 /// ```
 enum HostTestParser {
@@ -33,7 +34,7 @@ enum HostTestParser {
         let mapping = try node.mapping(allowed: [
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
             "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout", "clamav", "clamav_state", "audit_rules",
-            "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state",
+            "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state", "openssh",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -134,6 +135,9 @@ enum HostTestParser {
                     switchedOff: off.map { ConfigSetting(value: $0, file: testFile, line: 1) }, inputChains: chains))
         }
         observation.firewalls = try state(mapping["firewalls_state"], read: firewalls)
+        if let version = try mapping["openssh"]?.string() {
+            observation.opensshVersion = ConfigSetting(value: version, file: "/var/lib/dpkg/status", line: 1)
+        }
     }
 
     /// `2G`, `500M`, `4096`: bytes, base 1024.

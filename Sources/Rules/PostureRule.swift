@@ -61,6 +61,9 @@ public enum PostureCheck: Sendable, Hashable {
     case hostLogSealing
     /// No enabled firewall denies inbound traffic by default, for IPv4 and IPv6.
     case hostFirewall
+    /// sshd's effective ciphers, MACs, key exchange or host key algorithms include one of these
+    /// (glob patterns).
+    case hostSSHCrypto(weakAlgorithms: Parameterized<[String]>)
 
     public var subject: PostureSubject {
         switch self {
@@ -68,7 +71,8 @@ public enum PostureCheck: Sendable, Hashable {
         case .keyFileExposed: .keyFile
         case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
             .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout, .hostMalwareProtection, .hostSignaturesStale,
-            .hostAuditRules, .hostLogForwarding, .hostLogSealing, .hostFirewall:
+            .hostAuditRules, .hostLogForwarding, .hostLogSealing, .hostFirewall,
+            .hostSSHCrypto:
             .host
         default: .certificate
         }

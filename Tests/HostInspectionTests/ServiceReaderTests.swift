@@ -179,4 +179,27 @@ import Testing
         try tree.write([0xc3, 0x28], to: "etc/nftables.d/20-broken.nft")
         #expect(FirewallReader.read(root) == .unreadable("/etc/nftables.d/20-broken.nft is not UTF-8 text"))
     }
+
+    @Test("OpenSSH version: the installed openssh-server in dpkg's database, else the string compiled into sshd")
+    func opensshVersion() throws {
+        let tree = try TemporaryDirectory()
+        let root = HostRoot(path: tree.path)
+        #expect(OpenSSHVersionReader.read(root) == nil)
+        try tree.write(
+            Array("\u{7f}ELF\u{2}\u{1}".utf8) + [0, 0, 0] + Array("OpenSSH_8.4p1 Debian-5+deb11u3\u{0}".utf8), to: "usr/sbin/sshd")
+        #expect(OpenSSHVersionReader.read(root) == ConfigSetting(value: "8.4p1", file: "/usr/sbin/sshd", line: 0))
+        try tree.write(
+            """
+            Package: openssh-server
+            Status: deinstall ok config-files
+            Version: 1:8.4p1-5+deb11u3
+
+            Package: openssh-server
+            Status: install ok installed
+            Priority: optional
+            Version: 1:9.2p1-2+deb12u3
+
+            """, to: "var/lib/dpkg/status")
+        #expect(OpenSSHVersionReader.read(root) == ConfigSetting(value: "9.2p1", file: "/var/lib/dpkg/status", line: 8))
+    }
 }

@@ -32,6 +32,8 @@ public struct HostObservation: Sendable, Hashable {
     /// The host firewalls configured (nftables, iptables-persistent, ufw, firewalld), whether or
     /// not they are enabled.
     public var firewalls: ConfigurationState<[FirewallConfiguration]> = .read([])
+    /// The installed OpenSSH server's version (`9.2p1`) and where it was read; nil when unknown.
+    public var opensshVersion: ConfigSetting?
     /// The journal's sealing key (`/var/log/journal/MACHINE-ID/fss`), when one exists.
     public var journalSealingKey: String?
 

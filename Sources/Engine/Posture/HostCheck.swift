@@ -18,6 +18,7 @@ enum HostCheck: Sendable {
     case logForwarding
     case logSealing
     case firewall
+    case sshCrypto(weakPatterns: [String])
 
     /// The judgement of the host; nil when the check does not apply to it (signatures of an
     /// anti-malware product that is not installed).
@@ -158,6 +159,10 @@ enum HostCheck: Sendable {
 
         case .firewall:
             let (outcome, details) = Self.firewall(host)
+            return judgement(outcome, details)
+
+        case .sshCrypto(let patterns):
+            let (outcome, details) = Self.sshCrypto(host, weakPatterns: patterns)
             return judgement(outcome, details)
         }
     }

@@ -59,6 +59,7 @@ enum ResolvedPostureCheck: Sendable {
         case .hostLogForwarding: self = .host(.logForwarding)
         case .hostLogSealing: self = .host(.logSealing)
         case .hostFirewall: self = .host(.firewall)
+        case .hostSSHCrypto(let weak): self = .host(.sshCrypto(weakPatterns: try resolver.list(weak)))
         case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
             self = .authentication(
                 .passwordPolicy(
