@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TLSInspection", dependencies: ["COpenSSL", "CanhModel"]),
         // The rule pack as data: loading, validation with file:line, level parameters.
         // Host configuration read as the services read it (sshd, journald, units): pure Swift.
-        .target(name: "HostInspection", dependencies: ["CanhModel"]),
+        .target(name: "HostInspection", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
         // Alert routing (issue 9): which finding and host changes go to which channels; pure.
         .target(name: "Alerts", dependencies: ["CanhModel"]),
@@ -138,7 +138,8 @@ let package = Package(
         .testTarget(name: "CanhModelTests", dependencies: ["CanhModel", "TestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport"]),
         .testTarget(name: "TLSInspectionTests", dependencies: ["TLSInspection", "TestSupport"]),
-        .testTarget(name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport"]),
+        .testTarget(
+            name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "CanhModel", "TestSupport"]),
         .testTarget(
             name: "AlertDeliveryTests",

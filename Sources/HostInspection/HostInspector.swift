@@ -42,6 +42,7 @@ public enum HostInspector {
         observation.journalSealingKey = journalSealingKey(root)
         observation.firewalls = FirewallReader.read(root)
         observation.opensshVersion = OpenSSHVersionReader.read(root)
+        observation.accounts = LocalAccountReader.read(root)
         return observation
     }
 }

@@ -24,6 +24,9 @@ import CanhModel
 ///   forwarders: {rsyslog.service: "@@siem:6514"}   # remote log targets, by the unit that sends them
 ///   sealing_key: true                              # /var/log/journal/ID/fss exists (default: false)
 ///   firewalls: {nftables: {units: [nftables.service], chains: ["inet accept; tcp dport 23 drop"]}}
+///   accounts: {alice: {password: md5, keys: true, last_login: 2026-10-01T00:00:00Z, changed: 2026-09-01, uid: 1001}}
+///   lastlog: none                                  # no login records (default: lastlog2.db)
+///   shadow_permissions: "root:shadow 0640"        # also accounts_state
 ///   openssh: 9.2p1                                 # the installed OpenSSH version (default: unknown)
 ///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"
 /// ```
@@ -35,6 +38,7 @@ enum HostTestParser {
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
             "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout", "clamav", "clamav_state", "audit_rules",
             "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state", "openssh",
+            "accounts", "accounts_state", "lastlog", "shadow_permissions",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -135,9 +139,43 @@ enum HostTestParser {
                     switchedOff: off.map { ConfigSetting(value: $0, file: testFile, line: 1) }, inputChains: chains))
         }
         observation.firewalls = try state(mapping["firewalls_state"], read: firewalls)
+        observation.accounts = try state(mapping["accounts_state"], read: try accounts(mapping))
         if let version = try mapping["openssh"]?.string() {
             observation.opensshVersion = ConfigSetting(value: version, file: "/var/lib/dpkg/status", line: 1)
         }
+    }
+
+    /// Accounts: the stored password (`yescrypt`, `md5`, `sha512 unsalted`, `sha512 locked`,
+    /// `empty`, `none`), authorized keys, last login and password change, UID and shell.
+    private static func accounts(_ mapping: YAMLMapping) throws(RuleFileProblem) -> AccountsObservation {
+        var accounts: [LocalAccount] = []
+        for (index, (name, node)) in (try mapping["accounts"]?.anyMapping().entries ?? []).enumerated() {
+            let fields = try node.mapping(allowed: ["password", "keys", "last_login", "changed", "uid", "shell"])
+            let words = try fields["password"]?.string().split(separator: " ").map(String.init) ?? ["yescrypt"]
+            let password: LocalAccount.StoredPassword
+            switch words.first {
+            case "empty": password = .empty
+            case "none": password = .none
+            case let scheme?: password = .hash(scheme: scheme, salted: !words.contains("unsalted"), locked: words.contains("locked"))
+            case nil: throw node.problem("password must be a scheme, empty or none")
+            }
+            let changed = try fields["changed"]?.timestamp().microsecondsSinceEpoch
+            accounts.append(
+                LocalAccount(
+                    name: name.text, uid: try fields["uid"]?.integer(in: 0...4_294_967_295) ?? 1000 + index,
+                    shell: try fields["shell"]?.string() ?? "/bin/bash", password: password,
+                    lastPasswordChangeDay: changed.map { Int($0 / 86_400_000_000) },
+                    hasAuthorizedKeys: try fields["keys"]?.boolean() ?? false,
+                    lastLogin: try fields["last_login"]?.timestamp(), shadowLine: index + 1))
+        }
+        var permissions: AccountsObservation.ShadowPermissions?
+        if let node = mapping["shadow_permissions"] {
+            let words = try node.string().split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init)
+            guard words.count == 3, let mode = Int(words[2], radix: 8) else { throw node.problem("must be \"OWNER:GROUP MODE\"") }
+            permissions = .init(owner: words[0], group: words[1], mode: mode)
+        }
+        let source: String? = try mapping["lastlog"]?.string() == "none" ? nil : "/var/lib/lastlog/lastlog2.db"
+        return AccountsObservation(accounts: accounts, uidMinimum: 1000, lastLoginSource: source, shadowPermissions: permissions)
     }
 
     /// `2G`, `500M`, `4096`: bytes, base 1024.

@@ -64,6 +64,11 @@ public enum PostureCheck: Sendable, Hashable {
     /// sshd's effective ciphers, MACs, key exchange or host key algorithms include one of these
     /// (glob patterns).
     case hostSSHCrypto(weakAlgorithms: Parameterized<[String]>)
+    /// Per account: a password stored with one of these schemes or without a salt; and
+    /// /etc/shadow readable beyond root and the shadow group.
+    case hostPasswordHash(weakSchemes: Parameterized<[String]>)
+    /// Per account: a person's account that can log in and has not for longer than this.
+    case hostInactiveAccounts(maximumDays: Parameterized<Int>)
 
     public var subject: PostureSubject {
         switch self {
@@ -72,7 +77,7 @@ public enum PostureCheck: Sendable, Hashable {
         case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
             .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout, .hostMalwareProtection, .hostSignaturesStale,
             .hostAuditRules, .hostLogForwarding, .hostLogSealing, .hostFirewall,
-            .hostSSHCrypto:
+            .hostSSHCrypto, .hostPasswordHash, .hostInactiveAccounts:
             .host
         default: .certificate
         }

@@ -18,7 +18,7 @@ enum PostureRuleParser {
             "password_policy": ["min_length", "min_classes", "min_length_with_mfa", "history", "admin_max_age_days"],
             "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"], "malware_protection": ["units"],
             "signatures_stale": ["max_age_days"], "audit_rules": ["watched_files"], "log_forwarding": [], "log_sealing": [], "firewall": [],
-            "ssh_weak_crypto": ["weak_algorithms"],
+            "ssh_weak_crypto": ["weak_algorithms"], "password_hash": ["weak_schemes"], "inactive_accounts": ["max_days"],
         ],
     ]
 
@@ -85,6 +85,8 @@ enum PostureRuleParser {
         case (.host, "log_forwarding"): check = .hostLogForwarding
         case (.host, "log_sealing"): check = .hostLogSealing
         case (.host, "firewall"): check = .hostFirewall
+        case (.host, "password_hash"): check = .hostPasswordHash(weakSchemes: try setting("weak_schemes").parameterized(list))
+        case (.host, "inactive_accounts"): check = .hostInactiveAccounts(maximumDays: try setting("max_days").parameterized(count))
         case (.host, "ssh_weak_crypto"): check = .hostSSHCrypto(weakAlgorithms: try setting("weak_algorithms").parameterized(list))
         case (.host, _): check = .hostIdleTimeout(maximumSeconds: try setting("max_seconds").parameterized(count))
         }

@@ -70,6 +70,12 @@ import Testing
             "Package: openssh-client\nStatus: install ok installed\nVersion: 1:9.2p1-2+deb12u3\n\n"
                 + "Package: openssh-server\nStatus: install ok installed\nVersion: 1:9.2p1-2+deb12u3\n",
             to: "var/lib/dpkg/status")
+        try tree.write("root:x:0:0:root:/root:/bin/bash\nhoa:x:1000:1000:Hoa:/home/hoa:/bin/bash\n", to: "etc/passwd")
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: tree.file("etc/shadow"))
+        // The legacy lastlog: 292 bytes per UID; hoa (UID 1000) logged in on 2026-11-20.
+        var lastlog = [UInt8](repeating: 0, count: 292 * 1001)
+        lastlog.replaceSubrange(292_000..<292_004, with: withUnsafeBytes(of: UInt32(1_795_132_800).littleEndian, Array.init))
+        try tree.write(lastlog, to: "var/log/lastlog")
         try enable("nftables.service", in: tree)
         try tree.write(
             "flush ruleset\ntable inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    tcp dport 22 accept\n  }\n}\n",
@@ -90,9 +96,14 @@ import Testing
                 "auth.password_policy.weak", "auth.lockout.missing", "log.retention.insufficient", "ssh.config.admin_mfa",
                 "auth.session.idle_timeout", "service.insecure.enabled", "malware.protection.missing", "malware.signatures.stale",
                 "audit.rules.missing", "log.forwarding.missing", "host.firewall.missing",
-                "ssh.config.weak_crypto",
+                "ssh.config.weak_crypto", "auth.password_hash.weak", "account.inactive",
             ])
-        #expect(found.allSatisfy { $0.outcome == .pass && $0.entity == $0.host })
+        #expect(found.allSatisfy { $0.outcome == .pass })
+        // Host checks name the host; account checks each account, and /etc/shadow itself.
+        #expect(
+            found.filter { $0.entity != $0.host }.map { "\($0.rule) \($0.entity)" }.sorted() == [
+                "account.inactive hoa", "auth.password_hash.weak /etc/shadow", "auth.password_hash.weak hoa",
+            ])
     }
 
     @Test("a drop-in that re-enables root and password logins wins over the main file; findings name the file and the tree's host")
@@ -168,8 +179,10 @@ import Testing
         let policy = try #require(found.first { $0.rule == "auth.password_policy.weak" })
         #expect(policy.outcome == .error)
         #expect(policy.evidence["error"] == .list(["/etc/shadow is a directory"]))
-        #expect(found.filter { $0.rule != "auth.password_policy.weak" }.allSatisfy { $0.outcome == .pass })
-        #expect(found.count == 16)
+        let accountRules = ["auth.password_policy.weak", "auth.password_hash.weak", "account.inactive"]
+        #expect(found.filter { accountRules.contains($0.rule) }.allSatisfy { $0.outcome == .error })
+        #expect(found.filter { !accountRules.contains($0.rule) }.allSatisfy { $0.outcome == .pass })
+        #expect(found.count == 18)
     }
 
     /// A real journal file in the tree's /var/log/journal/MACHINE-ID/, with entries from `first`

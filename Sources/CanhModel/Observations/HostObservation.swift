@@ -34,6 +34,8 @@ public struct HostObservation: Sendable, Hashable {
     public var firewalls: ConfigurationState<[FirewallConfiguration]> = .read([])
     /// The installed OpenSSH server's version (`9.2p1`) and where it was read; nil when unknown.
     public var opensshVersion: ConfigSetting?
+    /// The local accounts with how their passwords are stored and when they last logged in.
+    public var accounts: ConfigurationState<AccountsObservation> = .missing("the accounts were not read")
     /// The journal's sealing key (`/var/log/journal/MACHINE-ID/fss`), when one exists.
     public var journalSealingKey: String?
 

@@ -16,6 +16,7 @@ enum ResolvedPostureCheck: Sendable {
     case keyFileExposed
     case host(HostCheck)
     case authentication(AuthenticationCheck)
+    case accounts(AccountCheck)
 
     init(_ check: PostureCheck, rule: Rule, level: Level) throws(RuleFileProblem) {
         let resolver = ParameterResolver(rule: rule, level: level)
@@ -60,6 +61,8 @@ enum ResolvedPostureCheck: Sendable {
         case .hostLogSealing: self = .host(.logSealing)
         case .hostFirewall: self = .host(.firewall)
         case .hostSSHCrypto(let weak): self = .host(.sshCrypto(weakPatterns: try resolver.list(weak)))
+        case .hostPasswordHash(let schemes): self = .accounts(.passwordHash(weakSchemes: try resolver.list(schemes)))
+        case .hostInactiveAccounts(let days): self = .accounts(.inactive(maximumDays: try resolver.int(days)))
         case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
             self = .authentication(
                 .passwordPolicy(
@@ -100,6 +103,8 @@ enum ResolvedPostureCheck: Sendable {
             return observations.host.flatMap { check.judge($0, at: now) }.map { [$0] } ?? []
         case .authentication(let check):
             return observations.host.map { [check.judge($0)] } ?? []
+        case .accounts(let check):
+            return observations.host.map { check.judge($0, at: now) } ?? []
         }
     }
 }
