@@ -61,7 +61,8 @@ public struct PostureEngine: Sendable {
                 records.append(
                     FindingRecord(
                         id: FindingRecord.id(fingerprint: fingerprint, outcome: judged.outcome, trigger: "check:\(now.iso8601)"),
-                        fingerprint: fingerprint, rule: rule.id, outcome: judged.outcome, severity: rule.severity, level: level,
+                        fingerprint: fingerprint, rule: rule.id, outcome: judged.outcome, severity: judged.severity ?? rule.severity,
+                        level: level,
                         requirements: rule.requirements, host: host, entity: entity, time: now, firstSeen: nil, count: 1,
                         title: rule.title, evidence: judged.evidence))
             }

@@ -43,6 +43,7 @@ public enum HostInspector {
         observation.firewalls = FirewallReader.read(root)
         observation.opensshVersion = OpenSSHVersionReader.read(root)
         observation.accounts = LocalAccountReader.read(root)
+        observation.osRelease = OSReleaseReader.read(root)
         return observation
     }
 }

@@ -27,6 +27,7 @@ import CanhModel
 ///   accounts: {alice: {password: md5, keys: true, last_login: 2026-10-01T00:00:00Z, changed: 2026-09-01, uid: 1001}}
 ///   lastlog: none                                  # no login records (default: lastlog2.db)
 ///   shadow_permissions: "root:shadow 0640"        # also accounts_state
+///   os: "debian 11"                                # /etc/os-release ID and VERSION_ID; also os_state
 ///   openssh: 9.2p1                                 # the installed OpenSSH version (default: unknown)
 ///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"
 /// ```
@@ -38,7 +39,7 @@ enum HostTestParser {
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
             "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout", "clamav", "clamav_state", "audit_rules",
             "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state", "openssh",
-            "accounts", "accounts_state", "lastlog", "shadow_permissions",
+            "accounts", "accounts_state", "lastlog", "shadow_permissions", "os", "os_state",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -140,6 +141,19 @@ enum HostTestParser {
         }
         observation.firewalls = try state(mapping["firewalls_state"], read: firewalls)
         observation.accounts = try state(mapping["accounts_state"], read: try accounts(mapping))
+        if let node = mapping["os"] {
+            let words = try node.string().split(separator: " ").map(String.init)
+            guard words.count == 2 else { throw node.problem("must be \"ID VERSION_ID\", e.g. \"debian 12\"") }
+            observation.osRelease = try state(
+                mapping["os_state"],
+                read: OSRelease(
+                    id: words[0], versionID: words[1], prettyName: "",
+                    source: ConfigSetting(value: words[1], file: "/etc/os-release", line: 1)))
+        } else if let node = mapping["os_state"] {
+            observation.osRelease = try state(
+                node,
+                read: OSRelease(id: "", versionID: "", prettyName: "", source: ConfigSetting(value: "", file: "/etc/os-release", line: 0)))
+        }
         if let version = try mapping["openssh"]?.string() {
             observation.opensshVersion = ConfigSetting(value: version, file: "/var/lib/dpkg/status", line: 1)
         }

@@ -67,6 +67,9 @@ public enum PostureCheck: Sendable, Hashable {
     /// Per account: a password stored with one of these schemes or without a salt; and
     /// /etc/shadow readable beyond root and the shadow group.
     case hostPasswordHash(weakSchemes: Parameterized<[String]>)
+    /// The operating system's end of support, from a table of `ID VERSION YYYY-MM-DD SOURCE`,
+    /// past or within the warning days.
+    case hostEndOfLife(endOfSupport: Parameterized<[String]>, warningDays: Parameterized<Int>)
     /// Per account: a person's account that can log in and has not for longer than this.
     case hostInactiveAccounts(maximumDays: Parameterized<Int>)
 
@@ -77,7 +80,7 @@ public enum PostureCheck: Sendable, Hashable {
         case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
             .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout, .hostMalwareProtection, .hostSignaturesStale,
             .hostAuditRules, .hostLogForwarding, .hostLogSealing, .hostFirewall,
-            .hostSSHCrypto, .hostPasswordHash, .hostInactiveAccounts:
+            .hostSSHCrypto, .hostPasswordHash, .hostInactiveAccounts, .hostEndOfLife:
             .host
         default: .certificate
         }

@@ -19,6 +19,7 @@ enum PostureRuleParser {
             "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"], "malware_protection": ["units"],
             "signatures_stale": ["max_age_days"], "audit_rules": ["watched_files"], "log_forwarding": [], "log_sealing": [], "firewall": [],
             "ssh_weak_crypto": ["weak_algorithms"], "password_hash": ["weak_schemes"], "inactive_accounts": ["max_days"],
+            "end_of_life": ["end_of_support", "warning_days"],
         ],
     ]
 
@@ -85,6 +86,10 @@ enum PostureRuleParser {
         case (.host, "log_forwarding"): check = .hostLogForwarding
         case (.host, "log_sealing"): check = .hostLogSealing
         case (.host, "firewall"): check = .hostFirewall
+        case (.host, "end_of_life"):
+            check = .hostEndOfLife(
+                endOfSupport: try setting("end_of_support").parameterized(list),
+                warningDays: try setting("warning_days").parameterized(count))
         case (.host, "password_hash"): check = .hostPasswordHash(weakSchemes: try setting("weak_schemes").parameterized(list))
         case (.host, "inactive_accounts"): check = .hostInactiveAccounts(maximumDays: try setting("max_days").parameterized(count))
         case (.host, "ssh_weak_crypto"): check = .hostSSHCrypto(weakAlgorithms: try setting("weak_algorithms").parameterized(list))

@@ -106,6 +106,23 @@ import Testing
             ])
     }
 
+    @Test("end of support: medium within 180 days of the end, high after it, at level 4")
+    func endOfSupport() throws {
+        let tree = try hardenedHost()
+        func judged(_ osRelease: String) throws -> FindingRecord? {
+            try tree.write(osRelease, to: "etc/os-release")
+            let result = try ProcessRunner.run(
+                agent, ["scan", "--rules", rules, "--level", "4", "--host-root", tree.path, "--now", "2026-12-03T00:00:00Z", "--all"])
+            return try records(result).first { $0.rule == "os.end_of_life" }
+        }
+        let jammy = try #require(try judged("ID=ubuntu\nVERSION_ID=\"22.04\"\n"))
+        #expect((jammy.outcome, jammy.severity, jammy.evidence.text("supported_until")) == (.fail, .medium, "2027-04-30"))
+        let centos = try #require(try judged("ID=centos\nVERSION_ID=\"7\"\n"))
+        #expect((centos.outcome, centos.severity) == (.fail, .high))
+        let bookworm = try #require(try judged("ID=debian\nVERSION_ID=\"12\"\n"))
+        #expect(bookworm.outcome == .pass)
+    }
+
     @Test("a drop-in that re-enables root and password logins wins over the main file; findings name the file and the tree's host")
     func dropInTrap() throws {
         let tree = try hardenedHost()

@@ -202,4 +202,22 @@ import Testing
             """, to: "var/lib/dpkg/status")
         #expect(OpenSSHVersionReader.read(root) == ConfigSetting(value: "9.2p1", file: "/var/lib/dpkg/status", line: 8))
     }
+
+    @Test("os-release: /etc/os-release, else /usr/lib/os-release, with quoted and unquoted values")
+    func osRelease() throws {
+        let tree = try TemporaryDirectory()
+        let root = HostRoot(path: tree.path)
+        #expect(OSReleaseReader.read(root) == .missing("neither /etc/os-release nor /usr/lib/os-release exists"))
+        try tree.write(
+            "PRETTY_NAME=\"Rocky Linux 9.4 (Blue Onyx)\"\nNAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID='9.4'\n", to: "usr/lib/os-release")
+        #expect(
+            OSReleaseReader.read(root)
+                == .read(
+                    OSRelease(
+                        id: "rocky", versionID: "9.4", prettyName: "Rocky Linux 9.4 (Blue Onyx)",
+                        source: ConfigSetting(value: "9.4", file: "/usr/lib/os-release", line: 4))))
+        try tree.write("# Debian\nID=debian\nVERSION_ID=\"12\"\n", to: "etc/os-release")
+        guard case .read(let debian) = OSReleaseReader.read(root) else { throw FixtureError(description: "not read") }
+        #expect((debian.id, debian.versionID, debian.source.file) == ("debian", "12", "/etc/os-release"))
+    }
 }

@@ -36,6 +36,8 @@ public struct HostObservation: Sendable, Hashable {
     public var opensshVersion: ConfigSetting?
     /// The local accounts with how their passwords are stored and when they last logged in.
     public var accounts: ConfigurationState<AccountsObservation> = .missing("the accounts were not read")
+    /// The operating system and its version.
+    public var osRelease: ConfigurationState<OSRelease> = .missing("/etc/os-release was not read")
     /// The journal's sealing key (`/var/log/journal/MACHINE-ID/fss`), when one exists.
     public var journalSealingKey: String?
 

@@ -19,6 +19,7 @@ enum HostCheck: Sendable {
     case logSealing
     case firewall
     case sshCrypto(weakPatterns: [String])
+    case endOfLife(table: [SupportEnd], warningDays: Int)
 
     /// The judgement of the host; nil when the check does not apply to it (signatures of an
     /// anti-malware product that is not installed).
@@ -160,6 +161,9 @@ enum HostCheck: Sendable {
         case .firewall:
             let (outcome, details) = Self.firewall(host)
             return judgement(outcome, details)
+
+        case .endOfLife(let table, let warning):
+            return Self.endOfLife(host, table: table, warningDays: warning, now: now)
 
         case .sshCrypto(let patterns):
             let (outcome, details) = Self.sshCrypto(host, weakPatterns: patterns)

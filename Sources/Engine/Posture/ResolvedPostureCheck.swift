@@ -6,6 +6,8 @@ struct PostureJudgement {
     var entity: String
     var outcome: Outcome
     var evidence: Evidence
+    /// When the check grades its failures (an end of support near or past), else the rule's.
+    var severity: Severity? = nil
 }
 
 /// A posture check with its settings resolved at one level.
@@ -63,6 +65,9 @@ enum ResolvedPostureCheck: Sendable {
         case .hostSSHCrypto(let weak): self = .host(.sshCrypto(weakPatterns: try resolver.list(weak)))
         case .hostPasswordHash(let schemes): self = .accounts(.passwordHash(weakSchemes: try resolver.list(schemes)))
         case .hostInactiveAccounts(let days): self = .accounts(.inactive(maximumDays: try resolver.int(days)))
+        case .hostEndOfLife(let table, let warning):
+            self = .host(
+                .endOfLife(table: try SupportEnd.parse(try resolver.list(table), rule: rule), warningDays: try resolver.int(warning)))
         case .hostPasswordPolicy(let length, let classes, let lengthWithMFA, let history, let maximumAge):
             self = .authentication(
                 .passwordPolicy(
