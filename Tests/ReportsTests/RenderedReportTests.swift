@@ -7,31 +7,34 @@ import Testing
 /// The HTML as a reader sees it: rendered by a real headless Chromium to a PNG whose text is
 /// read back by OCR (tesseract), and the PDF printed from it read back with pdftotext.
 @Suite(.serialized) struct RenderedReportTests {
-    private func screenshot(_ html: [UInt8], language: Language) throws -> String {
+    private func screenshot(_ html: [UInt8], language: Language) async throws -> String {
         let directory = try TemporaryDirectory()
         let page = try directory.write(html, to: "report.html")
         let png = directory.file("report.png")
-        let shot = try ProcessRunner.run(
-            "/usr/bin/chromium",
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(directory.file("profile"))",
-                "--window-size=1280,2200", "--screenshot=\(png)", "file://\(page)",
-            ])
+        let profile = directory.file("profile")
+        let shot = try await offThePool {
+            try ProcessRunner.run(
+                "/usr/bin/chromium",
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)",
+                    "--window-size=1280,2200", "--screenshot=\(png)", "file://\(page)",
+                ])
+        }
         #expect(shot.status == 0, "\(shot.standardError)")
         let image = try #require(FileManager.default.contents(atPath: png))
         #expect(Array(image.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "not a PNG")
-        let ocr = try ProcessRunner.run("/usr/bin/tesseract", [png, "-", "-l", language == .vi ? "vie" : "eng"])
+        let ocr = try await offThePool { try ProcessRunner.run("/usr/bin/tesseract", [png, "-", "-l", language == .vi ? "vie" : "eng"]) }
         #expect(ocr.status == 0, "\(ocr.standardError)")
         return ocr.standardOutput
     }
 
-    @Test func theEnglishHTMLRendersWithItsTextAndCharts() throws {
+    @Test func theEnglishHTMLRendersWithItsTextAndCharts() async throws {
         let html = try ReportRenderer.render(try ReportFixture.compliance(scope: "hy-dvc"), format: .html, language: .en)
         let page = String(decoding: html, as: UTF8.self)
         // Self-contained: no stylesheet, script, image or font fetched from anywhere.
         #expect(!page.contains("<link") && !page.contains("<script") && !page.contains("src="))
         #expect(page.contains("<svg"))
-        let text = try screenshot(html, language: .en)
+        let text = try await screenshot(html, language: .en)
         // Black on white reads reliably; the white words on the coloured badges do not.
         for phrase in [
             "Compliance with the security requirements", "Findings are still unhandled", "Results by requirement group",
@@ -41,17 +44,17 @@ import Testing
         }
     }
 
-    @Test func theVietnameseHTMLKeepsItsDiacritics() throws {
+    @Test func theVietnameseHTMLKeepsItsDiacritics() async throws {
         let html = try ReportRenderer.render(try ReportFixture.compliance(scope: "hy-dvc"), format: .html, language: .vi)
-        let text = try screenshot(html, language: .vi)
+        let text = try await screenshot(html, language: .vi)
         for phrase in ["Báo cáo tuân thủ", "Còn phát hiện chưa được xử lý", "Xác nhận đã hết hiệu lực", "Kết quả theo nhóm yêu cầu"] {
             #expect(text.contains(phrase), "\(phrase) not read from the rendered page:\n\(text)")
         }
     }
 
-    @Test func thePDFIsPrintedFromTheHTMLWithPageNumbers() throws {
+    @Test func thePDFIsPrintedFromTheHTMLWithPageNumbers() async throws {
         let report = try ReportFixture.compliance()
-        let pdf = try ReportRenderer.render(report, format: .pdf, language: .vi)
+        let pdf = try await offThePool { try ReportRenderer.render(report, format: .pdf, language: .vi) }
         #expect(Array(pdf.prefix(5)) == Array("%PDF-".utf8))
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "report.pdf")
@@ -69,9 +72,9 @@ import Testing
         }
     }
 
-    @Test func theCoverageHTMLShowsTheIndicators() throws {
+    @Test func theCoverageHTMLShowsTheIndicators() async throws {
         let html = try ReportRenderer.render(ReportFixture.coverage(), format: .html, language: .en)
-        let text = try screenshot(html, language: .en)
+        let text = try await screenshot(html, language: .en)
         for phrase in [
             "Information systems with an approved level dossier", "50.0%", "Stale hosts", "Level approved",
             "Certificates expired or with at most 30 days left",
