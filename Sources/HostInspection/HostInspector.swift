@@ -44,6 +44,7 @@ public enum HostInspector {
         observation.opensshVersion = OpenSSHVersionReader.read(root)
         observation.accounts = LocalAccountReader.read(root)
         observation.osRelease = OSReleaseReader.read(root)
+        observation.packages = PackageReader.read(root)
         return observation
     }
 }

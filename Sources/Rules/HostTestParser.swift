@@ -27,6 +27,8 @@ import CanhModel
 ///   accounts: {alice: {password: md5, keys: true, last_login: 2026-10-01T00:00:00Z, changed: 2026-09-01, uid: 1001}}
 ///   lastlog: none                                  # no login records (default: lastlog2.db)
 ///   shadow_permissions: "root:shadow 0640"        # also accounts_state
+///   packages: {openssl: "3.0.15-1~deb12u1 -> 3.0.17-1~deb12u2"}   # installed -> security candidate
+///   security_lists: {bookworm-security: 2026-12-01T00:00:00Z}     # suites and when published; packages_state
 ///   os: "debian 11"                                # /etc/os-release ID and VERSION_ID; also os_state
 ///   openssh: 9.2p1                                 # the installed OpenSSH version (default: unknown)
 ///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"
@@ -39,7 +41,8 @@ enum HostTestParser {
             "sshd", "sshd_match", "sshd_state", "journald", "journald_state", "journal_directory", "units", "pam", "pwquality", "faillock",
             "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout", "clamav", "clamav_state", "audit_rules",
             "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state", "openssh",
-            "accounts", "accounts_state", "lastlog", "shadow_permissions", "os", "os_state",
+            "accounts", "accounts_state", "lastlog", "shadow_permissions", "os", "os_state", "packages",
+            "security_lists", "packages_state",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -141,6 +144,7 @@ enum HostTestParser {
         }
         observation.firewalls = try state(mapping["firewalls_state"], read: firewalls)
         observation.accounts = try state(mapping["accounts_state"], read: try accounts(mapping))
+        observation.packages = try state(mapping["packages_state"], read: try packages(mapping))
         if let node = mapping["os"] {
             let words = try node.string().split(separator: " ").map(String.init)
             guard words.count == 2 else { throw node.problem("must be \"ID VERSION_ID\", e.g. \"debian 12\"") }
@@ -190,6 +194,28 @@ enum HostTestParser {
         }
         let source: String? = try mapping["lastlog"]?.string() == "none" ? nil : "/var/lib/lastlog/lastlog2.db"
         return AccountsObservation(accounts: accounts, uidMinimum: 1000, lastLoginSource: source, shadowPermissions: permissions)
+    }
+
+    /// `{NAME: "INSTALLED -> CANDIDATE"}` and `{SUITE: PUBLISHED}` (a date, or `undated`).
+    private static func packages(_ mapping: YAMLMapping) throws(RuleFileProblem) -> PackageObservation {
+        var lists: [PackageObservation.PackageIndex] = []
+        for (suite, node) in try mapping["security_lists"]?.anyMapping().entries ?? [] {
+            let published = try node.string() == "undated" ? nil : try node.timestamp()
+            lists.append(
+                .init(
+                    suite: suite.text, files: ["/var/lib/apt/lists/test_dists_\(suite.text)_main_binary-amd64_Packages"],
+                    published: published))
+        }
+        var candidates: [PackageObservation.SecurityCandidate] = []
+        for (name, node) in try mapping["packages"]?.anyMapping().entries ?? [] {
+            let versions = try node.string().split(separator: " -> ").map(String.init)
+            guard versions.count == 2 else { throw node.problem("must be \"INSTALLED -> CANDIDATE\"") }
+            candidates.append(
+                .init(
+                    package: name.text, architecture: "amd64", installed: DebianVersion(versions[0]), candidate: DebianVersion(versions[1]),
+                    suite: lists.first?.suite ?? "test-security"))
+        }
+        return PackageObservation(manager: "dpkg", installedCount: max(candidates.count, 1), securityLists: lists, candidates: candidates)
     }
 
     /// `2G`, `500M`, `4096`: bytes, base 1024.

@@ -70,6 +70,10 @@ public enum PostureCheck: Sendable, Hashable {
     /// The operating system's end of support, from a table of `ID VERSION YYYY-MM-DD SOURCE`,
     /// past or within the warning days.
     case hostEndOfLife(endOfSupport: Parameterized<[String]>, warningDays: Parameterized<Int>)
+    /// Security updates the package manager knows of and has not installed.
+    case hostSecurityUpdates
+    /// The security suites' package lists older than this many days (or absent).
+    case hostPackageLists(maximumAgeDays: Parameterized<Int>)
     /// Per account: a person's account that can log in and has not for longer than this.
     case hostInactiveAccounts(maximumDays: Parameterized<Int>)
 
@@ -80,7 +84,8 @@ public enum PostureCheck: Sendable, Hashable {
         case .hostRootLogin, .hostPasswordAuthentication, .hostStorageVolatile, .hostTimeSyncDisabled, .hostPasswordPolicy, .hostLockout,
             .hostRetention, .hostInsecureServices, .hostAdminMFA, .hostIdleTimeout, .hostMalwareProtection, .hostSignaturesStale,
             .hostAuditRules, .hostLogForwarding, .hostLogSealing, .hostFirewall,
-            .hostSSHCrypto, .hostPasswordHash, .hostInactiveAccounts, .hostEndOfLife:
+            .hostSSHCrypto, .hostPasswordHash, .hostInactiveAccounts, .hostEndOfLife,
+            .hostSecurityUpdates, .hostPackageLists:
             .host
         default: .certificate
         }

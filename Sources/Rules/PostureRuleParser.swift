@@ -19,7 +19,7 @@ enum PostureRuleParser {
             "lockout": ["max_failures", "min_unlock_seconds"], "retention": ["days"], "malware_protection": ["units"],
             "signatures_stale": ["max_age_days"], "audit_rules": ["watched_files"], "log_forwarding": [], "log_sealing": [], "firewall": [],
             "ssh_weak_crypto": ["weak_algorithms"], "password_hash": ["weak_schemes"], "inactive_accounts": ["max_days"],
-            "end_of_life": ["end_of_support", "warning_days"],
+            "end_of_life": ["end_of_support", "warning_days"], "security_updates": [], "package_lists": ["max_age_days"],
         ],
     ]
 
@@ -86,6 +86,8 @@ enum PostureRuleParser {
         case (.host, "log_forwarding"): check = .hostLogForwarding
         case (.host, "log_sealing"): check = .hostLogSealing
         case (.host, "firewall"): check = .hostFirewall
+        case (.host, "security_updates"): check = .hostSecurityUpdates
+        case (.host, "package_lists"): check = .hostPackageLists(maximumAgeDays: try setting("max_age_days").parameterized(count))
         case (.host, "end_of_life"):
             check = .hostEndOfLife(
                 endOfSupport: try setting("end_of_support").parameterized(list),

@@ -1,8 +1,9 @@
 import CanhModel
 import Foundation
-import HostInspection
 import TestSupport
 import Testing
+
+@testable import HostInspection
 
 /// What the anti-malware, audit and log-shipping checks read, from trees laid out like a host.
 @Suite struct ServiceReaderTests {
@@ -219,5 +220,83 @@ import Testing
         try tree.write("# Debian\nID=debian\nVERSION_ID=\"12\"\n", to: "etc/os-release")
         guard case .read(let debian) = OSReleaseReader.read(root) else { throw FixtureError(description: "not read") }
         #expect((debian.id, debian.versionID, debian.source.file) == ("debian", "12", "/etc/os-release"))
+    }
+
+    @Test("packages: installed versions against the newest of the security suites' lists, with each suite's InRelease date")
+    func securityPackages() throws {
+        let tree = try TemporaryDirectory()
+        let root = HostRoot(path: tree.path)
+        #expect(PackageReader.read(root) == .missing("no package database: neither /var/lib/dpkg/status nor /var/lib/rpm exists"))
+        try tree.write(
+            """
+            Package: openssl
+            Status: install ok installed
+            Architecture: amd64
+            Version: 3.0.15-1~deb12u1
+            Description: Secure Sockets Layer toolkit
+             a continuation line: not a field
+
+            Package: curl
+            Status: install ok installed
+            Architecture: amd64
+            Version: 7.88.1-10+deb12u12~bpo12+1
+
+            Package: old-tool
+            Status: deinstall ok config-files
+            Architecture: amd64
+            Version: 1.0-1
+
+            Package: tzdata
+            Status: install ok installed
+            Architecture: all
+            Version: 2025b-0+deb12u1
+
+            """, to: "var/lib/dpkg/status")
+        let lists = "var/lib/apt/lists/"
+        let security = "deb.debian.org_debian-security_dists_bookworm-security"
+        try tree.write(
+            """
+            Origin: Debian
+            Suite: stable-security
+            Date: Tue, 01 Dec 2026 18:04:19 UTC
+            """, to: lists + security + "_InRelease")
+        try tree.write(
+            """
+            Package: openssl
+            Architecture: amd64
+            Version: 3.0.16-1~deb12u1
+
+            Package: openssl
+            Architecture: amd64
+            Version: 3.0.17-1~deb12u2
+
+            Package: curl
+            Architecture: amd64
+            Version: 7.88.1-10+deb12u8
+
+            Package: old-tool
+            Architecture: amd64
+            Version: 2.0-1
+
+            """, to: lists + security + "_main_binary-amd64_Packages")
+        try tree.write("Package: tzdata\nArchitecture: all\nVersion: 2026a-0+deb12u1\n", to: lists + security + "_main_binary-all_Packages")
+        try tree.write(
+            "Package: openssl\nArchitecture: amd64\nVersion: 9.9-1\n",
+            to: lists + "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages")
+        guard case .read(let packages) = PackageReader.read(root) else { throw FixtureError(description: "not read") }
+        #expect(packages.installedCount == 3)
+        #expect(packages.securityLists.map(\.description) == ["bookworm-security (published 2026-12-01T18:04:19Z)"])
+        #expect(
+            packages.candidates.map(\.description) == [
+                "curl:amd64 7.88.1-10+deb12u12~bpo12+1 → 7.88.1-10+deb12u8 (bookworm-security)",
+                "openssl:amd64 3.0.15-1~deb12u1 → 3.0.17-1~deb12u2 (bookworm-security)",
+                "tzdata:all 2025b-0+deb12u1 → 2026a-0+deb12u1 (bookworm-security)",
+            ])
+        #expect(PackageReader.securitySuite("security.debian.org_dists_stretch_updates_main_binary-amd64_Packages") == "stretch/updates")
+        try tree.write([0x04, 0x22, 0x4d, 0x18], to: lists + security + "_contrib_binary-amd64_Packages.lz4")
+        guard case .unreadable(let why) = PackageReader.read(root) else {
+            throw FixtureError(description: "compressed lists must not read as none")
+        }
+        #expect(why.hasSuffix("is compressed (Acquire::GzipIndexes): only uncompressed package lists are read"))
     }
 }

@@ -38,6 +38,8 @@ public struct HostObservation: Sendable, Hashable {
     public var accounts: ConfigurationState<AccountsObservation> = .missing("the accounts were not read")
     /// The operating system and its version.
     public var osRelease: ConfigurationState<OSRelease> = .missing("/etc/os-release was not read")
+    /// Installed packages and the security updates the package manager knows of.
+    public var packages: ConfigurationState<PackageObservation> = .missing("the package database was not read")
     /// The journal's sealing key (`/var/log/journal/MACHINE-ID/fss`), when one exists.
     public var journalSealingKey: String?
 

@@ -20,6 +20,8 @@ enum HostCheck: Sendable {
     case firewall
     case sshCrypto(weakPatterns: [String])
     case endOfLife(table: [SupportEnd], warningDays: Int)
+    case securityUpdates
+    case packageLists(maximumAgeDays: Int)
 
     /// The judgement of the host; nil when the check does not apply to it (signatures of an
     /// anti-malware product that is not installed).
@@ -160,6 +162,14 @@ enum HostCheck: Sendable {
 
         case .firewall:
             let (outcome, details) = Self.firewall(host)
+            return judgement(outcome, details)
+
+        case .securityUpdates:
+            let (outcome, details) = Self.securityUpdates(host)
+            return judgement(outcome, details)
+
+        case .packageLists(let days):
+            let (outcome, details) = Self.packageLists(host, maximumAgeDays: days, now: now)
             return judgement(outcome, details)
 
         case .endOfLife(let table, let warning):

@@ -65,6 +65,8 @@ enum ResolvedPostureCheck: Sendable {
         case .hostSSHCrypto(let weak): self = .host(.sshCrypto(weakPatterns: try resolver.list(weak)))
         case .hostPasswordHash(let schemes): self = .accounts(.passwordHash(weakSchemes: try resolver.list(schemes)))
         case .hostInactiveAccounts(let days): self = .accounts(.inactive(maximumDays: try resolver.int(days)))
+        case .hostSecurityUpdates: self = .host(.securityUpdates)
+        case .hostPackageLists(let days): self = .host(.packageLists(maximumAgeDays: try resolver.int(days)))
         case .hostEndOfLife(let table, let warning):
             self = .host(
                 .endOfLife(table: try SupportEnd.parse(try resolver.list(table), rule: rule), warningDays: try resolver.int(warning)))

@@ -1,0 +1,114 @@
+public import CanhModel
+import Foundation
+
+/// Installed packages and the security suites' package lists, as apt last fetched them:
+/// /var/lib/dpkg/status, and under /var/lib/apt/lists the `*_dists_SUITE_*_Packages` files of
+/// suites named `*-security` (or Debian's old `SUITE/updates`) with their `InRelease` dates.
+/// RPM hosts are reported as not readable yet, never as up to date.
+public enum PackageReader {
+    static let status = "/var/lib/dpkg/status"
+    static let lists = "/var/lib/apt/lists"
+
+    public static func read(_ root: HostRoot) -> ConfigurationState<PackageObservation> {
+        let statusText: String
+        switch root.read(status) {
+        case .text(let text): statusText = text
+        case .unreadable(let why): return .unreadable("\(status) \(why)")
+        case .missing:
+            if root.exists("/var/lib/rpm") {
+                return .unreadable(
+                    "an RPM host: reading /var/lib/rpm (rpmdb.sqlite) and dnf's update metadata is not supported yet, so pending updates cannot be judged"
+                )
+            }
+            return .missing("no package database: neither \(status) nor /var/lib/rpm exists")
+        }
+        var installed: [String: [(architecture: String, version: DebianVersion)]] = [:]
+        var installedCount = 0
+        for stanza in stanzas(statusText) where stanza["Status"]?.hasSuffix(" installed") == true {
+            guard let name = stanza["Package"], let version = stanza["Version"] else { continue }
+            installed[name, default: []].append((stanza["Architecture"] ?? "all", DebianVersion(version)))
+            installedCount += 1
+        }
+        var indexes: [String: PackageObservation.PackageIndex] = [:]
+        var newest: [String: (version: DebianVersion, suite: String)] = [:]  // "name:arch"
+        for file in root.list(lists) {
+            guard let suite = securitySuite(file) else { continue }
+            if file.hasSuffix("_Packages.lz4") || file.hasSuffix("_Packages.gz") || file.hasSuffix("_Packages.xz") {
+                return .unreadable("\(lists)/\(file) is compressed (Acquire::GzipIndexes): only uncompressed package lists are read")
+            }
+            let prefix = file.components(separatedBy: "_dists_").first ?? ""
+            if indexes[suite] == nil {
+                let suitePath = suite.replacingOccurrences(of: "/", with: "_")
+                indexes[suite] = .init(suite: suite, files: [], published: published(root, "\(lists)/\(prefix)_dists_\(suitePath)"))
+            }
+            guard file.hasSuffix("_Packages") else { continue }
+            indexes[suite]?.files.append("\(lists)/\(file)")
+            switch root.read("\(lists)/\(file)") {
+            case .missing: continue
+            case .unreadable(let why): return .unreadable("\(lists)/\(file) \(why)")
+            case .text(let text):
+                for stanza in stanzas(text) {
+                    guard let name = stanza["Package"], installed[name] != nil, let text = stanza["Version"] else { continue }
+                    let version = DebianVersion(text)
+                    let key = "\(name):\(stanza["Architecture"] ?? "all")"
+                    if newest[key].map({ $0.version < version }) ?? true { newest[key] = (version, suite) }
+                }
+            }
+        }
+        var candidates: [PackageObservation.SecurityCandidate] = []
+        for (name, versions) in installed.sorted(by: { $0.key < $1.key }) {
+            for (architecture, version) in versions {
+                guard let offered = newest["\(name):\(architecture)"] ?? newest["\(name):all"] else { continue }
+                candidates.append(
+                    .init(package: name, architecture: architecture, installed: version, candidate: offered.version, suite: offered.suite))
+            }
+        }
+        return .read(
+            PackageObservation(
+                manager: "dpkg", installedCount: installedCount, securityLists: indexes.values.sorted { $0.suite < $1.suite },
+                candidates: candidates))
+    }
+
+    /// `…_dists_bookworm-security_main_binary-amd64_Packages` → `bookworm-security`;
+    /// `…_dists_stretch_updates_main_…` → `stretch/updates`.
+    static func securitySuite(_ file: String) -> String? {
+        guard let range = file.range(of: "_dists_") else { return nil }
+        let parts = file[range.upperBound...].split(separator: "_").map(String.init)
+        guard let suite = parts.first else { return nil }
+        if suite.hasSuffix("-security") { return suite }
+        if parts.count > 1, parts[1] == "updates" { return "\(suite)/updates" }
+        return nil
+    }
+
+    /// The `Date:` field of the suite's InRelease, else Release, file.
+    private static func published(_ root: HostRoot, _ base: String) -> Timestamp? {
+        for name in ["\(base)_InRelease", "\(base)_Release"] {
+            guard case .text(let text) = root.read(name) else { continue }
+            for line in text.split(separator: "\n") where line.hasPrefix("Date: ") {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+                if let date = formatter.date(from: String(line.dropFirst(6))) {
+                    return Timestamp(secondsSinceEpoch: Int64(date.timeIntervalSince1970))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// RFC 822-style stanzas separated by blank lines; continuation lines are skipped.
+    static func stanzas(_ text: String) -> [[String: String]] {
+        var stanzas: [[String: String]] = []
+        var current: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty {
+                if !current.isEmpty { stanzas.append(current) }
+                current = [:]
+            } else if let first = line.first, first != " ", first != "\t", let colon = line.firstIndex(of: ":") {
+                current[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if !current.isEmpty { stanzas.append(current) }
+        return stanzas
+    }
+}
