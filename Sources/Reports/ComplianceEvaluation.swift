@@ -128,7 +128,6 @@ public struct ComplianceEvaluation: Sendable {
         let hostnames = Set(monitored.filter { $0.enrolledAt < period.end }.map(\.hostname)).sorted()
         let proofs = stateFindings.map { Self.proof(of: $0.rule, from: $0.findings, on: hostnames, in: period) }
         let complete = proofs.filter { $0.unproven.isEmpty && !$0.proven.isEmpty }
-        entry.proof = complete.flatMap(\.proven)
         entry.lastChecked = (stateFindings.isEmpty ? reporting.compactMap(\.lastSeen) : relevant.map(\.lastSeen)).max()
         entry.hosts = stateFindings.isEmpty ? reporting.map(\.hostname).sorted() : Array(Set(relevant.map(\.host))).sorted()
 
@@ -143,6 +142,8 @@ public struct ComplianceEvaluation: Sendable {
             entry.reason = .detectionsOnly
         } else if !complete.isEmpty {
             (entry.status, entry.reason) = (.pass, .checksPassed)
+            // Only a pass is proven: a failed requirement shows its failures, not a partial proof.
+            entry.proof = complete.flatMap(\.proven)
         } else if stateFindings.allSatisfy({ $0.findings.isEmpty }) {
             entry.reason = .neverChecked
         } else if !stateFindings.contains(where: { $0.findings.contains { $0.outcome == .pass } }) {
