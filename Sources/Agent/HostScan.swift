@@ -1,5 +1,6 @@
 public import CanhModel
 import Engine
+import Foundation
 import Glibc
 import HostInspection
 public import Rules
@@ -31,10 +32,43 @@ public struct HostScan: Sendable {
                 newestEntry: extent.newestEntryMicroseconds.map(Timestamp.init(microsecondsSinceEpoch:)), bytes: extent.bytes,
                 files: extent.files, olderEntriesRemoved: extent.olderEntriesRemoved)
         }
+        if root == "/", geteuid() == 0, case .read(var firewalls) = observation.firewalls, let live = Self.liveRuleset() {
+            // On the host itself, as root: the ruleset in force now is judged beside the files.
+            switch live {
+            case .success(let chains):
+                firewalls.append(FirewallConfiguration(name: "nftables (live ruleset)", units: [], inputChains: chains, isLive: true))
+                observation.firewalls = .read(firewalls)
+            case .failure(let unreadable): observation.firewalls = .unreadable(unreadable.description)
+            }
+        }
         var fileSystem = statvfs()
         if statvfs(journalDirectory, &fileSystem) == 0 {
             observation.journalFileSystemBytes = Int64(fileSystem.f_blocks) * Int64(fileSystem.f_frsize)
         }
         return engine.evaluate(PostureObservations(host: observation), at: checkTime)
+    }
+
+    /// `nft -j list ruleset`, when nft is installed; nil without it.
+    private static func liveRuleset() -> Result<[FirewallConfiguration.InputChain], HostRoot.UnreadableFile>? {
+        guard let nft = ["/usr/sbin/nft", "/sbin/nft"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: nft)
+        process.arguments = ["-j", "list", "ruleset"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return .failure(HostRoot.UnreadableFile(description: "\(nft) -j list ruleset could not start: \(error.localizedDescription)"))
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            return .failure(HostRoot.UnreadableFile(description: "\(nft) -j list ruleset failed (exit \(process.terminationStatus))"))
+        }
+        return NftablesRulesetParser.inputChains(json: [UInt8](data))
     }
 }

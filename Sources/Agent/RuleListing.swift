@@ -27,6 +27,15 @@ public struct RuleListing {
         rules.filter { $0.requirements.contains(requirement.id) }.map(\.id)
     }
 
+    /// Whether a state rule cites it: only a state check's pass can prove a requirement met;
+    /// detections show it broken, never met.
+    private func canBeProven(_ requirement: Requirement) -> Bool {
+        rules.contains { rule in
+            guard rule.requirements.contains(requirement.id), case .posture = rule.body else { return false }
+            return true
+        }
+    }
+
     public func table(language: Language) -> String {
         let vi = language == .vi
         let heading = "\(pack.name) \(pack.version)" + (level.map { vi ? ", cấp độ \($0)" : ", level \($0)" } ?? "")
@@ -41,7 +50,15 @@ public struct RuleListing {
             "network": ("mạng", "network"), "server": ("máy chủ", "server"), "application": ("ứng dụng", "application"),
             "data": ("dữ liệu", "data"), "management": ("quản lý", "management"),
         ]
-        var lines = [vi ? "YÊU CẦU (\(requirements.count))" : "REQUIREMENTS (\(requirements.count))"]
+        let automated = requirements.filter { $0.check == .automated }
+        let provable = automated.filter(canBeProven).count
+        var lines = [
+            vi
+                ? "YÊU CẦU (\(requirements.count)): \(automated.count) tự động — \(provable) có kiểm tra trạng thái chứng minh được đạt, "
+                    + "\(automated.count - provable) chỉ có phát hiện; \(requirements.count - automated.count) thủ công"
+                : "REQUIREMENTS (\(requirements.count)): \(automated.count) automated — \(provable) with a state check that can prove "
+                    + "them met, \(automated.count - provable) with detections only; \(requirements.count - automated.count) manual"
+        ]
         for requirement in requirements {
             let area = areas[requirement.area].map { vi ? $0.vi : $0.en } ?? requirement.area
             let shownBy = rules(showing: requirement)
@@ -49,6 +66,9 @@ public struct RuleListing {
                 switch requirement.check {
                 case .manual: vi ? "thủ công — chứng thực tại máy chủ thu thập" : "manual — attested in the collector"
                 case .automated where shownBy.isEmpty: vi ? "tự động — không có quy tắc ở cấp độ này" : "automated — no rule at this level"
+                case .automated where !canBeProven(requirement):
+                    (vi ? "tự động, chỉ phát hiện (không chứng minh được đạt): " : "automated, detections only (never proven met): ")
+                        + shownBy.joined(separator: ", ")
                 case .automated: (vi ? "tự động: " : "automated: ") + shownBy.joined(separator: ", ")
                 }
             let legacy = level.map(requirement.legacy.text(at:)) ?? requirement.legacy.text
@@ -96,6 +116,8 @@ public struct RuleListing {
                 var members: [(String, JSONValue)] = [
                     ("id", .string(requirement.id)), ("area", .string(requirement.area)), ("check", .string(requirement.check.rawValue)),
                     ("rules", .array(rules(showing: requirement).map(JSONValue.string))),
+                    // Whether a state rule cites it, so that a pass can be proven.
+                    ("provable", .bool(requirement.check == .automated && canBeProven(requirement))),
                     ("levels", .array(requirement.levels.map { .integer(Int64($0.rawValue)) })),
                     ("text", .object([("vi", .string(requirement.text.vi)), ("en", .string(requirement.text.en))])),
                     ("legacy", .string(level.map(requirement.legacy.text(at:)) ?? requirement.legacy.text)),

@@ -61,6 +61,8 @@ public struct HostRoot: Sendable {
     /// A file that exists but cannot be read: its path and why.
     public struct UnreadableFile: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     public func exists(_ hostPath: String) -> Bool { FileManager.default.fileExists(atPath: path + hostPath) }

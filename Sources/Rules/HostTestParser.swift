@@ -31,7 +31,7 @@ import CanhModel
 ///   security_lists: {bookworm-security: 2026-12-01T00:00:00Z}     # suites and when published; packages_state
 ///   os: "debian 11"                                # /etc/os-release ID and VERSION_ID; also os_state
 ///   openssh: 9.2p1                                 # the installed OpenSSH version (default: unknown)
-///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"
+///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"; live: true
 /// ```
 enum HostTestParser {
     static let testFile = "/etc/test.conf"
@@ -121,7 +121,7 @@ enum HostTestParser {
         if try mapping["sealing_key"]?.boolean() == true { observation.journalSealingKey = "/var/log/journal/test/fss" }
         var firewalls: [FirewallConfiguration] = []
         for (name, node) in try mapping["firewalls"]?.anyMapping().entries ?? [] {
-            let fields = try node.mapping(allowed: ["units", "chains", "off"])
+            let fields = try node.mapping(allowed: ["units", "chains", "off", "live"])
             var chains: [FirewallConfiguration.InputChain] = []
             for (index, chainNode) in (try fields["chains"]?.sequence() ?? []).enumerated() {
                 let parts = try chainNode.string().split(separator: ";", maxSplits: 1).map {
@@ -140,7 +140,8 @@ enum HostTestParser {
             firewalls.append(
                 FirewallConfiguration(
                     name: name.text, units: try fields["units"]?.stringList() ?? [],
-                    switchedOff: off.map { ConfigSetting(value: $0, file: testFile, line: 1) }, inputChains: chains))
+                    switchedOff: off.map { ConfigSetting(value: $0, file: testFile, line: 1) }, inputChains: chains,
+                    isLive: try fields["live"]?.boolean() ?? false))
         }
         observation.firewalls = try state(mapping["firewalls_state"], read: firewalls)
         observation.accounts = try state(mapping["accounts_state"], read: try accounts(mapping))

@@ -137,6 +137,8 @@ import Testing
             try requirement("ND85-SRV-LOG-01")["legacy"] as? String
                 == "TT12/2022 Phụ lục I–V, bảng II.2 mục 1.2 (nhật ký hệ thống); TCVN 11930:2017 7.2.2.3")
         #expect(try requirement("ND85-MGT-POL-01")["check"] as? String == "manual")
+        #expect(try requirement("ND85-SRV-MAL-01")["provable"] as? Bool == true, "malware.protection.missing is a state check")
+        #expect(try requirement("ND85-SRV-OPS-01")["provable"] as? Bool == false, "service.failed only detects")
         #expect(requirements.contains { $0["id"] as? String == "ND85-APP-NR-01" }, "non-repudiation applies at level 3")
         let level1 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
         let level1Requirements = try #require(
@@ -147,6 +149,11 @@ import Testing
         let english = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--lang", "en"])
         #expect(english.outputLines.contains("ND85-SRV-LOG-02  [server]  automated: time.sync.disabled, time.sync.lost"))
         #expect(english.outputLines.contains("ND85-MGT-POL-01  [management]  manual — attested in the collector"))
+        // Only a state check's pass proves a requirement: the count says how many can be.
+        #expect(
+            english.outputLines.contains(
+                "REQUIREMENTS (45): 18 automated — 16 with a state check that can prove them met, 2 with detections only; 27 manual"))
+        #expect(english.outputLines.contains("ND85-SRV-OPS-01  [server]  automated, detections only (never proven met): service.failed"))
         #expect(
             english.outputLines.contains("    Legacy: TT12/2022 Phụ lục I–V, bảng II.2 mục 1.2 (nhật ký hệ thống); TCVN 11930:2017 7.2.2.3")
         )

@@ -299,4 +299,29 @@ import Testing
         }
         #expect(why.hasSuffix("is compressed (Acquire::GzipIndexes): only uncompressed package lists are read"))
     }
+
+    @Test("the live ruleset: nft's JSON gives each inbound base chain with its policy and its last rule's statements")
+    func liveRuleset() throws {
+        let json = #"""
+            {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
+             {"table": {"family": "inet", "name": "filter", "handle": 1}},
+             {"chain": {"family": "inet", "table": "filter", "name": "input", "handle": 1, "type": "filter", "hook": "input", "prio": 0, "policy": "accept"}},
+             {"chain": {"family": "inet", "table": "filter", "name": "forward", "handle": 2, "type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}},
+             {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 4,
+                       "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"accept": null}]}},
+             {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 5, "expr": [{"counter": {"packets": 0, "bytes": 0}}, {"drop": null}]}},
+             {"chain": {"family": "ip6", "table": "raw", "name": "pre", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -300, "policy": "accept"}}]}
+            """#
+        guard case .success(let chains) = NftablesRulesetParser.inputChains(json: Array(json.utf8)) else {
+            throw FixtureError(description: "not parsed")
+        }
+        #expect(
+            chains.map(\.description) == [
+                "inet filter input policy accept (nft -j list ruleset:0), last rule counter drop (nft -j list ruleset:0)"
+            ])
+        guard case .failure(let problem) = NftablesRulesetParser.inputChains(json: Array("Error: Operation not permitted".utf8)) else {
+            throw FixtureError(description: "an error message must not read as an empty ruleset")
+        }
+        #expect(problem.description == "nft -j list ruleset printed no nftables JSON document")
+    }
 }

@@ -8,12 +8,15 @@ public struct FirewallConfiguration: Sendable, Hashable {
     /// The configuration says it is off even when its unit runs (ufw's `ENABLED=no`): where.
     public var switchedOff: ConfigSetting?
     public var inputChains: [InputChain]
+    /// The ruleset the kernel holds now (read with `nft`), which needs no unit to be in force.
+    public var isLive: Bool
 
-    public init(name: String, units: [String], switchedOff: ConfigSetting? = nil, inputChains: [InputChain]) {
+    public init(name: String, units: [String], switchedOff: ConfigSetting? = nil, inputChains: [InputChain], isLive: Bool = false) {
         self.name = name
         self.units = units
         self.switchedOff = switchedOff
         self.inputChains = inputChains
+        self.isLive = isLive
     }
 
     /// A chain that inbound traffic to the host passes through (nftables' `hook input`,

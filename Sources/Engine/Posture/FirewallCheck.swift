@@ -11,7 +11,7 @@ extension HostCheck {
         var notLoaded: [String] = []
         var covered: Set<String> = []
         for firewall in firewalls {
-            let enabled = firewall.units.filter { host.units[$0]?.isEnabled == true }
+            let enabled = firewall.isLive ? ["loaded now"] : firewall.units.filter { host.units[$0]?.isEnabled == true }
             guard !enabled.isEmpty else {
                 notLoaded.append("\(firewall.name): configured, but \(firewall.units.joined(separator: " / ")) is not enabled")
                 continue
