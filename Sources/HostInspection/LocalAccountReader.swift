@@ -29,25 +29,25 @@ public enum LocalAccountReader {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             if fields.count >= 3 { shadowEntries[fields[0]] = (fields, index + 1) }
         }
+        let entries = passwd.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
+            .filter { $0.count >= 7 && Int($0[2]) != nil }
         let lastLogins: [String: Timestamp]
         let byUID: [Int: Timestamp]
         let source: String?
         do {
-            (lastLogins, byUID, source) = try self.lastLogins(root)
+            (lastLogins, byUID, source) = try self.lastLogins(root, uids: entries.compactMap { Int($0[2]) })
         } catch {
             return .unreadable(error.description)
         }
         var accounts: [LocalAccount] = []
-        for line in passwd.split(separator: "\n") {
-            let fields = line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 7, let uid = Int(fields[2]) else { continue }
+        for fields in entries {
+            guard let uid = Int(fields[2]) else { continue }
             let entry = shadowEntries[fields[0]]
-            let keys = root.read(fields[5] + "/.ssh/authorized_keys")
             accounts.append(
                 LocalAccount(
                     name: fields[0], uid: uid, shell: fields[6], password: entry.map { storedPassword($0.fields[1]) } ?? .none,
                     lastPasswordChangeDay: entry.flatMap { Int($0.fields[2]) },
-                    hasAuthorizedKeys: { if case .text(let text) = keys { !text.allSatisfy(\.isWhitespace) } else { false } }(),
+                    hasAuthorizedKeys: hasAuthorizedKeys(root, home: fields[5]),
                     lastLogin: lastLogins[fields[0]] ?? byUID[uid], shadowLine: entry?.line))
         }
         var uidMinimum = 1000
@@ -89,9 +89,23 @@ public enum LocalAccountReader {
         return .hash(scheme: scheme, salted: !salt.isEmpty, locked: locked)
     }
 
+    /// `~/.ssh/authorized_keys` is a non-empty file, judged without reading it: users own it, and
+    /// one made a link to /dev/zero or a huge file must not hang the agent. A link counts as
+    /// keys (sshd may follow it); a home with `..` in it leaves the tree and counts as none.
+    private static func hasAuthorizedKeys(_ root: HostRoot, home: String) -> Bool {
+        guard home.hasPrefix("/"), !home.split(separator: "/").contains("..") else { return false }
+        var status = stat()
+        guard lstat(root.path + home + "/.ssh/authorized_keys", &status) == 0 else { return false }
+        switch status.st_mode & S_IFMT {
+        case S_IFLNK: return true
+        case S_IFREG: return status.st_size > 0
+        default: return false
+        }
+    }
+
     /// By name from lastlog2, else by UID from the legacy file.
     private static func lastLogins(
-        _ root: HostRoot
+        _ root: HostRoot, uids: [Int]
     ) throws(HostRoot.UnreadableFile) -> ([String: Timestamp], [Int: Timestamp], String?) {
         if root.exists(lastlog2) {
             do {
@@ -110,18 +124,23 @@ public enum LocalAccountReader {
             }
         }
         guard root.exists(lastlog) else { return ([:], [:], nil) }
-        guard let data = FileManager.default.contents(atPath: root.path + lastlog) else {
+        // A sparse file indexed by UID: with directory UIDs in the billions it is terabytes
+        // long, so only each account's own record is read.
+        guard let handle = FileHandle(forReadingAtPath: root.path + lastlog) else {
             throw HostRoot.UnreadableFile(description: "\(lastlog) cannot be read")
         }
+        defer { try? handle.close() }
         var logins: [Int: Timestamp] = [:]
-        let bytes = [UInt8](data)
-        var uid = 0
-        while (uid + 1) * lastlogRecordSize <= bytes.count {
-            let offset = uid * lastlogRecordSize
-            let time =
-                UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
-            if time > 0 { logins[uid] = Timestamp(secondsSinceEpoch: Int64(time)) }
-            uid += 1
+        for uid in Set(uids) where uid >= 0 {
+            do {
+                try handle.seek(toOffset: UInt64(uid) * UInt64(lastlogRecordSize))
+                let bytes = [UInt8](try handle.read(upToCount: 4) ?? Data())
+                guard bytes.count == 4 else { continue }  // past the end: never logged in
+                let time = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+                if time > 0 { logins[uid] = Timestamp(secondsSinceEpoch: Int64(time)) }
+            } catch {
+                throw HostRoot.UnreadableFile(description: "\(lastlog) cannot be read at UID \(uid): \(error.localizedDescription)")
+            }
         }
         return ([:], logins, lastlog)
     }

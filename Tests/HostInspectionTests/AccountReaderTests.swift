@@ -94,4 +94,32 @@ import Testing
         #expect(observed.lastLoginSource == "/var/log/lastlog")
         #expect(observed.accounts.map(\.lastLogin) == [nil, nil, Timestamp(secondsSinceEpoch: 1_795_000_000), nil, nil])
     }
+
+    @Test("hostile files: a sparse lastlog of terabytes for directory UIDs, authorized_keys linked to /dev/zero")
+    func hostileFiles() throws {
+        let tree = try tree()
+        try tree.write("svc:x:1500000000:1500000000::/home/svc:/bin/bash\n", to: "etc/passwd")
+        try tree.write("svc:$y$j9T$salt$hash:20300:0:99999:7:::\n", to: "etc/shadow")
+        // 1.5 billion records of 292 bytes: a 438 GB file that takes no space.
+        let path = tree.file("var/log/lastlog")
+        try FileManager.default.createDirectory(atPath: tree.file("var/log"), withIntermediateDirectories: true)
+        let handle = try #require(
+            FileHandle(forWritingAtPath: path)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: path, contents: nil)
+                    return FileHandle(forWritingAtPath: path)
+                }())
+        try handle.seek(toOffset: 1_500_000_000 * 292)
+        try handle.write(
+            contentsOf: withUnsafeBytes(of: UInt32(1_795_000_000).littleEndian, Array.init) + [UInt8](repeating: 0, count: 288))
+        try handle.close()
+        try FileManager.default.createDirectory(atPath: tree.file("home/svc/.ssh"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: tree.file("home/svc/.ssh/authorized_keys"), withDestinationPath: "/dev/zero")
+        guard case .read(let observed) = LocalAccountReader.read(HostRoot(path: tree.path)) else {
+            throw FixtureError(description: "not read")
+        }
+        let account = try #require(observed.accounts.first)
+        #expect(account.lastLogin == Timestamp(secondsSinceEpoch: 1_795_000_000))
+        #expect(account.hasAuthorizedKeys, "a link may hold keys for sshd; it is not read")
+    }
 }
