@@ -91,11 +91,12 @@ public enum LocalAccountReader {
 
     /// `~/.ssh/authorized_keys` is a non-empty file, judged without reading it: users own it, and
     /// one made a link to /dev/zero or a huge file must not hang the agent. A link counts as
-    /// keys (sshd may follow it); a home with `..` in it leaves the tree and counts as none.
-    private static func hasAuthorizedKeys(_ root: HostRoot, home: String) -> Bool {
+    /// keys (sshd may follow it); a home with `..` in it leaves the tree and counts as none; a
+    /// home the agent may not look into is unknown (nil).
+    private static func hasAuthorizedKeys(_ root: HostRoot, home: String) -> Bool? {
         guard home.hasPrefix("/"), !home.split(separator: "/").contains("..") else { return false }
         var status = stat()
-        guard lstat(root.path + home + "/.ssh/authorized_keys", &status) == 0 else { return false }
+        guard lstat(root.path + home + "/.ssh/authorized_keys", &status) == 0 else { return errno == EACCES ? nil : false }
         switch status.st_mode & S_IFMT {
         case S_IFLNK: return true
         case S_IFREG: return status.st_size > 0

@@ -164,6 +164,12 @@ enum HostTestParser {
         }
     }
 
+    /// `true`, `false` (the default) or `unknown` (a home the agent may not look into).
+    private static func keys(_ node: YAMLNode?) throws(RuleFileProblem) -> Bool? {
+        guard let node else { return false }
+        return try node.string() == "unknown" ? nil : try node.boolean()
+    }
+
     /// Accounts: the stored password (`yescrypt`, `md5`, `sha512 unsalted`, `sha512 locked`,
     /// `empty`, `none`), authorized keys, last login and password change, UID and shell.
     private static func accounts(_ mapping: YAMLMapping) throws(RuleFileProblem) -> AccountsObservation {
@@ -184,7 +190,7 @@ enum HostTestParser {
                     name: name.text, uid: try fields["uid"]?.integer(in: 0...4_294_967_295) ?? 1000 + index,
                     shell: try fields["shell"]?.string() ?? "/bin/bash", password: password,
                     lastPasswordChangeDay: changed.map { Int($0 / 86_400_000_000) },
-                    hasAuthorizedKeys: try fields["keys"]?.boolean() ?? false,
+                    hasAuthorizedKeys: try keys(fields["keys"]),
                     lastLogin: try fields["last_login"]?.timestamp(), shadowLine: index + 1))
         }
         var permissions: AccountsObservation.ShadowPermissions?

@@ -120,6 +120,6 @@ import Testing
         }
         let account = try #require(observed.accounts.first)
         #expect(account.lastLogin == Timestamp(secondsSinceEpoch: 1_795_000_000))
-        #expect(account.hasAuthorizedKeys, "a link may hold keys for sshd; it is not read")
+        #expect(account.hasAuthorizedKeys == true, "a link may hold keys for sshd; it is not read")
     }
 }

@@ -8,15 +8,16 @@ public struct LocalAccount: Sendable, Hashable {
     /// /etc/shadow's date of the last password change (days since 1970-01-01; 0: must change at
     /// the next login), which is the creation date of an account whose password never changed.
     public var lastPasswordChangeDay: Int?
-    /// `~/.ssh/authorized_keys` exists and is not empty.
-    public var hasAuthorizedKeys: Bool
+    /// `~/.ssh/authorized_keys` exists and is not empty; nil when the home cannot be looked
+    /// into (the packaged agent's `ProtectHome=yes` hides it).
+    public var hasAuthorizedKeys: Bool?
     /// nil: never logged in (or no record).
     public var lastLogin: Timestamp?
     /// Where /etc/shadow describes it.
     public var shadowLine: Int?
 
     public init(
-        name: String, uid: Int, shell: String, password: StoredPassword, lastPasswordChangeDay: Int?, hasAuthorizedKeys: Bool,
+        name: String, uid: Int, shell: String, password: StoredPassword, lastPasswordChangeDay: Int?, hasAuthorizedKeys: Bool?,
         lastLogin: Timestamp?, shadowLine: Int?
     ) {
         self.name = name

@@ -61,12 +61,28 @@ enum AccountCheck: Sendable {
         var judgements: [PostureJudgement] = []
         for account in observed.accounts
         where account.uid >= observed.uidMinimum && account.uid != 65_534 && account.hasLoginShell
-            && (account.password.isUsable || account.hasAuthorizedKeys)
+            && (account.password.isUsable || account.hasAuthorizedKeys != false)
         {
+            guard account.password.isUsable || account.hasAuthorizedKeys == true else {
+                // Whether a key lets it in cannot be seen, so neither can its inactivity be judged.
+                judgements.append(
+                    PostureJudgement(
+                        entity: account.name, outcome: .error,
+                        evidence: Evidence([
+                            (
+                                "error",
+                                .text("~\(account.name)/.ssh cannot be read (ProtectHome?): whether a key lets the account in is unknown")
+                            )
+                        ])))
+                continue
+            }
             var evidence = Evidence([
                 (
                     "can_log_in_with",
-                    .list((account.password.isUsable ? ["password"] : []) + (account.hasAuthorizedKeys ? ["authorized key"] : []))
+                    .list(
+                        (account.password.isUsable ? ["password"] : [])
+                            + (account.hasAuthorizedKeys == true
+                                ? ["authorized key"] : account.hasAuthorizedKeys == nil ? ["authorized key?"] : []))
                 ),
                 ("shell", .text(account.shell)), ("max_days", .number(Int64(maximumDays))),
                 ("last_login", .text(account.lastLogin.map { "\($0.iso8601) (\(observed.lastLoginSource ?? ""))" } ?? "never")),
