@@ -121,6 +121,9 @@ public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringCon
     public static func days(_ value: Int64) -> TimeSpan { .seconds(value.saturatingMultiplied(by: 86_400)) }
     public static let zero = TimeSpan(microseconds: 0)
 
+    /// Whole days, rounded towards zero.
+    public var wholeDays: Int64 { microseconds / TimeSpan.days(1).microseconds }
+
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.microseconds < rhs.microseconds }
 
     private static let units: [(suffix: UInt8, seconds: Int64)] = [

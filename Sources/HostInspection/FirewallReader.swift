@@ -37,19 +37,11 @@ public enum FirewallReader {
         }
     }
 
-    private static func text(_ root: HostRoot, _ path: String) throws(HostRoot.UnreadableFile) -> String? {
-        switch root.read(path) {
-        case .text(let text): return text
-        case .missing: return nil
-        case .unreadable(let why): throw HostRoot.UnreadableFile(description: "\(path) \(why)")
-        }
-    }
-
     /// iptables-save format: the `*filter` table's `:INPUT POLICY` line and its last `-A INPUT` rule.
     private static func iptablesInput(
         _ root: HostRoot, file: String, family: String
     ) throws(HostRoot.UnreadableFile) -> [FirewallConfiguration.InputChain] {
-        guard let text = try text(root, file) else { return [] }
+        guard let text = try root.textIfPresent(file) else { return [] }
         var table = ""
         var chain: FirewallConfiguration.InputChain?
         for (number, line) in ConfigLines(text).all {
@@ -65,21 +57,10 @@ public enum FirewallReader {
         return chain.map { [$0] } ?? []
     }
 
-    /// `KEY=value` lines, quotes removed.
-    private static func assignments(_ text: String, file: String) -> [String: ConfigSetting] {
-        var values: [String: ConfigSetting] = [:]
-        for (number, line) in ConfigLines(text).all {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let value = line[line.index(after: equals)...].trimmingSpaces.trimmingCharacters(in: ["\""])
-            values[String(line[..<equals]).trimmingSpaces] = ConfigSetting(value: value, file: file, line: number)
-        }
-        return values
-    }
-
     private static func ufw(_ root: HostRoot) throws(HostRoot.UnreadableFile) -> FirewallConfiguration? {
-        guard let conf = try text(root, "/etc/ufw/ufw.conf") else { return nil }
-        let enabled = assignments(conf, file: "/etc/ufw/ufw.conf")["ENABLED"]
-        let defaults = assignments(try text(root, "/etc/default/ufw") ?? "", file: "/etc/default/ufw")
+        guard let conf = try root.textIfPresent("/etc/ufw/ufw.conf") else { return nil }
+        let enabled = ConfigLines(conf).assignments(file: "/etc/ufw/ufw.conf")["ENABLED"]
+        let defaults = ConfigLines(try root.textIfPresent("/etc/default/ufw") ?? "").assignments(file: "/etc/default/ufw")
         let policy =
             defaults["DEFAULT_INPUT_POLICY"].map { ConfigSetting(value: $0.value.lowercased(), file: $0.file, line: $0.line) }
             ?? ConfigSetting(value: "drop", file: "ufw default", line: 0)
@@ -96,11 +77,11 @@ public enum FirewallReader {
     /// (`default`, `%%REJECT%%`) rejects and `DROP` drops what no service or port opens.
     private static func firewalld(_ root: HostRoot) throws(HostRoot.UnreadableFile) -> FirewallConfiguration? {
         let conf = "/etc/firewalld/firewalld.conf"
-        guard let text = try text(root, conf) else { return nil }
-        let zone = assignments(text, file: conf)["DefaultZone"]
+        guard let text = try root.textIfPresent(conf) else { return nil }
+        let zone = ConfigLines(text).assignments(file: conf)["DefaultZone"]
         let name = zone?.value ?? "public"
         for file in ["/etc/firewalld/zones/\(name).xml", "/usr/lib/firewalld/zones/\(name).xml"] {
-            guard let xml = try self.text(root, file) else { continue }
+            guard let xml = try root.textIfPresent(file) else { continue }
             let number = (xml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("<zone") } ?? 0) + 1
             let target = xml.range(of: #"<zone[^>]*\starget="([^"]*)""#, options: .regularExpression).map { match in
                 String(xml[match].split(separator: "\"").dropFirst().first ?? "default")

@@ -43,16 +43,26 @@ public struct HostRoot: Sendable {
         }
     }
 
+    /// The text of `hostPath`, nil when it does not exist.
+    /// - Throws: the file and why, when it exists but cannot be read.
+    public func textIfPresent(_ hostPath: String) throws(UnreadableFile) -> String? {
+        switch read(hostPath) {
+        case .text(let text): return text
+        case .missing: return nil
+        case .unreadable(let why): throw UnreadableFile(description: "\(hostPath) \(why)")
+        }
+    }
+
     /// The files of a configuration read in order (a main file and its drop-ins): those that
     /// exist, with their text; missing ones are skipped, as the services skip them.
     /// - Returns: `.failure` with the first file that exists but cannot be read, and why.
     public func presentFiles(_ hostPaths: [String]) -> Result<[(path: String, text: String)], UnreadableFile> {
         var files: [(path: String, text: String)] = []
         for hostPath in hostPaths {
-            switch read(hostPath) {
-            case .text(let text): files.append((hostPath, text))
-            case .missing: continue
-            case .unreadable(let why): return .failure(UnreadableFile(description: "\(hostPath) \(why)"))
+            do {
+                if let text = try textIfPresent(hostPath) { files.append((hostPath, text)) }
+            } catch {
+                return .failure(error)
             }
         }
         return .success(files)

@@ -112,14 +112,10 @@ public enum LogForwardingReader {
         while let path = pending.first {
             pending.removeFirst()
             guard seen.insert(path).inserted else { continue }
-            switch root.read(path) {
-            case .missing: continue
-            case .unreadable(let why): throw HostRoot.UnreadableFile(description: "\(path) \(why)")
-            case .text(let text):
-                files.append((path, text))
-                let included = ConfigLines(text).all.compactMap { include($0.text) }.flatMap { root.glob($0) }
-                pending.insert(contentsOf: included, at: 0)
-            }
+            guard let text = try root.textIfPresent(path) else { continue }
+            files.append((path, text))
+            let included = ConfigLines(text).all.compactMap { include($0.text) }.flatMap { root.glob($0) }
+            pending.insert(contentsOf: included, at: 0)
         }
         return files
     }

@@ -90,12 +90,7 @@ enum NftablesParser {
     /// `include "PATTERN"` replaced by the tokens of the files it names.
     private static func tokens(_ root: HostRoot, file: String, seen: inout Set<String>) throws(HostRoot.UnreadableFile) -> [Token] {
         guard seen.insert(file).inserted else { return [] }
-        let text: String
-        switch root.read(file) {
-        case .text(let read): text = read
-        case .missing: return []
-        case .unreadable(let why): throw HostRoot.UnreadableFile(description: "\(file) \(why)")
-        }
+        guard let text = try root.textIfPresent(file) else { return [] }
         var tokens: [Token] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line: [Token] = []

@@ -9,18 +9,11 @@ public enum OSReleaseReader {
             case .missing: continue
             case .unreadable(let why): return .unreadable("\(file) \(why)")
             case .text(let text):
-                var values: [String: (String, Int)] = [:]
-                for (number, line) in ConfigLines(text).all {
-                    guard let equals = line.firstIndex(of: "=") else { continue }
-                    let value = line[line.index(after: equals)...].trimmingCharacters(in: ["\"", "'"])
-                    values[String(line[..<equals])] = (value, number)
-                }
+                let values = ConfigLines(text).assignments(file: file)
                 guard let id = values["ID"] else { return .unreadable("\(file) has no ID=") }
-                let version = values["VERSION_ID"] ?? ("", id.1)
+                let version = values["VERSION_ID"] ?? ConfigSetting(value: "", file: file, line: id.line)
                 return .read(
-                    OSRelease(
-                        id: id.0, versionID: version.0, prettyName: values["PRETTY_NAME"]?.0 ?? "",
-                        source: ConfigSetting(value: version.0, file: file, line: version.1)))
+                    OSRelease(id: id.value, versionID: version.value, prettyName: values["PRETTY_NAME"]?.value ?? "", source: version))
             }
         }
         return .missing("neither /etc/os-release nor /usr/lib/os-release exists")

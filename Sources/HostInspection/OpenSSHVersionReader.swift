@@ -17,27 +17,11 @@ public enum OpenSSHVersionReader {
 
     /// `Package: openssh-server` … `Version: 1:9.2p1-2+deb12u3` in an installed stanza: `9.2p1`.
     static func dpkg(_ status: String) -> ConfigSetting? {
-        var package = ""
-        var installed = false
-        var version: (String, Int)?
-        for (index, line) in status.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.isEmpty {
-                if package == "openssh-server", installed, let (text, number) = version {
-                    return ConfigSetting(value: upstream(text), file: "/var/lib/dpkg/status", line: number)
-                }
-                (package, installed, version) = ("", false, nil)
-            } else if line.hasPrefix("Package: ") {
-                package = String(line.dropFirst("Package: ".count))
-            } else if line.hasPrefix("Status: ") {
-                installed = line.hasSuffix(" installed")
-            } else if line.hasPrefix("Version: ") {
-                version = (String(line.dropFirst("Version: ".count)), index + 1)
-            }
+        let stanza = ControlStanzas.parse(status, file: "/var/lib/dpkg/status").first {
+            $0["Package"]?.value == "openssh-server" && $0["Status"]?.value.hasSuffix(" installed") == true
         }
-        if package == "openssh-server", installed, let (text, number) = version {
-            return ConfigSetting(value: upstream(text), file: "/var/lib/dpkg/status", line: number)
-        }
-        return nil
+        guard let version = stanza?["Version"] else { return nil }
+        return ConfigSetting(value: upstream(version.value), file: version.file, line: version.line)
     }
 
     /// The upstream part of a Debian version: no epoch, no revision.

@@ -24,9 +24,9 @@ public enum PackageReader {
         }
         var installed: [String: [(architecture: String, version: DebianVersion)]] = [:]
         var installedCount = 0
-        for stanza in stanzas(statusText) where stanza["Status"]?.hasSuffix(" installed") == true {
-            guard let name = stanza["Package"], let version = stanza["Version"] else { continue }
-            installed[name, default: []].append((stanza["Architecture"] ?? "all", DebianVersion(version)))
+        for stanza in ControlStanzas.parse(statusText, file: status) where stanza["Status"]?.value.hasSuffix(" installed") == true {
+            guard let name = stanza["Package"]?.value, let version = stanza["Version"]?.value else { continue }
+            installed[name, default: []].append((stanza["Architecture"]?.value ?? "all", DebianVersion(version)))
             installedCount += 1
         }
         var indexes: [String: PackageObservation.PackageIndex] = [:]
@@ -47,10 +47,10 @@ public enum PackageReader {
             case .missing: continue
             case .unreadable(let why): return .unreadable("\(lists)/\(file) \(why)")
             case .text(let text):
-                for stanza in stanzas(text) {
-                    guard let name = stanza["Package"], installed[name] != nil, let text = stanza["Version"] else { continue }
+                for stanza in ControlStanzas.parse(text, file: "\(lists)/\(file)") {
+                    guard let name = stanza["Package"]?.value, installed[name] != nil, let text = stanza["Version"]?.value else { continue }
                     let version = DebianVersion(text)
-                    let key = "\(name):\(stanza["Architecture"] ?? "all")"
+                    let key = "\(name):\(stanza["Architecture"]?.value ?? "all")"
                     if newest[key].map({ $0.version < version }) ?? true { newest[key] = (version, suite) }
                 }
             }
@@ -94,21 +94,5 @@ public enum PackageReader {
             }
         }
         return nil
-    }
-
-    /// RFC 822-style stanzas separated by blank lines; continuation lines are skipped.
-    static func stanzas(_ text: String) -> [[String: String]] {
-        var stanzas: [[String: String]] = []
-        var current: [String: String] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.isEmpty {
-                if !current.isEmpty { stanzas.append(current) }
-                current = [:]
-            } else if let first = line.first, first != " ", first != "\t", let colon = line.firstIndex(of: ":") {
-                current[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        if !current.isEmpty { stanzas.append(current) }
-        return stanzas
     }
 }

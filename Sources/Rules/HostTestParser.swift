@@ -189,7 +189,7 @@ enum HostTestParser {
                 LocalAccount(
                     name: name.text, uid: try fields["uid"]?.integer(in: 0...4_294_967_295) ?? 1000 + index,
                     shell: try fields["shell"]?.string() ?? "/bin/bash", password: password,
-                    lastPasswordChangeDay: changed.map { Int($0 / 86_400_000_000) },
+                    lastPasswordChangeDay: changed.map { Int(TimeSpan(microseconds: $0).wholeDays) },
                     hasAuthorizedKeys: try keys(fields["keys"]),
                     lastLogin: try fields["last_login"]?.timestamp(), shadowLine: index + 1))
         }

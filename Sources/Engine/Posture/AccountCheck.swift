@@ -57,7 +57,6 @@ enum AccountCheck: Sendable {
     }
 
     private static func inactive(_ observed: AccountsObservation, maximumDays: Int, now: Timestamp, host: String) -> [PostureJudgement] {
-        let day: Int64 = 86_400_000_000
         var judgements: [PostureJudgement] = []
         for account in observed.accounts
         where account.uid >= observed.uidMinimum && account.uid != 65_534 && account.hasLoginShell
@@ -89,10 +88,10 @@ enum AccountCheck: Sendable {
             ])
             // The last password change is the creation date of an account that never changed it:
             // a new account is not inactive.
-            let changed = account.lastPasswordChangeDay.flatMap { $0 > 0 ? Timestamp(microsecondsSinceEpoch: Int64($0) * day) : nil }
+            let changed = account.lastPasswordChangeDay.flatMap { $0 > 0 ? Timestamp(secondsSinceEpoch: 0) + .days(Int64($0)) : nil }
             if let changed { evidence["password_changed"] = .text(String(changed.iso8601.prefix(10))) }
             let newest = [account.lastLogin, changed].compactMap { $0 }.max()
-            let idleDays = newest.map { Int(now.since($0).microseconds / day) }
+            let idleDays = newest.map { Int(now.since($0).wholeDays) }
             if let idleDays { evidence["idle_days"] = .number(Int64(idleDays)) }
             let outcome: Outcome = (idleDays.map { $0 > maximumDays } ?? true) ? .fail : .pass
             judgements.append(PostureJudgement(entity: account.name, outcome: outcome, evidence: evidence))

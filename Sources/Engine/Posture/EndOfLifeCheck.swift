@@ -40,7 +40,7 @@ extension HostCheck {
             evidence["error"] = .text("the rule's table has no end of support for \(os.id) \(os.versionID): add it with its public source")
             return PostureJudgement(entity: host.host, outcome: .error, evidence: evidence)
         }
-        let day: Int64 = 86_400_000_000
+        let day = TimeSpan.days(1).microseconds
         // Days started before support ends, counting today: 1 on the last day, 0 the day after.
         let remaining = end.lastDay.microsecondsSinceEpoch + day - now.microsecondsSinceEpoch
         let daysLeft = Int(remaining > 0 ? (remaining + day - 1) / day : remaining / day)

@@ -19,25 +19,26 @@ extension HostCheck {
     /// nil when ClamAV is not installed: an agency using another product has no databases here.
     static func signaturesStale(_ host: HostObservation, maximumAgeDays maximum: Int, now: Timestamp) -> (Outcome, Details)? {
         let details: Details = [("max_age_days", .number(Int64(maximum)))]
+        let clamAVInstalled = clamAVUnits.contains { host.units[$0] != nil }
         let databases: [SignatureDatabase]
         switch host.signatureDatabases {
         case .read(let read): databases = read
         case .missing(let why):
-            guard clamAVUnits.contains(where: { host.units[$0] != nil }) else { return nil }
+            guard clamAVInstalled else { return nil }
             return (.fail, details + [("problem", .text("ClamAV is installed but \(why): it has no signatures"))])
         case .unreadable(let why): return (.error, details + [("error", .text(why))])
         }
         guard let newest = databases.max(by: { $0.builtAt < $1.builtAt }) else {
-            guard clamAVUnits.contains(where: { host.units[$0] != nil }) else { return nil }
+            guard clamAVInstalled else { return nil }
             return (.fail, details + [("problem", .text("no signature database (.cvd, .cld) in /var/lib/clamav"))])
         }
-        let ageDays = Int(now.since(newest.builtAt).microseconds / 86_400_000_000)
+        let age = now.since(newest.builtAt)
         let all =
             details + [
                 ("databases", .list(databases.map(\.description))), ("newest_built", .text(newest.builtAt.iso8601)),
-                ("age_days", .number(Int64(ageDays))),
+                ("age_days", .number(age.wholeDays)),
             ]
-        return (now.since(newest.builtAt).microseconds > Int64(maximum) * 86_400_000_000 ? .fail : .pass, all)
+        return (age > .days(Int64(maximum)) ? .fail : .pass, all)
     }
 
     static func auditRules(_ host: HostObservation, watchedFiles: [String]) -> (Outcome, Details) {

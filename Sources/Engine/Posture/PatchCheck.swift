@@ -43,12 +43,11 @@ extension HostCheck {
                 .error, details + [("error", .text("no InRelease or Release date for \(undated.map(\.suite).joined(separator: ", "))"))]
             )
         }
-        let day: Int64 = 86_400_000_000
         let stale = packages.securityLists.filter { list in
-            list.published.map { now.since($0).microseconds > Int64(maximum) * day } ?? true
+            list.published.map { now.since($0) > .days(Int64(maximum)) } ?? true
         }
         if !stale.isEmpty {
-            details.append(("stale", .list(stale.map { "\($0.suite): \(now.since($0.published ?? now).microseconds / day) days old" })))
+            details.append(("stale", .list(stale.map { "\($0.suite): \(now.since($0.published ?? now).wholeDays) days old" })))
         }
         return (stale.isEmpty ? .pass : .fail, details)
     }
