@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // C libraries: declared once, each imported by exactly one Swift module.
@@ -37,7 +38,11 @@ let package = Package(
         .target(name: "TLSInspection", dependencies: ["COpenSSL", "CanhModel"]),
         // The rule pack as data: loading, validation with file:line, level parameters.
         // Host configuration read as the services read it (sshd, journald, units): pure Swift.
-        .target(name: "HostInspection", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "HostInspection",
+            dependencies: [
+                "CanhModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CompressNIO", package: "compress-nio"),
+            ]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
         // Alert routing (issue 9): which finding and host changes go to which channels; pure.
         .target(name: "Alerts", dependencies: ["CanhModel"]),

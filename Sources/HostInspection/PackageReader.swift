@@ -4,7 +4,7 @@ import Foundation
 /// Installed packages and the security suites' package lists, as apt last fetched them:
 /// /var/lib/dpkg/status, and under /var/lib/apt/lists the `*_dists_SUITE_*_Packages` files of
 /// suites named `*-security` (or Debian's old `SUITE/updates`) with their `InRelease` dates.
-/// RPM hosts are reported as not readable yet, never as up to date.
+/// On RPM hosts, `RPMPackageReader`.
 public enum PackageReader {
     static let status = "/var/lib/dpkg/status"
     static let lists = "/var/lib/apt/lists"
@@ -15,12 +15,8 @@ public enum PackageReader {
         case .text(let text): statusText = text
         case .unreadable(let why): return .unreadable("\(status) \(why)")
         case .missing:
-            if root.exists("/var/lib/rpm") {
-                return .unreadable(
-                    "an RPM host: reading /var/lib/rpm (rpmdb.sqlite) and dnf's update metadata is not supported yet, so pending updates cannot be judged"
-                )
-            }
-            return .missing("no package database: neither \(status) nor /var/lib/rpm exists")
+            if let rpm = RPMPackageReader.read(root) { return rpm }
+            return .missing("no package database: neither \(status) nor an rpm database (\(RPMPackageReader.databases[0])) exists")
         }
         var installed: [String: [(architecture: String, version: DebianVersion)]] = [:]
         var installedCount = 0
@@ -33,20 +29,18 @@ public enum PackageReader {
         var newest: [String: (version: DebianVersion, suite: String)] = [:]  // "name:arch"
         for file in root.list(lists) {
             guard let suite = securitySuite(file) else { continue }
-            if file.hasSuffix("_Packages.lz4") || file.hasSuffix("_Packages.gz") || file.hasSuffix("_Packages.xz") {
-                return .unreadable("\(lists)/\(file) is compressed (Acquire::GzipIndexes): only uncompressed package lists are read")
-            }
             let prefix = file.components(separatedBy: "_dists_").first ?? ""
             if indexes[suite] == nil {
                 let suitePath = suite.replacingOccurrences(of: "/", with: "_")
                 indexes[suite] = .init(suite: suite, files: [], published: published(root, "\(lists)/\(prefix)_dists_\(suitePath)"))
             }
-            guard file.hasSuffix("_Packages") else { continue }
+            // Acquire::GzipIndexes keeps the lists compressed, gzip'd or lz4'd.
+            guard file.hasSuffix("_Packages") || (file.contains("_Packages.") && PackageMetadataFile.isCompressed(file)) else { continue }
             indexes[suite]?.files.append("\(lists)/\(file)")
-            switch root.read("\(lists)/\(file)") {
-            case .missing: continue
-            case .unreadable(let why): return .unreadable("\(lists)/\(file) \(why)")
-            case .text(let text):
+            switch PackageMetadataFile.read(root, "\(lists)/\(file)") {
+            case .failure(let problem): return .unreadable(problem.description)
+            case .success(let bytes):
+                guard let text = String(validating: bytes, as: UTF8.self) else { return .unreadable("\(lists)/\(file) is not UTF-8 text") }
                 for stanza in ControlStanzas.parse(text, file: "\(lists)/\(file)") {
                     guard let name = stanza["Package"]?.value, installed[name] != nil, let text = stanza["Version"]?.value else { continue }
                     let version = DebianVersion(text)
@@ -60,7 +54,9 @@ public enum PackageReader {
             for (architecture, version) in versions {
                 guard let offered = newest["\(name):\(architecture)"] ?? newest["\(name):all"] else { continue }
                 candidates.append(
-                    .init(package: name, architecture: architecture, installed: version, candidate: offered.version, suite: offered.suite))
+                    .init(
+                        package: name, architecture: architecture, installed: .debian(version), candidate: .debian(offered.version),
+                        suite: offered.suite))
             }
         }
         return .read(

@@ -29,6 +29,7 @@ import CanhModel
 ///   shadow_permissions: "root:shadow 0640"        # also accounts_state
 ///   packages: {openssl: "3.0.15-1~deb12u1 -> 3.0.17-1~deb12u2"}   # installed -> security candidate
 ///   security_lists: {bookworm-security: 2026-12-01T00:00:00Z}     # suites and when published; packages_state
+///   package_manager: rpm                           # versions in rpm's order, lists are dnf repositories (default: dpkg)
 ///   os: "debian 11"                                # /etc/os-release ID and VERSION_ID; also os_state
 ///   openssh: 9.2p1                                 # the installed OpenSSH version (default: unknown)
 ///   firewalls_state: "unreadable: WHY"             # chains: "FAMILY POLICY[; LAST RULE]"; off: "ENABLED=no"; live: true
@@ -42,7 +43,7 @@ enum HostTestParser {
             "login_defs", "administrators", "journal", "filesystem", "inetd", "tmout", "clamav", "clamav_state", "audit_rules",
             "audit_state", "forwarders", "forwarders_state", "sealing_key", "firewalls", "firewalls_state", "openssh",
             "accounts", "accounts_state", "lastlog", "shadow_permissions", "os", "os_state", "packages",
-            "security_lists", "packages_state",
+            "security_lists", "packages_state", "package_manager",
         ])
         var sshd = SSHDConfiguration(global: try configuration(mapping["sshd"], file: "/etc/ssh/sshd_config"))
         for (criteria, settingsNode) in try mapping["sshd_match"]?.anyMapping().entries ?? [] {
@@ -203,15 +204,23 @@ enum HostTestParser {
         return AccountsObservation(accounts: accounts, uidMinimum: 1000, lastLoginSource: source, shadowPermissions: permissions)
     }
 
-    /// `{NAME: "INSTALLED -> CANDIDATE"}` and `{SUITE: PUBLISHED}` (a date, or `undated`).
+    /// `{NAME: "INSTALLED -> CANDIDATE"}` and `{SUITE: PUBLISHED}` (a date, or `undated`), in
+    /// dpkg's or rpm's terms (`package_manager`).
     private static func packages(_ mapping: YAMLMapping) throws(RuleFileProblem) -> PackageObservation {
+        var manager = "dpkg"
+        if let node = mapping["package_manager"] {
+            manager = try node.string()
+            guard manager == "dpkg" || manager == "rpm" else { throw node.problem("must be dpkg or rpm") }
+        }
+        let version: (String) -> PackageVersion = { manager == "rpm" ? .rpm(RPMVersion($0)) : .debian(DebianVersion($0)) }
         var lists: [PackageObservation.PackageIndex] = []
         for (suite, node) in try mapping["security_lists"]?.anyMapping().entries ?? [] {
             let published = try node.string() == "undated" ? nil : try node.timestamp()
-            lists.append(
-                .init(
-                    suite: suite.text, files: ["/var/lib/apt/lists/test_dists_\(suite.text)_main_binary-amd64_Packages"],
-                    published: published))
+            let file =
+                manager == "rpm"
+                ? "/var/cache/dnf/\(suite.text)-0123456789abcdef/repodata/test-updateinfo.xml.gz"
+                : "/var/lib/apt/lists/test_dists_\(suite.text)_main_binary-amd64_Packages"
+            lists.append(.init(suite: suite.text, files: [file], published: published))
         }
         var candidates: [PackageObservation.SecurityCandidate] = []
         for (name, node) in try mapping["packages"]?.anyMapping().entries ?? [] {
@@ -219,10 +228,10 @@ enum HostTestParser {
             guard versions.count == 2 else { throw node.problem("must be \"INSTALLED -> CANDIDATE\"") }
             candidates.append(
                 .init(
-                    package: name.text, architecture: "amd64", installed: DebianVersion(versions[0]), candidate: DebianVersion(versions[1]),
-                    suite: lists.first?.suite ?? "test-security"))
+                    package: name.text, architecture: manager == "rpm" ? "x86_64" : "amd64", installed: version(versions[0]),
+                    candidate: version(versions[1]), suite: lists.first?.suite ?? "test-security"))
         }
-        return PackageObservation(manager: "dpkg", installedCount: max(candidates.count, 1), securityLists: lists, candidates: candidates)
+        return PackageObservation(manager: manager, installedCount: max(candidates.count, 1), securityLists: lists, candidates: candidates)
     }
 
     /// `2G`, `500M`, `4096`: bytes, base 1024.

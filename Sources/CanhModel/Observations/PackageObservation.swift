@@ -1,9 +1,10 @@
 /// The installed packages against the security updates the package manager knows of.
 public struct PackageObservation: Sendable, Hashable {
-    /// `dpkg`.
+    /// `dpkg` or `rpm`.
     public var manager: String
     public var installedCount: Int
-    /// The security suites' package lists apt fetched, with when each suite was published.
+    /// The security suites' package lists apt fetched (dpkg), or the repositories whose update
+    /// advisories dnf fetched (rpm), with when each was published.
     public var securityLists: [PackageIndex]
     /// Each installed package a security list also has, with the newest version it offers
     /// (which may be older than the installed one).
@@ -17,11 +18,12 @@ public struct PackageObservation: Sendable, Hashable {
     }
 
     public struct PackageIndex: Sendable, Hashable, CustomStringConvertible {
-        /// `bookworm-security`.
+        /// `bookworm-security`; for rpm, the repository id (`baseos`).
         public var suite: String
-        /// The Packages files read.
+        /// The Packages files (or updateinfo files) read.
         public var files: [String]
-        /// The `Date:` of the suite's InRelease (or Release) file; nil when it has none.
+        /// The `Date:` of the suite's InRelease (or Release) file, or the newest timestamp of
+        /// the repository's repomd.xml; nil when it has none.
         public var published: Timestamp?
 
         public init(suite: String, files: [String], published: Timestamp?) {
@@ -36,11 +38,11 @@ public struct PackageObservation: Sendable, Hashable {
     public struct SecurityCandidate: Sendable, Hashable, CustomStringConvertible {
         public var package: String
         public var architecture: String
-        public var installed: DebianVersion
-        public var candidate: DebianVersion
+        public var installed: PackageVersion
+        public var candidate: PackageVersion
         public var suite: String
 
-        public init(package: String, architecture: String, installed: DebianVersion, candidate: DebianVersion, suite: String) {
+        public init(package: String, architecture: String, installed: PackageVersion, candidate: PackageVersion, suite: String) {
             self.package = package
             self.architecture = architecture
             self.installed = installed
