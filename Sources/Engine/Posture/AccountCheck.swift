@@ -96,7 +96,24 @@ enum AccountCheck: Sendable {
             let outcome: Outcome = (idleDays.map { $0 > maximumDays } ?? true) ? .fail : .pass
             judgements.append(PostureJudgement(entity: account.name, outcome: outcome, evidence: evidence))
         }
-        if observed.lastLoginSource == nil, !judgements.isEmpty {
+        if judgements.isEmpty {
+            // Nobody can log in as a person here: the host itself holds the requirement, so a
+            // server without people's accounts can prove it rather than stay unproven.
+            return [
+                PostureJudgement(
+                    entity: host, outcome: .pass,
+                    evidence: Evidence([
+                        ("interactive_accounts", .number(0)),
+                        (
+                            "counted",
+                            .text(
+                                "accounts of UID \(observed.uidMinimum) or more with a login shell and a password or an authorized key (/etc/passwd, /etc/shadow)"
+                            )
+                        ),
+                    ]))
+            ]
+        }
+        if observed.lastLoginSource == nil {
             // Without any record of logins, a pass could only rest on password dates.
             return [
                 PostureJudgement(
