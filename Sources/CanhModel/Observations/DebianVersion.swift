@@ -9,20 +9,10 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
 
     public init(_ text: String) {
         self.text = text
-        var rest = Substring(text)
-        if let colon = rest.firstIndex(of: ":"), let epoch = Int(rest[..<colon]) {
-            self.epoch = epoch
-            rest = rest[rest.index(after: colon)...]
-        } else {
-            epoch = 0
-        }
-        if let dash = rest.lastIndex(of: "-") {
-            upstream = Array(rest[..<dash].utf8)
-            revision = Array(rest[rest.index(after: dash)...].utf8)
-        } else {
-            upstream = Array(rest.utf8)
-            revision = []
-        }
+        let parts = PackageVersion.split(text)
+        epoch = parts.epoch
+        upstream = Array(parts.version.utf8)
+        revision = Array(parts.release.utf8)
     }
 
     public var description: String { text }

@@ -19,4 +19,17 @@ public enum PackageVersion: Sendable, Hashable, Comparable, CustomStringConverti
         default: a.description < b.description
         }
     }
+
+    /// `[EPOCH:]VERSION[-RELEASE]` as dpkg and rpm both write it: the epoch (0 when absent),
+    /// the part before the last `-` and the part after it (empty when there is none).
+    static func split(_ text: String) -> (epoch: Int, version: Substring, release: Substring) {
+        var rest = Substring(text)
+        var epoch = 0
+        if let colon = rest.firstIndex(of: ":"), let number = Int(rest[..<colon]) {
+            epoch = number
+            rest = rest[rest.index(after: colon)...]
+        }
+        guard let dash = rest.lastIndex(of: "-") else { return (epoch, rest, "") }
+        return (epoch, rest[..<dash], rest[rest.index(after: dash)...])
+    }
 }

@@ -15,20 +15,8 @@ public struct RPMVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// `1:3.0.7-25.el9_3`, `3.0.7-25.el9_3`, `3.0.7`.
     public init(_ text: String) {
-        var rest = Substring(text)
-        if let colon = rest.firstIndex(of: ":"), let epoch = Int(rest[..<colon]) {
-            self.epoch = epoch
-            rest = rest[rest.index(after: colon)...]
-        } else {
-            epoch = 0
-        }
-        if let dash = rest.lastIndex(of: "-") {
-            version = String(rest[..<dash])
-            release = String(rest[rest.index(after: dash)...])
-        } else {
-            version = String(rest)
-            release = ""
-        }
+        let parts = PackageVersion.split(text)
+        self.init(epoch: parts.epoch, version: String(parts.version), release: String(parts.release))
     }
 
     public var description: String {
