@@ -17,6 +17,26 @@ enum AddressNormalizer {
         }
     }
 
+    /// A host name as resolvers return it (RFC 1123: labels of letters, digits and inner
+    /// hyphens, at most 63 bytes each and 253 in all, the last not all digits), lower-cased and
+    /// without a final dot; nil for anything else.
+    static func hostName(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var name = Array(bytes)
+        if name.last == UInt8(ascii: ".") { name.removeLast() }
+        guard !name.isEmpty, name.count <= 253 else { return nil }
+        let labels = name.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        for label in labels {
+            guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
+                label.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") })
+            else { return nil }
+        }
+        guard let last = labels.last, !last.allSatisfy(isDigit) else { return nil }
+        return String(decoding: name.map { isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
     private static func normalizeIPv6(_ text: UnsafePointer<CChar>) -> String? {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }

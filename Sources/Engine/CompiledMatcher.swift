@@ -20,8 +20,11 @@ final class CompiledMatcher {
     let identifiers: [[UInt8]]?
     /// How much a matching entry counts toward a threshold.
     let weight: Int
+    /// The matcher's position among its rule's alternatives (of its role).
+    let alternative: Int
 
-    init(_ matcher: EntryMatcher, table: inout FieldTable, resolver: ParameterResolver) throws(RuleFileProblem) {
+    init(_ matcher: EntryMatcher, table: inout FieldTable, resolver: ParameterResolver, alternative: Int) throws(RuleFileProblem) {
+        self.alternative = alternative
         var tests: [(Int, FieldTest)] = []
         var identifiers: [[UInt8]]?
         for condition in matcher.fields {
@@ -96,11 +99,12 @@ final class CompiledMatcher {
         for group in captureGroups {
             let range = pattern.range(ofGroup: group.number)
             var normalized: String?
-            if group.type == .ip {
+            if group.type != .text {
                 // Text in an address position that is not an address means the line is not what it seems.
-                guard let range, let address = AddressNormalizer.normalize(UnsafeBufferPointer(rebasing: message[range])) else {
-                    return nil
-                }
+                guard let range else { return nil }
+                let text = UnsafeBufferPointer(rebasing: message[range])
+                guard let address = AddressNormalizer.normalize(text) ?? (group.type == .source ? AddressNormalizer.hostName(text) : nil)
+                else { return nil }
                 normalized = address
             }
             slots.append(

@@ -7,6 +7,9 @@ final class GroupWindows {
     final class Group {
         var window: TimeWindow
         var lastFired: Int64?
+        /// Open attempts, for rules with `same_attempt`; not saved with the state (a restart
+        /// at worst counts one attempt's two lines twice).
+        var attempts = AttemptJoiner()
 
         init(tracksValues: Bool) { window = TimeWindow(tracksValues: tracksValues) }
     }

@@ -189,7 +189,8 @@ public final class JournalEngine {
         guard lastMatchedEntry[slot] != entryNumber, let captures = reference.matcher.match(event, in: buffer) else { return }
         lastMatchedEntry[slot] = entryNumber
         if let detection = evaluators[reference.evaluator].matched(
-            reference.role, weight: reference.matcher.weight, captures: captures, event: event, host: hostName(of: event))
+            reference.role, alternative: reference.matcher.alternative, weight: reference.matcher.weight, captures: captures, event: event,
+            host: hostName(of: event))
         {
             detections.append(detection)
         }
@@ -235,7 +236,7 @@ public final class JournalEngine {
         func compileAll(_ matchers: [EntryMatcher], needing required: [String]) throws(RuleFileProblem) -> [CompiledMatcher] {
             var compiled: [CompiledMatcher] = []
             for matcher in matchers {
-                let matcherCompiled = try CompiledMatcher(matcher, table: &table, resolver: resolver)
+                let matcherCompiled = try CompiledMatcher(matcher, table: &table, resolver: resolver, alternative: compiled.count)
                 for name in required where !matcherCompiled.captureNames.contains(name) {
                     throw RuleFileProblem(
                         location: matcher.location, field: matcher.path,
@@ -263,7 +264,7 @@ public final class JournalEngine {
             let compiled = try compileAll(matchers, needing: needed)
             let evaluator = ThresholdRuleEvaluator(
                 context: context, groupBy: spec.groupBy, distinct: spec.distinct,
-                threshold: try resolver.int(spec.count), window: try resolver.span(spec.window))
+                threshold: try resolver.int(spec.count), window: try resolver.span(spec.window), sameAttempt: spec.sameAttempt)
             result = CompiledRule(evaluator: evaluator, matchers: compiled.map { (.match, $0) })
         case .sequence(let spec):
             if let entityCapture, !spec.groupBy.contains(entityCapture) {
@@ -275,7 +276,7 @@ public final class JournalEngine {
             let then = try compileAll(spec.then, needing: spec.groupBy)
             let evaluator = SequenceRuleEvaluator(
                 context: context, groupBy: spec.groupBy, firstCount: try resolver.int(spec.firstCount),
-                window: try resolver.span(spec.window))
+                window: try resolver.span(spec.window), sameAttempt: spec.sameAttempt)
             result = CompiledRule(evaluator: evaluator, matchers: first.map { (.match, $0) } + then.map { (.then, $0) })
         case .gap(let maxSilence):
             if entityCapture != nil {

@@ -11,8 +11,9 @@ enum MatcherRole: Int {
 /// One rule kind's evaluation state and logic. One conforming class per file in `Kinds/`.
 protocol JournalRuleEvaluator: AnyObject {
     var context: RuleContext { get }
-    /// An entry satisfied one of the rule's matchers.
-    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection?
+    /// An entry satisfied one of the rule's matchers: `alternative` is its position in the list of
+    /// its role.
+    func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection?
     /// Drops state that can no longer contribute to a finding at `now`.
     func sweep(at now: Timestamp)
     /// How many groups (sources, boots…) the rule currently remembers.

@@ -69,6 +69,9 @@ public enum CaptureType: String, Sendable, Hashable, CaseIterable {
     /// An IPv4 or IPv6 address; `::ffff:a.b.c.d` becomes `a.b.c.d`. Anything else fails the match,
     /// so text that only looks like an address (a forged user name) cannot become a source.
     case ip
+    /// An address as `ip`, or a host name as daemons write it with `UseDNS yes` (letters,
+    /// digits, hyphens and dots; lower-cased); anything else fails the match.
+    case source
 }
 
 /// A condition on a captured value.
@@ -86,12 +89,17 @@ public struct ThresholdSpec: Sendable, Hashable {
     /// Count distinct values of this capture instead of entries.
     public var distinct: String?
     public var window: Parameterized<TimeSpan>
+    /// Entries of different alternatives of `match` within this span of each other are one
+    /// attempt: sshd's "Failed password" and PAM's "authentication failure" for the same try.
+    public var sameAttempt: TimeSpan?
     public var location: SourceLocation
 }
 
 public struct SequenceSpec: Sendable {
     public var groupBy: [String]
     public var window: Parameterized<TimeSpan>
+    /// As `ThresholdSpec.sameAttempt`, for the `first` entries.
+    public var sameAttempt: TimeSpan?
     public var first: [EntryMatcher]
     public var firstCount: Parameterized<Int>
     public var then: [EntryMatcher]

@@ -124,22 +124,35 @@ enum JournalRuleParser {
     }
 
     private static func parseThreshold(_ node: YAMLNode) throws(RuleFileProblem) -> ThresholdSpec {
-        let mapping = try node.mapping(allowed: ["group_by", "count", "distinct", "window"])
+        let mapping = try node.mapping(allowed: ["group_by", "count", "distinct", "window", "same_attempt"])
+        let sameAttempt = try parseSameAttempt(mapping)
+        if sameAttempt != nil, let distinct = mapping["distinct"] {
+            throw distinct.problem("same_attempt joins entries that count one attempt; with distinct, values are counted instead")
+        }
         return ThresholdSpec(
             groupBy: try mapping["group_by"]?.stringList() ?? [],
             count: try mapping.required("count").parameterized { node throws(RuleFileProblem) in try node.integer(in: 1...1_000_000) },
             distinct: try mapping["distinct"]?.string(),
             window: try mapping.required("window").parameterized { node throws(RuleFileProblem) in try node.timeSpan() },
-            location: node.location)
+            sameAttempt: sameAttempt, location: node.location)
+    }
+
+    /// `same_attempt: 2s`: at most a minute, since one attempt's lines are written within seconds.
+    private static func parseSameAttempt(_ mapping: YAMLMapping) throws(RuleFileProblem) -> TimeSpan? {
+        guard let node = mapping["same_attempt"] else { return nil }
+        let span = try node.timeSpan()
+        guard span.microseconds > 0, span.microseconds <= 60_000_000 else { throw node.problem("must be more than 0s and at most 1m") }
+        return span
     }
 
     private static func parseSequence(_ node: YAMLNode) throws(RuleFileProblem) -> SequenceSpec {
-        let mapping = try node.mapping(allowed: ["group_by", "window", "first", "then"])
+        let mapping = try node.mapping(allowed: ["group_by", "window", "first", "then", "same_attempt"])
         let first = try mapping.required("first").mapping(allowed: ["match", "count"])
         let then = try mapping.required("then").mapping(allowed: ["match"])
         return SequenceSpec(
             groupBy: try mapping.required("group_by").stringList(),
             window: try mapping.required("window").parameterized { node throws(RuleFileProblem) in try node.timeSpan() },
+            sameAttempt: try parseSameAttempt(mapping),
             first: try parseMatchers(first.required("match")),
             firstCount: try first.required("count").parameterized { node throws(RuleFileProblem) in try node.integer(in: 1...1_000_000) },
             then: try parseMatchers(then.required("match")),

@@ -6,7 +6,7 @@ final class EventRuleEvaluator: JournalRuleEvaluator {
 
     init(context: RuleContext) { self.context = context }
 
-    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
+    func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
         guard let entity = context.entity(captures, host: host, event: event) else { return nil }
         return context.detection(
             host: host, entity: entity, count: 1, firstSeen: event.time, time: event.time, evidence: captures.evidence)

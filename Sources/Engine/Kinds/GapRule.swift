@@ -16,7 +16,9 @@ final class GapRuleEvaluator: JournalRuleEvaluator {
         self.maxSilence = maxSilence.microseconds
     }
 
-    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? { nil }
+    func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
+        nil
+    }
 
     /// Whether the entry ends a gap; cheap enough to call for every entry.
     @inline(__always)

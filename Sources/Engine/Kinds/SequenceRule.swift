@@ -7,23 +7,26 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
     let context: RuleContext
     private let groupBy: [String]
     private let firstCount: Int
+    private let sameAttempt: Int64?
     private let groups: GroupWindows
 
-    init(context: RuleContext, groupBy: [String], firstCount: Int, window: TimeSpan) {
+    init(context: RuleContext, groupBy: [String], firstCount: Int, window: TimeSpan, sameAttempt: TimeSpan?) {
         self.context = context
         self.groupBy = groupBy
         self.firstCount = firstCount
+        self.sameAttempt = sameAttempt?.microseconds
         groups = GroupWindows(length: window, tracksValues: false)
     }
 
     var trackedGroups: Int { groups.count }
 
-    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
+    func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
         let now = event.time.microsecondsSinceEpoch
         let key = host + "\u{1E}" + captures.key(groupBy)
         switch role {
         case .match:
             let group = groups.group(key)
+            if let sameAttempt, !group.attempts.begins(at: now, alternative: alternative, span: sameAttempt) { return nil }
             group.window.evict(olderThanWindow: groups.length, at: now)
             group.window.append(now, weight: weight, value: nil)
             return nil
@@ -34,6 +37,7 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
             let weight = group.window.weight
             let oldest = group.window.oldest
             group.window.removeAll()
+            group.attempts.removeAll()
             guard weight >= firstCount, groups.mayFire(group, at: now), let oldest,
                 let entity = context.entity(captures, host: host, event: event)
             else {

@@ -9,22 +9,25 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
     private let groupBy: [String]
     private let distinct: String?
     private let threshold: Int
+    private let sameAttempt: Int64?
     private let groups: GroupWindows
 
-    init(context: RuleContext, groupBy: [String], distinct: String?, threshold: Int, window: TimeSpan) {
+    init(context: RuleContext, groupBy: [String], distinct: String?, threshold: Int, window: TimeSpan, sameAttempt: TimeSpan?) {
         self.context = context
         self.groupBy = groupBy
         self.distinct = distinct
         self.threshold = threshold
+        self.sameAttempt = sameAttempt?.microseconds
         groups = GroupWindows(length: window, tracksValues: distinct != nil)
     }
 
     var trackedGroups: Int { groups.count }
 
-    func matched(_ role: MatcherRole, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
+    func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
         guard let entity = context.entity(captures, host: host, event: event) else { return nil }
         let now = event.time.microsecondsSinceEpoch
         let group = groups.group(host + "\u{1E}" + captures.key(groupBy))
+        if let sameAttempt, !group.attempts.begins(at: now, alternative: alternative, span: sameAttempt) { return nil }
         group.window.evict(olderThanWindow: groups.length, at: now)
         group.window.append(now, weight: weight, value: distinct.flatMap { captures[$0] })
         let weight = distinct == nil ? group.window.weight : group.window.distinctCount
