@@ -44,6 +44,8 @@ let package = Package(
                 "CanhModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CompressNIO", package: "compress-nio"),
             ]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
+        // Sigma rules whose log source is in the journal, converted into rule files (issue 21).
+        .target(name: "SigmaImport", dependencies: ["Yams"]),
         // Alert routing (issue 9): which finding and host changes go to which channels; pure.
         .target(name: "Alerts", dependencies: ["CanhModel"]),
         // Alert delivery (issue 9): webhook, syslog and e-mail senders and the dispatcher that
@@ -130,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "canh-agent",
             dependencies: [
-                "Agent", "Rules", "CanhModel", "CommandSupport", "ConfigurationFile",
+                "Agent", "Rules", "CanhModel", "CommandSupport", "ConfigurationFile", "SigmaImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -146,6 +148,8 @@ let package = Package(
         .testTarget(
             name: "HostInspectionTests", dependencies: ["HostInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "CanhModel", "TestSupport"]),
+        .testTarget(
+            name: "SigmaImportTests", dependencies: ["SigmaImport", "Rules", "Engine", "CanhModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AlertDeliveryTests",
             dependencies: [

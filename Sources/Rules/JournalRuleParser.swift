@@ -3,7 +3,8 @@ import CanhModel
 /// Parses the journal-specific part of a rule: matchers, the detection of its type, the entity
 /// and the embedded tests.
 enum JournalRuleParser {
-    static func parse(_ rule: YAMLMapping, type: String, levels: [Level]) throws(RuleFileProblem) -> JournalRule {
+    /// - Parameter imported: a rule imported from Sigma, which may come without tests.
+    static func parse(_ rule: YAMLMapping, type: String, levels: [Level], imported: Bool = false) throws(RuleFileProblem) -> JournalRule {
         let detectionKeys = ["match", "threshold", "sequence", "gap"]
         let allowed: [String] =
             switch type {
@@ -41,6 +42,7 @@ enum JournalRuleParser {
             case let capture: .capture(capture)
             }
 
+        if imported, rule["tests"] == nil { return JournalRule(detection: detection, entity: entity, tests: []) }
         let testsNode = try rule.required("tests")
         var tests: [JournalRuleTest] = []
         for testNode in try testsNode.sequence() {

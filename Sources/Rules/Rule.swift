@@ -13,6 +13,8 @@ public struct Rule: Sendable {
     public var remediation: LocalizedText
     public var parameters: LevelParameters
     public var body: RuleBody
+    /// Where an imported rule came from; nil for the pack's own rules.
+    public var sigma: SigmaOrigin?
     public var location: SourceLocation
 
     public func applies(at level: Level) -> Bool { levels.contains(level) }
@@ -23,4 +25,23 @@ public enum RuleBody: Sendable {
     case journal(JournalRule)
     /// Certificates, endpoints and key files.
     case posture(PostureRule)
+}
+
+/// A rule converted from a Sigma rule (`canh-agent rules import-sigma`): the original's
+/// identity, kept for credit and for re-import. Such a rule may cite no requirement and carry
+/// no embedded tests until someone maps and tests it.
+public struct SigmaOrigin: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var author: String?
+    public var license: String?
+    public var references: [String]
+
+    public init(id: String, title: String, author: String?, license: String?, references: [String]) {
+        self.id = id
+        self.title = title
+        self.author = author
+        self.license = license
+        self.references = references
+    }
 }

@@ -4,7 +4,7 @@ import CanhModel
 enum RuleFileParser {
     static let ruleKeys = [
         "id", "type", "severity", "levels", "requirements", "title", "remediation", "parameters",
-        "match", "threshold", "sequence", "gap", "entity", "check", "settings", "tests",
+        "match", "threshold", "sequence", "gap", "entity", "check", "settings", "tests", "sigma",
     ]
 
     static func parse(_ text: String, file: String) -> (rules: [Rule], problems: [RuleFileProblem]) {
@@ -57,16 +57,17 @@ enum RuleFileParser {
             throw severityNode.problem("must be one of: \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let levels = try parseLevels(rule.required("levels"))
+        let sigma = try rule["sigma"].map(parseSigmaOrigin)
         let requirementsNode = try rule.required("requirements")
         let requirements = try requirementsNode.stringList()
-        guard !requirements.isEmpty else { throw requirementsNode.problem("must name at least one requirement id") }
+        guard !requirements.isEmpty || sigma != nil else { throw requirementsNode.problem("must name at least one requirement id") }
         let parameters = try rule["parameters"].map(parseParameters) ?? LevelParameters()
 
         let typeNode = try rule.required("type")
         let body: RuleBody
         switch try typeNode.string() {
         case "event", "threshold", "sequence", "gap":
-            body = .journal(try JournalRuleParser.parse(rule, type: typeNode.string(), levels: levels))
+            body = .journal(try JournalRuleParser.parse(rule, type: typeNode.string(), levels: levels, imported: sigma != nil))
         case let other:
             guard let subject = PostureSubject(rawValue: other) else {
                 throw typeNode.problem(
@@ -77,13 +78,23 @@ enum RuleFileParser {
                     throw misplaced.problem("not used by \(other) rules; they take check, settings and tests")
                 }
             }
+            if let misplaced = rule["sigma"] { throw misplaced.problem("only journal rules are imported from Sigma") }
             body = .posture(try PostureRuleParser.parse(rule, subject: subject, levels: levels))
         }
         return Rule(
             id: id, severity: severity, levels: levels, requirements: requirements,
             title: try parseLocalizedText(rule.required("title")),
             remediation: try parseLocalizedText(rule.required("remediation")),
-            parameters: parameters, body: body, location: node.location)
+            parameters: parameters, body: body, sigma: sigma, location: node.location)
+    }
+
+    /// `sigma: {id, title, author, license, references}` of an imported rule.
+    private static func parseSigmaOrigin(_ node: YAMLNode) throws(RuleFileProblem) -> SigmaOrigin {
+        let mapping = try node.mapping(allowed: ["id", "title", "author", "license", "references"])
+        return SigmaOrigin(
+            id: try mapping.required("id").nonEmptyString(), title: try mapping.required("title").nonEmptyString(),
+            author: try mapping["author"]?.string(), license: try mapping["license"]?.string(),
+            references: try mapping["references"]?.stringList() ?? [])
     }
 
     static func isRuleID(_ id: String) -> Bool {

@@ -72,6 +72,11 @@ public struct RulePack: Sendable {
     }
 
     /// The rules that cite each requirement, by requirement id.
+    /// The rules of one rule file's text, and what is wrong with the others.
+    public static func rules(inFile text: String, named file: String) -> (rules: [Rule], problems: [RuleFileProblem]) {
+        RuleFileParser.parse(text, file: file)
+    }
+
     public func rulesCiting(_ requirement: String) -> [Rule] { rules.filter { $0.requirements.contains(requirement) } }
 
     /// Requirements marked automated that no rule cites: the catalogue promises evidence the

