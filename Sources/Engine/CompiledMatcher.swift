@@ -22,6 +22,8 @@ final class CompiledMatcher {
     let weight: Int
     /// The matcher's position among its rule's alternatives (of its role).
     let alternative: Int
+    /// The bytes MESSAGE can begin with for the pattern to match; nil when any can.
+    private let firstBytes: ByteSet?
 
     init(_ matcher: EntryMatcher, table: inout FieldTable, resolver: ParameterResolver, alternative: Int) throws(RuleFileProblem) {
         self.alternative = alternative
@@ -58,6 +60,7 @@ final class CompiledMatcher {
             pattern = nil
         }
         captureGroups = groups
+        firstBytes = pattern?.firstBytes
         let names = Set(groups.map(\.0))
         for name in matcher.captureTypes.keys.sorted() where !names.contains(name) {
             throw RuleFileProblem(
@@ -84,6 +87,10 @@ final class CompiledMatcher {
     /// - Parameter buffer: the event's bytes, from `JournalEvent.withUnsafeBytes`.
     @inline(__always)
     func match(_ event: JournalEvent, in buffer: UnsafeBufferPointer<UInt8>) -> Captures? {
+        // The cheapest refusal first: a message that cannot begin a match of an anchored pattern.
+        if let firstBytes, let range = event.range(at: messageIndex), !range.isEmpty, !firstBytes.contains(buffer[range.lowerBound]) {
+            return nil
+        }
         for (index, test) in fieldTests {
             guard let range = event.range(at: index), Self.passes(UnsafeBufferPointer(rebasing: buffer[range]), test) else {
                 return nil

@@ -34,6 +34,9 @@ final class Pattern {
     private(set) var limitHits = 0
     /// Named groups and their group numbers, in the order they appear.
     let namedGroups: [(name: String, number: Int)]
+    /// For a pattern anchored at the start, the bytes a non-empty subject can begin with; nil
+    /// when any can. Lets the engine skip a pattern on most entries with one table lookup.
+    let firstBytes: ByteSet?
 
     init(_ source: String) throws(CompileError) {
         var errorCode: Int32 = 0
@@ -53,6 +56,7 @@ final class Pattern {
         matchData = data
         usesJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         namedGroups = Self.readNamedGroups(compiled)
+        firstBytes = Self.firstBytes(of: compiled, matchData: data)
         matchContext = pcre2_match_context_create_8(nil)
         jitStack = usesJIT ? pcre2_jit_stack_create_8(32 << 10, Self.jitStackBytes, nil) : nil
         if let matchContext {
@@ -100,6 +104,24 @@ final class Pattern {
         return start..<end
     }
 
+    /// Asks PCRE2 itself, by partial matching of each one-byte subject, which first bytes can
+    /// lead to a match: exact for any anchored pattern (alternations, classes, caseless
+    /// groups, lookaheads), where deriving it from the pattern's text would not be.
+    private static func firstBytes(of code: OpaquePointer, matchData: OpaquePointer) -> ByteSet? {
+        var options: UInt32 = 0
+        guard pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_ALLOPTIONS), &options) == 0, options & UInt32(PCRE2_ANCHORED) != 0 else {
+            return nil
+        }
+        var set = ByteSet()
+        for byte in 0...255 {
+            var subject = UInt8(byte)
+            let status = pcre2_match_8(code, &subject, 1, 0, UInt32(PCRE2_PARTIAL_SOFT), matchData, nil)
+            // A match, a partial match, or an error (a limit): the byte may start a match.
+            if status != PCRE2_ERROR_NOMATCH { set.insert(UInt8(byte)) }
+        }
+        return set.count == 256 ? nil : set
+    }
+
     private static func message(for errorCode: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
         let length = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(errorCode, $0.baseAddress, $0.count) }
@@ -123,5 +145,35 @@ final class Pattern {
             return (name: name, number: number)
         }
         return groups.sorted { $0.number < $1.number }
+    }
+}
+
+/// A set of bytes as a 256-bit map.
+struct ByteSet {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    private(set) var count = 0
+
+    mutating func insert(_ byte: UInt8) {
+        guard !contains(byte) else { return }
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
+        count += 1
+    }
+
+    @inline(__always)
+    func contains(_ byte: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
     }
 }
