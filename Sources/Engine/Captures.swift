@@ -5,43 +5,62 @@ import CanhModel
 /// Most matching entries never make a rule fire, so values are decoded only when asked for:
 /// a capture is a range in the entry's bytes. Typed captures (addresses) are validated and
 /// normalised when the entry matches, because an invalid one means the entry does not match.
+/// The names are the matcher's own array, shared, so a match allocates one array of values.
 struct Captures {
-    private struct Slot {
-        let name: String
+    struct Value {
         let range: Range<Int>?
         let normalized: String?
     }
 
     private let bytes: [UInt8]
-    private let slots: [Slot]
+    private let names: [String]
+    private let values: [Value]
 
     init() {
         bytes = []
-        slots = []
+        names = []
+        values = []
     }
 
-    init(bytes: [UInt8], slots: [(name: String, range: Range<Int>?, normalized: String?)]) {
+    /// - Parameter values: one per name, in the same order.
+    init(bytes: [UInt8], names: [String], values: [Value]) {
         self.bytes = bytes
-        self.slots = slots.map { Slot(name: $0.name, range: $0.range, normalized: $0.normalized) }
+        self.names = names
+        self.values = values
     }
 
     subscript(name: String) -> String? {
-        guard let slot = slots.first(where: { $0.name == name }) else { return nil }
-        return value(of: slot)
+        guard let index = names.firstIndex(of: name) else { return nil }
+        return value(of: values[index])
     }
 
-    private func value(of slot: Slot) -> String? {
-        if let normalized = slot.normalized { return normalized }
-        return slot.range.map { String(journalBytes: bytes[$0]) }
+    /// Whether `name` captured a non-empty value, without decoding it.
+    func hasValue(_ name: String) -> Bool {
+        guard let index = names.firstIndex(of: name) else { return false }
+        let value = values[index]
+        if let normalized = value.normalized { return !normalized.isEmpty }
+        return value.range.map { !$0.isEmpty } ?? false
     }
 
-    /// The values of `names` joined by a separator no capture contains, for grouping.
-    func key(_ names: [String]) -> String {
-        names.map { self[$0] ?? "" }.joined(separator: "\u{1F}")
+    private func value(of value: Value) -> String? {
+        if let normalized = value.normalized { return normalized }
+        return value.range.map { String(journalBytes: bytes[$0]) }
+    }
+
+    /// `prefix`, a record separator, then the values of `keyNames` joined by a unit separator:
+    /// the group key, in the form saved with the engine's state.
+    func key(_ keyNames: [String], after prefix: String) -> String {
+        var key = prefix
+        key.unicodeScalars.append("\u{1E}")
+        for (position, name) in keyNames.enumerated() {
+            if position > 0 { key.unicodeScalars.append("\u{1F}") }
+            if let value = self[name] { key += value }
+        }
+        return key
     }
 
     /// Every captured value, for a finding's evidence.
     var evidence: Evidence {
-        Evidence(slots.compactMap { slot in value(of: slot).map { (slot.name, .text($0)) } })
+        Evidence(zip(names, values).compactMap { name, value in self.value(of: value).map { (name, .text($0)) } })
     }
 }

@@ -15,6 +15,8 @@ final class CompiledMatcher {
     let messageIndex: Int
     /// Named groups of the pattern with their type.
     let captureGroups: [(name: String, number: Int, type: CaptureType)]
+    /// Their names, in the same order, shared by every match's captures.
+    private let captureNameList: [String]
     let conditions: [(capture: String, isMember: Bool, values: Set<String>)]
     /// The identifiers this matcher requires, if it constrains SYSLOG_IDENTIFIER (for routing).
     let identifiers: [[UInt8]]?
@@ -60,6 +62,7 @@ final class CompiledMatcher {
             pattern = nil
         }
         captureGroups = groups
+        captureNameList = groups.map(\.0)
         firstBytes = pattern?.firstBytes
         let names = Set(groups.map(\.0))
         for name in matcher.captureTypes.keys.sorted() where !names.contains(name) {
@@ -101,8 +104,8 @@ final class CompiledMatcher {
         let message = UnsafeBufferPointer(rebasing: buffer[messageRange])
         guard pattern.matches(message) else { return nil }
 
-        var slots: [(name: String, range: Range<Int>?, normalized: String?)] = []
-        slots.reserveCapacity(captureGroups.count)
+        var values: [Captures.Value] = []
+        values.reserveCapacity(captureGroups.count)
         for group in captureGroups {
             let range = pattern.range(ofGroup: group.number)
             var normalized: String?
@@ -114,10 +117,12 @@ final class CompiledMatcher {
                 else { return nil }
                 normalized = address
             }
-            slots.append(
-                (group.name, range.map { $0.lowerBound + messageRange.lowerBound..<$0.upperBound + messageRange.lowerBound }, normalized))
+            values.append(
+                .init(
+                    range: range.map { $0.lowerBound + messageRange.lowerBound..<$0.upperBound + messageRange.lowerBound },
+                    normalized: normalized))
         }
-        let captures = Captures(bytes: event.bytes, slots: slots)
+        let captures = Captures(bytes: event.bytes, names: captureNameList, values: values)
         for condition in conditions {
             let isMember = captures[condition.capture].map(condition.values.contains) ?? false
             guard isMember == condition.isMember else { return nil }

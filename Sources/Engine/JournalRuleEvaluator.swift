@@ -41,6 +41,12 @@ struct RuleContext {
         }
     }
 
+    /// Whether the entry has its entity's value (always, unless the entity is an empty capture).
+    func hasEntity(_ captures: Captures) -> Bool {
+        if case .capture(let name) = entity { return captures.hasValue(name) }
+        return true
+    }
+
     func detection(
         host: String, entity: String, count: Int, firstSeen: Timestamp, time: Timestamp, evidence: Evidence
     ) -> Detection {

@@ -22,7 +22,7 @@ final class SequenceRuleEvaluator: JournalRuleEvaluator {
 
     func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
         let now = event.time.microsecondsSinceEpoch
-        let key = host + "\u{1E}" + captures.key(groupBy)
+        let key = captures.key(groupBy, after: host)
         switch role {
         case .match:
             let group = groups.group(key)

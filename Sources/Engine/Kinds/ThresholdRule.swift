@@ -24,14 +24,17 @@ final class ThresholdRuleEvaluator: JournalRuleEvaluator {
     var trackedGroups: Int { groups.count }
 
     func matched(_ role: MatcherRole, alternative: Int, weight: Int, captures: Captures, event: JournalEvent, host: String) -> Detection? {
-        guard let entity = context.entity(captures, host: host, event: event) else { return nil }
+        // An entry without its entity's value never counts; the entity itself is made only to fire.
+        guard context.hasEntity(captures) else { return nil }
         let now = event.time.microsecondsSinceEpoch
-        let group = groups.group(host + "\u{1E}" + captures.key(groupBy))
+        let group = groups.group(captures.key(groupBy, after: host))
         if let sameAttempt, !group.attempts.begins(at: now, alternative: alternative, span: sameAttempt) { return nil }
         group.window.evict(olderThanWindow: groups.length, at: now)
         group.window.append(now, weight: weight, value: distinct.flatMap { captures[$0] })
         let weight = distinct == nil ? group.window.weight : group.window.distinctCount
-        guard weight >= threshold, groups.mayFire(group, at: now), let oldest = group.window.oldest else { return nil }
+        guard weight >= threshold, groups.mayFire(group, at: now), let oldest = group.window.oldest,
+            let entity = context.entity(captures, host: host, event: event)
+        else { return nil }
         group.lastFired = now
 
         var evidence = captures.evidence
