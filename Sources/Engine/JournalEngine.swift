@@ -185,8 +185,10 @@ public final class JournalEngine {
         _ reference: MatcherReference, _ event: JournalEvent, _ buffer: UnsafeBufferPointer<UInt8>,
         _ detections: inout [Detection]
     ) {
+        // Matching first: most entries match nothing, and the engine's own state is then not touched.
+        guard let captures = reference.matcher.match(event, in: buffer) else { return }
         let slot = reference.evaluator * 2 + reference.role.rawValue
-        guard lastMatchedEntry[slot] != entryNumber, let captures = reference.matcher.match(event, in: buffer) else { return }
+        guard lastMatchedEntry[slot] != entryNumber else { return }
         lastMatchedEntry[slot] = entryNumber
         if let detection = evaluators[reference.evaluator].matched(
             reference.role, alternative: reference.matcher.alternative, weight: reference.matcher.weight, captures: captures, event: event,
