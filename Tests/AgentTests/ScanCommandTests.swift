@@ -71,7 +71,10 @@ import Testing
         let journal = try bruteForce(in: directory)
         let result = try ProcessRunner.run(agent, ["scan", "--rules", directory.file("rules"), "--journal-file", journal, "--level", "3"])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("\(file):7: auth.sudo.failure.severity: must be one of: info, low, medium, high, critical"))
+        let line =
+            try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("severity: severe") }) + 1
+        #expect(
+            result.standardError.contains("\(file):\(line): auth.sudo.failure.severity: must be one of: info, low, medium, high, critical"))
     }
 
     @Test("a truncated journal file is an error record naming it, and the other file's findings still come")
