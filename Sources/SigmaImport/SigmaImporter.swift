@@ -17,17 +17,13 @@ public enum SigmaImporter {
     static let maximumAlternatives = 32
 
     public static func convert(_ text: String) throws(SigmaImportError) -> Converted {
-        let document: [String: Any]
+        let composed: Node?
         do {
-            guard let loaded = try Yams.load(yaml: text) as? [String: Any] else {
-                throw SigmaImportError.notImportable("not a YAML mapping")
-            }
-            document = loaded
-        } catch let error as SigmaImportError {
-            throw error
+            composed = try Yams.compose(yaml: text)
         } catch {
             throw .notImportable("not valid YAML (\(error))")
         }
+        guard let composed, let document = try plain(composed) as? [String: Any] else { throw .notImportable("not a YAML mapping") }
         guard let title = scalar(document["title"]), !title.isEmpty else { throw .notImportable("the rule has no title") }
         guard let sigmaID = scalar(document["id"]), !sigmaID.isEmpty else {
             throw .notImportable("the rule has no id; Sigma ids keep imported rules traceable")
@@ -72,6 +68,30 @@ public enum SigmaImporter {
             description: scalar(document["description"]),
             falsePositives: (document["falsepositives"] as? [Any] ?? []).compactMap(scalar), alternatives: alternatives)
         return Converted(id: id, yaml: rule.yaml)
+    }
+
+    /// The document as strings, lists and string-keyed mappings, with nulls as `NSNull`. Yams'
+    /// own `load` stops the process on a mapping whose key is not a scalar; here that is a
+    /// reason to refuse the rule.
+    private static func plain(_ node: Node) throws(SigmaImportError) -> Any {
+        switch node {
+        case .scalar(let scalar):
+            if let null = node.null { return null }
+            return scalar.string
+        case .sequence(let sequence):
+            var elements: [Any] = []
+            for element in sequence { elements.append(try plain(element)) }
+            return elements
+        case .mapping(let mapping):
+            var entries: [String: Any] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let name) = key else { throw .notImportable("a mapping key is not a plain value") }
+                entries[name.string] = try plain(value)
+            }
+            return entries
+        case .alias:
+            throw .notImportable("an unresolved alias")
+        }
     }
 
     static func scalar(_ value: Any?) -> String? {

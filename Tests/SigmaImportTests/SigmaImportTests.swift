@@ -141,6 +141,7 @@ import Testing
             ("refused/base64_modifier.yml", "modifier base64offset (selection selection) has no journal equivalent"),
             ("refused/unknown_field.yml", "field pam_rhost has no journal equivalent"),
             ("refused/no_id.yml", "the rule has no id"),
+            ("refused/complex_key.yml", "a mapping key is not a plain value"),
         ])
     func refusals(file: String, reason: String) throws {
         #expect {
