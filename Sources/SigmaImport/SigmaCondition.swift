@@ -1,3 +1,5 @@
+import Glibc
+
 /// Sigma's `condition:` language: selection names (with `*` wildcards), `and`, `or`, `not`,
 /// parentheses, `1 of PATTERN`, `any of PATTERN`, `all of PATTERN` and `them`. Aggregations
 /// after a pipe are refused by the caller's error.
@@ -84,30 +86,8 @@ struct SigmaCondition {
     /// The selections whose names match `them` or a pattern with `*`, in name order.
     private func matchingSelections(_ pattern: String) -> [SigmaExpression] {
         selections.keys.sorted().filter { name in
-            pattern == "them" ? !name.hasPrefix("_") : Glob.matches(name, pattern: pattern)
+            // Sigma's `*` and `?`, as the shell matches them (SSHCryptoCheck uses the same call).
+            pattern == "them" ? !name.hasPrefix("_") : fnmatch(pattern, name, 0) == 0
         }.compactMap { selections[$0] }
-    }
-}
-
-/// `*` (any run) and `?` (one character) matching for selection names.
-enum Glob {
-    static func matches(_ text: String, pattern: String) -> Bool {
-        let text = Array(text)
-        let pattern = Array(pattern)
-        var memo: [Int: Bool] = [:]
-        func match(_ i: Int, _ j: Int) -> Bool {
-            if let known = memo[i * (pattern.count + 1) + j] { return known }
-            let result: Bool
-            if j == pattern.count {
-                result = i == text.count
-            } else if pattern[j] == "*" {
-                result = match(i, j + 1) || (i < text.count && match(i + 1, j))
-            } else {
-                result = i < text.count && (pattern[j] == "?" || pattern[j] == text[i]) && match(i + 1, j + 1)
-            }
-            memo[i * (pattern.count + 1) + j] = result
-            return result
-        }
-        return match(0, 0)
     }
 }
