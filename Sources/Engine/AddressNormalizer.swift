@@ -1,3 +1,4 @@
+import CanhModel
 import Glibc
 
 /// Validates and normalises an IP address captured from a log line.
@@ -27,15 +28,12 @@ enum AddressNormalizer {
         let labels = name.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         for label in labels {
             guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
-                label.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") })
+                label.allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "-") })
             else { return nil }
         }
-        guard let last = labels.last, !last.allSatisfy(isDigit) else { return nil }
-        return String(decoding: name.map { isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        guard let last = labels.last, !last.allSatisfy(\.isASCIIDigit) else { return nil }
+        return String(decoding: name.map { $0.isASCIILetter ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
-
-    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     private static func normalizeIPv6(_ text: UnsafePointer<CChar>) -> String? {
         var v6 = in6_addr()

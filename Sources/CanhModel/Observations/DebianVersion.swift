@@ -31,12 +31,10 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
         return upstream != 0 ? upstream : compare(a.revision, b.revision)
     }
 
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-
     private static func order(_ c: UInt8?) -> Int {
         guard let c else { return 0 }
-        if isDigit(c) { return 0 }
-        if (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) { return Int(c) }
+        if c.isASCIIDigit { return 0 }
+        if c.isASCIILetter { return Int(c) }
         if c == UInt8(ascii: "~") { return -1 }
         return Int(c) + 256
     }
@@ -47,7 +45,7 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
         var i = 0
         var j = 0
         while i < a.count || j < b.count {
-            while (i < a.count && !isDigit(a[i])) || (j < b.count && !isDigit(b[j])) {
+            while (i < a.count && !a[i].isASCIIDigit) || (j < b.count && !b[j].isASCIIDigit) {
                 let ac = order(i < a.count ? a[i] : nil)
                 let bc = order(j < b.count ? b[j] : nil)
                 if ac != bc { return ac - bc }
@@ -57,13 +55,13 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
             while i < a.count, a[i] == UInt8(ascii: "0") { i += 1 }
             while j < b.count, b[j] == UInt8(ascii: "0") { j += 1 }
             var firstDifference = 0
-            while i < a.count, j < b.count, isDigit(a[i]), isDigit(b[j]) {
+            while i < a.count, j < b.count, a[i].isASCIIDigit, b[j].isASCIIDigit {
                 if firstDifference == 0 { firstDifference = Int(a[i]) - Int(b[j]) }
                 i += 1
                 j += 1
             }
-            if i < a.count, isDigit(a[i]) { return 1 }
-            if j < b.count, isDigit(b[j]) { return -1 }
+            if i < a.count, a[i].isASCIIDigit { return 1 }
+            if j < b.count, b[j].isASCIIDigit { return -1 }
             if firstDifference != 0 { return firstDifference }
         }
         return 0

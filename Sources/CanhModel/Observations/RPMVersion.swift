@@ -37,15 +37,12 @@ public struct RPMVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
         return version != 0 ? version : compare(Array(a.release.utf8), Array(b.release.utf8))
     }
 
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    private static func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) }
-
     /// rpm's `rpmvercmp`, step for step.
     static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a == b { return 0 }
         let tilde = UInt8(ascii: "~")
         let caret = UInt8(ascii: "^")
-        func isSeparator(_ c: UInt8) -> Bool { !isDigit(c) && !isLetter(c) && c != tilde && c != caret }
+        func isSeparator(_ c: UInt8) -> Bool { !c.isASCIIDigit && !c.isASCIILetter && c != tilde && c != caret }
         var i = 0
         var j = 0
         while i < a.count || j < b.count {
@@ -70,8 +67,8 @@ public struct RPMVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
                 continue
             }
             guard let x, y != nil else { break }
-            let numeric = isDigit(x)
-            let belongs = numeric ? isDigit : isLetter
+            let numeric = x.isASCIIDigit
+            let belongs: (UInt8) -> Bool = numeric ? { $0.isASCIIDigit } : { $0.isASCIILetter }
             var endA = i
             while endA < a.count, belongs(a[endA]) { endA += 1 }
             var endB = j
