@@ -56,6 +56,7 @@ let package = Package(
                 "Alerts", "CanhModel", "CollectorStore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
@@ -158,7 +159,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Rules", "CanhModel", "TestSupport"], exclude: ["Fixtures", "Golden"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RulesTests", dependencies: ["CanhModel", "Rules", "Engine", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CollectorServerTests",
             dependencies: [

@@ -48,7 +48,7 @@ public struct RuleListing {
         let vi = language == .vi
         let areas: [String: (vi: String, en: String)] = [
             "network": ("mạng", "network"), "server": ("máy chủ", "server"), "application": ("ứng dụng", "application"),
-            "data": ("dữ liệu", "data"), "management": ("quản lý", "management"),
+            "data": ("dữ liệu", "data"), "design": ("thiết kế", "design"), "management": ("quản lý", "management"),
         ]
         let automated = requirements.filter { $0.check == .automated }
         let provable = automated.filter(canBeProven).count
@@ -64,6 +64,10 @@ public struct RuleListing {
             let shownBy = rules(showing: requirement)
             let how: String =
                 switch requirement.check {
+                case .manual where requirement.inventory != nil:
+                    vi
+                        ? "thủ công — chứng minh bằng danh mục hệ thống tại máy chủ thu thập"
+                        : "manual — proven by the collector's inventory"
                 case .manual: vi ? "thủ công — chứng thực tại máy chủ thu thập" : "manual — attested in the collector"
                 case .automated where shownBy.isEmpty: vi ? "tự động — không có quy tắc ở cấp độ này" : "automated — no rule at this level"
                 case .automated where !canBeProven(requirement):
@@ -71,12 +75,21 @@ public struct RuleListing {
                         + shownBy.joined(separator: ", ")
                 case .automated: (vi ? "tự động: " : "automated: ") + shownBy.joined(separator: ", ")
                 }
-            let legacy = level.map(requirement.legacy.text(at:)) ?? requirement.legacy.text
-            let current = requirement.current.map { level.map($0.text(at:)) ?? $0.text }
             lines.append("\(requirement.id)  [\(area)]  \(how)")
             lines.append("    \(requirement.text[language])")
-            lines.append("    " + (vi ? "Căn cứ: " : "Legacy: ") + legacy)
-            if let current { lines.append("    " + (vi ? "Hiện hành: " : "Current: ") + current) }
+            for citation in citations(of: requirement) {
+                let prefix = level == nil ? (vi ? "cấp độ \(citation.level) " : "level \(citation.level) ") : ""
+                let standing = "[\(citation.force.rawValue), \(citation.basis.rawValue)]"
+                if let legacy = citation.legacyText(language) {
+                    lines.append("    " + prefix + (vi ? "Căn cứ: " : "Legacy: ") + legacy + " " + standing)
+                }
+                if let current = citation.currentText(language) {
+                    lines.append("    " + prefix + (vi ? "Hiện hành: " : "Current: ") + current + " " + standing)
+                }
+            }
+            if let threshold = requirement.threshold {
+                lines.append("    " + (vi ? "Ngưỡng" : "Threshold") + " [\(threshold.basis.rawValue)]: " + threshold.text[language])
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -120,11 +133,19 @@ public struct RuleListing {
                     ("provable", .bool(requirement.check == .automated && canBeProven(requirement))),
                     ("levels", .array(requirement.levels.map { .integer(Int64($0.rawValue)) })),
                     ("text", .object([("vi", .string(requirement.text.vi)), ("en", .string(requirement.text.en))])),
-                    ("legacy", .string(level.map(requirement.legacy.text(at:)) ?? requirement.legacy.text)),
+                    ("citations", .array(citations(of: requirement).compactMap { try? JSONValueEncoder().encode($0) })),
                 ]
-                if let current = requirement.current { members.append(("current", .string(level.map(current.text(at:)) ?? current.text))) }
+                if let threshold = requirement.threshold, let value = try? JSONValueEncoder().encode(threshold) {
+                    members.append(("threshold", value))
+                }
                 return .object(members)
             })
+    }
+
+    /// The citation at the listed level, or at every level when no level is asked for.
+    private func citations(of requirement: Requirement) -> [LegalCitation] {
+        guard let level else { return requirement.levels.compactMap { requirement.citations[$0] } }
+        return requirement.citations[level].map { [$0] } ?? []
     }
 
     private var rulesJSON: JSONValue {

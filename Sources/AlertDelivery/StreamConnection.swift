@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -52,8 +53,11 @@ struct StreamConnection {
             throw .unreachable(address, "\(error)")
         }
         let channel = asyncChannel.channel
-        // Closing the channel ends a read or write that waits too long.
+        // Closing the channel ends a read or write that waits too long; the flag tells that
+        // close from the peer's.
+        let expired = NIOLockedValueBox(false)
         let timer = channel.eventLoop.scheduleTask(in: .seconds(deadline.components.seconds)) {
+            expired.withLockedValue { $0 = true }
             channel.close(promise: nil)
         }
         defer { timer.cancel() }
@@ -65,7 +69,9 @@ struct StreamConnection {
                 return try await body(&connection)
             }
         } catch let error as DeliveryError {
-            throw error
+            throw expired.withLockedValue { $0 } ? .timedOut(address) : error
+        } catch _ where expired.withLockedValue({ $0 }) {
+            throw .timedOut(address)
         } catch let error as NIOSSLError {
             throw .tls(address, DeliveryError.explain(error))
         } catch let error as BoringSSLError {

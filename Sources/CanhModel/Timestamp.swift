@@ -287,7 +287,7 @@ extension Int64 {
     package var saturatingNegated: Int64 { self == .min ? .max : -self }
 
     /// Division rounding towards negative infinity, so dates before 1970 format correctly.
-    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+    package func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }

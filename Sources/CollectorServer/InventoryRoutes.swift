@@ -112,12 +112,31 @@ extension CollectorAPI {
         guard !system.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest, message: "name: empty") }
         guard !system.owner.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest, message: "owner: empty") }
         // Names go into every table, report and alert: one line of text each.
-        let names = [
+        var texts: [(String, String?)] = [
             ("name", system.name), ("owner", system.owner), ("operator", system.operatorUnit), ("decision_number", system.decisionNumber),
-            ("decision_date", system.decisionDate),
+            ("decision_issuer", system.decisionIssuer), ("appraisal.number", system.appraisal?.number),
+            ("appraisal.issuer", system.appraisal?.issuer), ("regulation.number", system.regulation?.number),
+            ("regulation.issuer", system.regulation?.issuer), ("security_unit", system.securityUnit),
+            ("contact.name", system.contact?.name),
+            ("contact.title", system.contact?.title), ("contact.phone", system.contact?.phone), ("contact.email", system.contact?.email),
         ]
-        for case (let field, let value?) in names where value.containsControlCharacter || value.count > 512 {
+        for (index, assessment) in system.assessments.enumerated() {
+            texts += [("assessments[\(index)].assessor", assessment.assessor), ("assessments[\(index)].result", assessment.result)]
+        }
+        for case (let field, let value?) in texts where value.containsControlCharacter || value.count > 512 {
             throw HTTPError(.badRequest, message: "\(field): at most 512 characters and no control characters")
+        }
+        var dates: [(String, String?)] = [
+            ("decision_date", system.decisionDate), ("appraisal.date", system.appraisal?.date),
+            ("expected_approval", system.expectedApproval),
+            ("regulation.date", system.regulation?.date), ("go_live", system.goLive), ("plan_expected", system.planExpected),
+        ]
+        dates += system.assessments.enumerated().map { ("assessments[\($0.offset)].date", $0.element.date) }
+        for case (let field, let value?) in dates where !CalendarDateText.isValid(value) {
+            throw HTTPError(.badRequest, message: "\(field): \"\(value.prefix(40))\" is not a date; write YYYY-MM-DD")
+        }
+        guard system.assessments.count <= 200 else {
+            throw HTTPError(.badRequest, message: "assessments: at most 200 per system")
         }
         if system.dossier == .approved, system.decisionNumber == nil {
             throw HTTPError(.badRequest, message: "decision_number: an approved dossier names the approving decision")

@@ -58,22 +58,17 @@ public final class SQLiteCollectorStore: CollectorStore {
                 throw StoreError.conflict("system \(system.id) already exists")
             }
             try db.execute(
-                sql: """
-                    INSERT INTO systems (id, name, owner, operator, level, dossier, decision_number, decision_date)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: Self.arguments(system))
+                sql: "INSERT INTO systems (id, name, owner, level, dossier) VALUES (?, '', '', 1, 'none')", arguments: [system.id])
+            try Self.write(system, in: db)
         }
     }
 
     public func updateSystem(_ system: InformationSystem) async throws(StoreError) {
         try await write { db in
-            try db.execute(
-                sql: """
-                    UPDATE systems SET name = ?2, owner = ?3, operator = ?4, level = ?5, dossier = ?6, decision_number = ?7,
-                        decision_date = ?8
-                    WHERE id = ?1
-                    """, arguments: Self.arguments(system))
-            guard db.changesCount == 1 else { throw StoreError.notFound("system \(system.id)") }
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM systems WHERE id = ?", arguments: [system.id]) != nil else {
+                throw StoreError.notFound("system \(system.id)")
+            }
+            try Self.write(system, in: db)
         }
     }
 
@@ -89,11 +84,13 @@ public final class SQLiteCollectorStore: CollectorStore {
     }
 
     public func system(id: String) async throws(StoreError) -> InformationSystem? {
-        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM systems WHERE id = ?", arguments: [id]).map(Self.system) }
+        try await read { db in
+            try Self.systems(Row.fetchAll(db, sql: "SELECT * FROM systems WHERE id = ?", arguments: [id]), in: db).first
+        }
     }
 
     public func systems() async throws(StoreError) -> [InformationSystem] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM systems ORDER BY id").map(Self.system) }
+        try await read { db in try Self.systems(Row.fetchAll(db, sql: "SELECT * FROM systems ORDER BY id"), in: db) }
     }
 
     public func addHost(_ host: EnrolledHost) async throws(StoreError) {
@@ -552,18 +549,61 @@ public final class SQLiteCollectorStore: CollectorStore {
 
     // MARK: Rows
 
-    private static func arguments(_ system: InformationSystem) -> StatementArguments {
-        [
-            system.id, system.name, system.owner, system.operatorUnit, system.level.rawValue, system.dossier.rawValue,
-            system.decisionNumber, system.decisionDate,
-        ]
+    /// Writes every fact of an existing system's row, and replaces its assessments.
+    private static func write(_ system: InformationSystem, in db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE systems SET name = ?2, owner = ?3, operator = ?4, level = ?5, proposed_level = ?6, dossier = ?7,
+                    decision_number = ?8, decision_date = ?9, decision_issuer = ?10, appraisal_number = ?11, appraisal_date = ?12,
+                    appraisal_issuer = ?13, expected_approval = ?14, regulation_number = ?15, regulation_date = ?16,
+                    regulation_issuer = ?17, security_unit = ?18, contact_name = ?19, contact_title = ?20, contact_phone = ?21,
+                    contact_email = ?22, go_live = ?23, plan = ?24, plan_expected = ?25
+                WHERE id = ?1
+                """,
+            arguments: [
+                system.id, system.name, system.owner, system.operatorUnit, system.level.rawValue, system.proposedLevel?.rawValue,
+                system.dossier.rawValue, system.decisionNumber, system.decisionDate, system.decisionIssuer, system.appraisal?.number,
+                system.appraisal?.date, system.appraisal?.issuer, system.expectedApproval, system.regulation?.number,
+                system.regulation?.date, system.regulation?.issuer, system.securityUnit, system.contact?.name, system.contact?.title,
+                system.contact?.phone, system.contact?.email, system.goLive, system.plan.rawValue, system.planExpected,
+            ])
+        try db.execute(sql: "DELETE FROM assessments WHERE system_id = ?", arguments: [system.id])
+        for assessment in system.assessments {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO assessments (system_id, date, kind, assessor, result) VALUES (?, ?, ?, ?, ?)",
+                arguments: [system.id, assessment.date, assessment.kind.rawValue, assessment.assessor, assessment.result])
+        }
     }
 
+    /// A system's row, without its assessments (`systems(in:)` adds them).
     static func system(_ row: Row) -> InformationSystem {
-        InformationSystem(
+        func decision(_ prefix: String) -> Decision? {
+            (row["\(prefix)_number"] as String?).map { Decision(number: $0, date: row["\(prefix)_date"], issuer: row["\(prefix)_issuer"]) }
+        }
+        return InformationSystem(
             id: row["id"], name: row["name"], owner: row["owner"], operatorUnit: row["operator"],
-            level: Level(rawValue: row["level"]) ?? .lowest, dossier: DossierStatus(rawValue: row["dossier"]) ?? .none,
-            decisionNumber: row["decision_number"], decisionDate: row["decision_date"])
+            level: Level(rawValue: row["level"]) ?? .lowest, proposedLevel: (row["proposed_level"] as Int?).flatMap(Level.init(rawValue:)),
+            dossier: DossierStatus(rawValue: row["dossier"]) ?? .none, decisionNumber: row["decision_number"],
+            decisionDate: row["decision_date"], decisionIssuer: row["decision_issuer"], appraisal: decision("appraisal"),
+            expectedApproval: row["expected_approval"], regulation: decision("regulation"), securityUnit: row["security_unit"],
+            contact: (row["contact_name"] as String?).map {
+                Contact(name: $0, title: row["contact_title"], phone: row["contact_phone"], email: row["contact_email"])
+            },
+            goLive: row["go_live"], plan: PlanImplementation(rawValue: row["plan"]) ?? .none, planExpected: row["plan_expected"])
+    }
+
+    /// Systems with their assessments.
+    static func systems(_ rows: [Row], in db: Database) throws -> [InformationSystem] {
+        var systems = rows.map(system)
+        guard !systems.isEmpty else { return systems }
+        var byID: [String: [Assessment]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM assessments ORDER BY date, kind, assessor") {
+            guard let kind = Assessment.Kind(rawValue: row["kind"]) else { continue }
+            byID[row["system_id"], default: []].append(
+                Assessment(date: row["date"], kind: kind, assessor: row["assessor"], result: row["result"]))
+        }
+        for index in systems.indices { systems[index].assessments = byID[systems[index].id] ?? [] }
+        return systems
     }
 
     static func host(_ row: Row) -> EnrolledHost {

@@ -1,3 +1,4 @@
+import CanhModel
 import GRDB
 
 /// The collector's tables, as numbered migrations: a database is brought forward one step at a
@@ -235,6 +236,53 @@ enum SQLiteSchema {
                     WHERE id <> (SELECT max(newest.id) FROM hosts newest WHERE newest.hostname = hosts.hostname COLLATE NOCASE);
                     CREATE UNIQUE INDEX hosts_by_current_name ON hosts(hostname COLLATE NOCASE) WHERE replaced_by IS NULL;
                     CREATE INDEX hosts_by_machine ON hosts(machine_id) WHERE machine_id IS NOT NULL;
+                    """)
+        }
+        migrator.registerMigration("8 inventory facts") { db in
+            // What the annual report (form Mẫu 08) and indicators 19 and 20 need about each system.
+            // The dossier gains the drafting and appraised states; SQLite cannot widen a CHECK, so
+            // the table is rebuilt, keeping every system and every reference to it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE systems_new (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        operator TEXT,
+                        level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+                        proposed_level INTEGER CHECK (proposed_level BETWEEN 1 AND 5),
+                        dossier TEXT NOT NULL \(oneOf("dossier", DossierStatus.allCases.map(\.rawValue))),
+                        decision_number TEXT,
+                        decision_date TEXT,
+                        decision_issuer TEXT,
+                        appraisal_number TEXT,
+                        appraisal_date TEXT,
+                        appraisal_issuer TEXT,
+                        expected_approval TEXT,
+                        regulation_number TEXT,
+                        regulation_date TEXT,
+                        regulation_issuer TEXT,
+                        security_unit TEXT,
+                        contact_name TEXT,
+                        contact_title TEXT,
+                        contact_phone TEXT,
+                        contact_email TEXT,
+                        go_live TEXT,
+                        plan TEXT NOT NULL DEFAULT 'none' \(oneOf("plan", PlanImplementation.allCases.map(\.rawValue))),
+                        plan_expected TEXT
+                    );
+                    INSERT INTO systems_new (id, name, owner, operator, level, dossier, decision_number, decision_date)
+                    SELECT id, name, owner, operator, level, dossier, decision_number, decision_date FROM systems;
+                    DROP TABLE systems;
+                    ALTER TABLE systems_new RENAME TO systems;
+                    CREATE TABLE assessments (
+                        system_id TEXT NOT NULL REFERENCES systems(id) ON DELETE CASCADE,
+                        date TEXT NOT NULL,
+                        kind TEXT NOT NULL \(oneOf("kind", Assessment.Kind.allCases.map(\.rawValue))),
+                        assessor TEXT NOT NULL,
+                        result TEXT NOT NULL,
+                        PRIMARY KEY (system_id, date, kind, assessor)
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator

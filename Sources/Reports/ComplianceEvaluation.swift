@@ -65,12 +65,13 @@ public struct ComplianceEvaluation: Sendable {
         for requirement in pack.requirements.requirements where requirement.levels.contains(level) {
             let rules = pack.rules.filter { $0.applies(at: level) && $0.requirements.contains(requirement.id) }
             var entry = RequirementCompliance(
-                id: requirement.id, area: requirement.area, text: requirement.text, citation: requirement.legacy.text(at: level),
-                currentCitation: requirement.current?.text(at: level), check: requirement.check.rawValue, status: .notEvaluated,
+                id: requirement.id, area: requirement.area, text: requirement.text, citation: requirement.citation(at: level),
+                threshold: requirement.threshold, check: requirement.check.rawValue, status: .notEvaluated,
                 reason: .noRules, rules: rules.map(\.id), lastChecked: nil, hosts: [], findings: [], findingsTotal: 0, attestation: nil)
             switch requirement.check {
             case .manual:
                 judgeManual(&entry, attestation: attestationByRequirement[requirement.id])
+                if let proof = requirement.inventory { judgeInventory(&entry, proof: proof, system: facts.system) }
             case .automated:
                 judgeAutomated(&entry, rules: rules, findingsByRule: findingsByRule, monitored: monitored, reporting: reporting)
             }
@@ -83,7 +84,9 @@ public struct ComplianceEvaluation: Sendable {
         let certificates = facts.certificates.map { CertificateSummary($0, now: now) }.sorted {
             ($0.daysLeft, $0.fingerprint) < ($1.daysLeft, $1.fingerprint)
         }
-        return SystemCompliance(system: facts.system, hosts: hosts, summary: counts, requirements: requirements, certificates: certificates)
+        return SystemCompliance(
+            system: facts.system, regime: RegimeChoice.choose(goLive: facts.system.goLive, reportDate: now), hosts: hosts, summary: counts,
+            requirements: requirements, certificates: certificates)
     }
 
     private func judgeManual(_ entry: inout RequirementCompliance, attestation: Attestation?) {
@@ -97,6 +100,37 @@ public struct ComplianceEvaluation: Sendable {
             (entry.status, entry.reason) = (.manual, .attested)
         } else {
             entry.reason = .attestationExpired
+        }
+    }
+
+    /// The inventory is the record of the dossier and the assessments: what it holds decides,
+    /// met or not, over an attestation.
+    private func judgeInventory(_ entry: inout RequirementCompliance, proof: Requirement.InventoryProof, system: InformationSystem) {
+        switch proof {
+        case .dossier:
+            let approved = system.approval
+            let met = approved != nil && system.plan == .full
+            (entry.status, entry.reason) = met ? (.manual, .inventoryFacts) : (.fail, .inventoryShowsUnmet)
+            entry.inventoryEvidence = InventoryWording.dossier(system)
+            entry.lastChecked = approved?.date.flatMap(LocalDate.init(iso:))?.startInVietnam
+        case .assessment:
+            let months = Self.assessmentPeriodMonths(system.level)
+            let latest = system.latestAssessment
+            let due = LocalDate(now).addingMonths(-months)
+            let current = latest.flatMap { LocalDate(iso: $0.date) }.map { $0 >= due } ?? false
+            (entry.status, entry.reason) = current ? (.manual, .inventoryFacts) : (.fail, .inventoryShowsUnmet)
+            entry.inventoryEvidence = InventoryWording.assessment(latest, months: months, level: system.level)
+            entry.lastChecked = latest.flatMap { LocalDate(iso: $0.date) }?.startInVietnam
+        }
+    }
+
+    /// How often a system must be assessed (Decree 85/2016 Art. 20.2.c): every 6 months at level
+    /// 5, yearly at levels 3–4, and within the organisation's 2-year cycle below.
+    static func assessmentPeriodMonths(_ level: Level) -> Int64 {
+        switch level.rawValue {
+        case 5: 6
+        case 3, 4: 12
+        default: 24
         }
     }
 

@@ -35,6 +35,11 @@ public enum ComplianceReason: String, Sendable, Hashable, Codable, CaseIterable 
     case checkErrors = "check_errors"
     case attested
     case noAttestation = "no_attestation"
+    /// The inventory's facts show it met (an approved dossier with the plan carried out, a
+    /// recent assessment); `inventory_evidence` says which.
+    case inventoryFacts = "inventory_facts"
+    /// The inventory's facts show it not met; `inventory_evidence` says what is missing.
+    case inventoryShowsUnmet = "inventory_shows_unmet"
     case attestationExpired = "attestation_expired"
     /// No rule of the pack cites it at this level.
     case noRules = "no_rules"
@@ -68,16 +73,19 @@ public struct ComplianceReport: Sendable, Hashable, Codable {
 /// One system's compliance.
 public struct SystemCompliance: Sendable, Hashable, Codable {
     public var system: InformationSystem
+    /// The regime the citations are printed for, from the system's go-live date and the report date.
+    public var regime: RegimeChoice
     public var hosts: [HostSummary]
     public var summary: StatusCounts
     public var requirements: [RequirementCompliance]
     public var certificates: [CertificateSummary]
 
     public init(
-        system: InformationSystem, hosts: [HostSummary], summary: StatusCounts, requirements: [RequirementCompliance],
-        certificates: [CertificateSummary]
+        system: InformationSystem, regime: RegimeChoice, hosts: [HostSummary], summary: StatusCounts,
+        requirements: [RequirementCompliance], certificates: [CertificateSummary]
     ) {
         self.system = system
+        self.regime = regime
         self.hosts = hosts
         self.summary = summary
         self.requirements = requirements
@@ -153,9 +161,11 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     /// The TT12 group: network, server, application, data, management.
     public var area: String
     public var text: LocalizedText
-    /// The legacy regime's citation at the system's level, and the current one's where known.
-    public var citation: String
-    public var currentCitation: String?
+    /// What the law says at the system's level; the renderers print the regimes the system's
+    /// `regime` names.
+    public var citation: LegalCitation?
+    /// Where the thresholds of the rules citing it come from, when no text states them.
+    public var threshold: ThresholdBasis?
     public var check: String
     public var status: ComplianceStatus
     public var reason: ComplianceReason
@@ -175,9 +185,12 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     public var proof: [CompliancePassProof] = []
     /// For `not_proven_on_every_host`: the monitored hosts the closest rule has no pass from.
     public var unproven: [String] = []
+    /// For a requirement the inventory proves: the facts, in words.
+    public var inventoryEvidence: LocalizedText?
 
     public init(
-        id: String, area: String, text: LocalizedText, citation: String, currentCitation: String?, check: String, status: ComplianceStatus,
+        id: String, area: String, text: LocalizedText, citation: LegalCitation?, threshold: ThresholdBasis?, check: String,
+        status: ComplianceStatus,
         reason: ComplianceReason, rules: [String], lastChecked: Timestamp?, hosts: [String], findings: [FindingEvidence],
         findingsTotal: Int, attestation: Attestation?
     ) {
@@ -185,7 +198,7 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
         self.area = area
         self.text = text
         self.citation = citation
-        self.currentCitation = currentCitation
+        self.threshold = threshold
         self.check = check
         self.status = status
         self.reason = reason
@@ -198,8 +211,8 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, area, text, citation, check, status, reason, rules, hosts, findings, attestation, proof, unproven
-        case currentCitation = "current_citation"
+        case id, area, text, citation, threshold, check, status, reason, rules, hosts, findings, attestation, proof, unproven
+        case inventoryEvidence = "inventory_evidence"
         case lastChecked = "last_checked"
         case findingsTotal = "findings_total"
     }

@@ -108,6 +108,15 @@ package struct LocalDate: Sendable, Hashable, Comparable {
         self.init(midnight)
     }
 
+    /// The same day `months` months later (or earlier), clamped to the month's last day.
+    package func addingMonths(_ months: Int64) -> LocalDate {
+        let index = year * 12 + (month - 1) + months
+        let (newYear, newMonth) = (index.floorDivided(by: 12), index - index.floorDivided(by: 12) * 12 + 1)
+        let firstOfNext = LocalDate(newYear, newMonth + 1, 1).normalised
+        let lastDay = LocalDate(daysSinceEpoch: firstOfNext.daysSinceEpoch - 1).day
+        return LocalDate(newYear, newMonth, min(day, lastDay))
+    }
+
     /// Month 13 as January of the next year, so that "the month after December" needs no case.
     package var normalised: LocalDate {
         month > 12 ? LocalDate(year + 1, month - 12, day) : self

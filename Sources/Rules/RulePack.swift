@@ -1,14 +1,16 @@
 public import CanhModel
 import Foundation
 
-/// A loaded rule pack: `pack.yaml` (name and version), `requirements.yaml` (the catalogue) and
-/// every other `*.yaml` file below the directory (rules, grouped by what they read).
+/// A loaded rule pack: `pack.yaml` (name and version), `legal-sources.yaml` (what citations may
+/// name), `requirements.yaml` (the catalogue) and every other `*.yaml` file below the directory
+/// (rules, grouped by what they read).
 public struct RulePack: Sendable {
     public var name: String
     public var version: String
     public var directory: String
     public var rules: [Rule]
     public var requirements: RequirementCatalogue
+    public var legalSources: LegalSources
 
     /// The rules that apply at `level`.
     public func rules(at level: Level) -> [Rule] { rules.filter { $0.applies(at: level) } }
@@ -29,7 +31,11 @@ public struct RulePack: Sendable {
             let problem = RuleFileProblem(
                 location: SourceLocation(file: base, line: nil), field: "(directory)",
                 message: "no rule pack here; pass the directory that holds pack.yaml and requirements.yaml")
-            return (RulePack(name: name, version: version, directory: base, rules: [], requirements: .init(requirements: [])), [problem])
+            return (
+                RulePack(
+                    name: name, version: version, directory: base, rules: [], requirements: .init(requirements: []), legalSources: .init()),
+                [problem]
+            )
         }
 
         if let (text, file) = readFile(base + "/pack.yaml", problems: &problems) {
@@ -44,11 +50,16 @@ public struct RulePack: Sendable {
             }
         }
 
+        var sources = LegalSources()
+        if let (text, file) = readFile(base + "/" + legalSourcesFile, problems: &problems) {
+            do { sources = try LegalSources.parse(text, file: file) } catch { problems.append(error) }
+        }
         var catalogue = RequirementCatalogue(requirements: [])
         if let (text, file) = readFile(base + "/requirements.yaml", problems: &problems) {
-            let (parsed, catalogueProblems) = RequirementCatalogue.parse(text, file: file)
+            let (parsed, catalogueProblems) = RequirementCatalogue.parse(text, file: file, sources: sources)
             catalogue = parsed
             problems += catalogueProblems
+            if catalogueProblems.isEmpty { problems += catalogue.uncitedRows(of: sources) }
         }
 
         var rules: [Rule] = []
@@ -68,10 +79,14 @@ public struct RulePack: Sendable {
                 if citationProblems.isEmpty { rules.append(rule) }
             }
         }
-        return (RulePack(name: name, version: version, directory: base, rules: rules, requirements: catalogue), problems)
+        return (
+            RulePack(name: name, version: version, directory: base, rules: rules, requirements: catalogue, legalSources: sources), problems
+        )
     }
 
-    /// The rules that cite each requirement, by requirement id.
+    /// The table of what citations may name, beside `requirements.yaml`.
+    public static let legalSourcesFile = "legal-sources.yaml"
+
     /// The rules of one rule file's text, and what is wrong with the others.
     public static func rules(inFile text: String, named file: String) -> (rules: [Rule], problems: [RuleFileProblem]) {
         RuleFileParser.parse(text, file: file)
@@ -136,7 +151,7 @@ public struct RulePack: Sendable {
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
             guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml"),
-                relative != "pack.yaml", relative != "requirements.yaml"
+                relative != "pack.yaml", relative != "requirements.yaml", relative != legalSourcesFile
             else { continue }
             files.append(base + "/" + relative)
         }

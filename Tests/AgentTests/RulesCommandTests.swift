@@ -83,7 +83,7 @@ import Testing
             lines.contains {
                 $0.hasPrefix(catalogue)
                     && $0.hasSuffix(
-                        "ND85-NET-AC-01.area: must be one of: network, server, application, data, management (TT12 Điều 9.3–9.4)")
+                        "ND85-NET-AC-01.area: must be one of: network, server, application, data, design, management (TT12 Điều 9.3–9.4)")
             })
         #expect(
             lines.contains {
@@ -134,9 +134,15 @@ import Testing
         let requirements = try #require(listing["requirements"] as? [[String: Any]])
         func requirement(_ id: String) throws -> [String: Any] { try #require(requirements.first { $0["id"] as? String == id }) }
         #expect(try requirement("ND85-SRV-LOG-02")["rules"] as? [String] == ["time.sync.disabled", "time.sync.lost"])
-        #expect(
-            try requirement("ND85-SRV-LOG-01")["legacy"] as? String
-                == "TT12/2022 Phụ lục I–V, bảng II.2 mục 1.2 (nhật ký hệ thống); TCVN 11930:2017 7.2.2.3")
+        // The citation at the level asked for, structured: the leaf row of appendix III and its clause.
+        let citations = try #require(try requirement("ND85-SRV-LOG-01")["citations"] as? [[String: Any]])
+        #expect(citations.count == 1)
+        #expect(citations.first?["level"] as? Int == 3)
+        let rows = try #require(citations.first?["tt12"] as? [[String: Any]])
+        #expect(rows.first?["row"] as? String == "II.2/1.2.3")
+        #expect(rows.first?["tcvn11930"] as? String == "7.2.2.3")
+        #expect(citations.first?["tcvn14423"] as? [String] == ["5.8.2.1 a"])
+        #expect(try requirement("ND85-SRV-LOG-01")["threshold"] != nil, "the one-hour gap is Canh's own rule and says so")
         #expect(try requirement("ND85-MGT-POL-01")["check"] as? String == "manual")
         #expect(try requirement("ND85-SRV-MAL-01")["provable"] as? Bool == true, "malware.protection.missing is a state check")
         #expect(try requirement("ND85-SRV-OPS-01")["provable"] as? Bool == false, "service.failed only detects")
@@ -153,11 +159,13 @@ import Testing
         // Only a state check's pass proves a requirement: the count says how many can be.
         #expect(
             english.outputLines.contains(
-                "REQUIREMENTS (45): 18 automated — 16 with a state check that can prove them met, 2 with detections only; 27 manual"))
-        #expect(english.outputLines.contains("ND85-SRV-OPS-01  [server]  automated, detections only (never proven met): service.failed"))
+                "REQUIREMENTS (65): 18 automated — 16 with a state check that can prove them met, 2 with detections only; 47 manual"))
         #expect(
-            english.outputLines.contains("    Legacy: TT12/2022 Phụ lục I–V, bảng II.2 mục 1.2 (nhật ký hệ thống); TCVN 11930:2017 7.2.2.3")
-        )
+            english.outputLines.contains("ND85-SRV-OPS-01  [management]  automated, detections only (never proven met): service.failed"))
+        #expect(
+            english.outputLines.contains(
+                "    Legacy: Circular 12/2022 Appendix III, section II.2, row 1.2.3 (TCVN 11930:2017 clause 7.2.2.3) [mandatory, secondary]"
+            ))
         let vietnamese = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
         #expect(vietnamese.outputLines.contains("ND85-MGT-POL-01  [quản lý]  thủ công — chứng thực tại máy chủ thu thập"))
         #expect(vietnamese.outputLines.contains { $0.hasPrefix("QUY TẮC (") })

@@ -46,6 +46,9 @@ func rule(fromYAML text: String) throws -> Rule {
     let directory = try TemporaryDirectory()
     try directory.write(
         try String(contentsOfFile: ProcessRunner.repositoryRoot + "/rules/requirements.yaml", encoding: .utf8), to: "requirements.yaml")
+    try directory.write(
+        try String(contentsOfFile: ProcessRunner.repositoryRoot + "/rules/" + RulePack.legalSourcesFile, encoding: .utf8),
+        to: RulePack.legalSourcesFile)
     try directory.write("name: test\nversion: 1\n", to: "pack.yaml")
     try directory.write(text, to: "journal/rule.yaml")
     let (pack, problems) = RulePack.load(directory: directory.path)

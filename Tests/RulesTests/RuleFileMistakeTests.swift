@@ -21,6 +21,8 @@ import Testing
         let rules = ProcessRunner.repositoryRoot + "/rules"
         try FileManager.default.copyItem(atPath: rules + "/pack.yaml", toPath: packDirectory + "/pack.yaml")
         try FileManager.default.copyItem(atPath: rules + "/requirements.yaml", toPath: packDirectory + "/requirements.yaml")
+        try FileManager.default.copyItem(
+            atPath: rules + "/" + RulePack.legalSourcesFile, toPath: packDirectory + "/" + RulePack.legalSourcesFile)
         try FileManager.default.createDirectory(atPath: packDirectory + "/journal", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ruleFile, toPath: packDirectory + "/journal/" + (ruleFile as NSString).lastPathComponent)
         let (pack, problems) = RulePack.load(directory: packDirectory)

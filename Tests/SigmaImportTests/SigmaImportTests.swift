@@ -19,7 +19,7 @@ import Testing
     /// A pack of the repository's catalogue and `files` (name → text); the results of its tests.
     private func runTests(_ files: [String: String]) throws -> (results: [RuleTestResult], problems: [String]) {
         let pack = try TemporaryDirectory()
-        for name in ["pack.yaml", "requirements.yaml"] {
+        for name in ["pack.yaml", "requirements.yaml", RulePack.legalSourcesFile] {
             try pack.write(try String(contentsOfFile: ProcessRunner.repositoryRoot + "/rules/" + name, encoding: .utf8), to: name)
         }
         for (name, text) in files { try pack.write(text, to: "sigma/" + name) }

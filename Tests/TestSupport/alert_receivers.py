@@ -144,8 +144,10 @@ def smtp(cert, key, user, password):
             })
             return "250 Message accepted"
 
+    # server_hostname: without it aiosmtpd asks the resolver for the machine's full name on every
+    # connection, which on a machine without DNS can take longer than the sender waits.
     controller = Controller(
-        Handler(), hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True, authenticator=authenticator,
+        Handler(), hostname="127.0.0.1", port=port, server_hostname="localhost", tls_context=context, require_starttls=True, authenticator=authenticator,
         auth_require_tls=True, auth_exclude_mechanism=["LOGIN"])
     controller.start()
     threading.Event().wait()

@@ -28,8 +28,10 @@ extension ReportStrings {
         decision: "Approving decision",
         dossierStatus: { status in
             switch status {
-            case .none: "None"
-            case .submitted: "Submitted, awaiting approval"
+            case .none: "Not started"
+            case .drafting: "Being drafted"
+            case .submitted: "Submitted for appraisal"
+            case .appraised: "Appraised"
             case .approved: "Approved"
             }
         },
@@ -70,6 +72,8 @@ extension ReportStrings {
             case .checkErrors: "The checks could not run (unreadable files or unreachable endpoints)."
             case .attested: "Attested; the attestation is current."
             case .noAttestation: "Checked by people; not attested yet."
+            case .inventoryFacts: "Proven by the facts of the information-system inventory."
+            case .inventoryShowsUnmet: "The facts of the information-system inventory show it is not met."
             case .attestationExpired: "The attestation has expired."
             case .noRules: "The rule pack has no automated check for this requirement at the system's level."
             }
@@ -80,6 +84,7 @@ extension ReportStrings {
             case "server": "Server security"
             case "application": "Application security"
             case "data": "Data security"
+            case "design": "System design requirements"
             case "management": "Management requirements"
             default: area
             }
@@ -95,6 +100,34 @@ extension ReportStrings {
         unprovenOn: "Not proven on",
         lastChecked: "Last checked",
         citation: "Citation",
+        currentCitation: "Current",
+        forceName: { force in
+            switch force {
+            case .mandatory: "mandatory"
+            case .suggested: "suggested (another value is allowed when the security plan justifies it)"
+            case .bestPractice: "good practice, not mandatory"
+            }
+        },
+        basisName: { basis in
+            switch basis {
+            case .text: "from the legal text"
+            case .secondary: "from a secondary source, to be checked against the official text"
+            case .inference: "Canh's inference, in no legal text"
+            }
+        },
+        threshold: "Threshold",
+        regime: "Regime",
+        regimeName: { $0 == .decree85 ? "Decree 85/2016, Circular 12/2022, TCVN 11930:2017" : "Decree 331/2026, TCVN 14423:2026" },
+        regimeReason: { reason in
+            switch reason {
+            case .beforeDecree331: "report made before Decree 331/2026 came into force (19/08/2026)"
+            case .transition: "system in use before 01/07/2026, in the transition until 19/08/2027 (Decree 331/2026 Art. 39)"
+            case .afterTransition: "system in use before 01/07/2026, transition over (Decree 331/2026 Art. 39)"
+            case .newSystem: "system in use from 01/07/2026 (Decree 331/2026)"
+            case .goLiveUnknown: "no go-live date recorded, so both are cited"
+            }
+        },
+        goLive: "In use since",
         checkKind: { $0 == "manual" ? "manual" : "automated" },
         rules: "Rules",
         attestedBy: "Attested by",

@@ -60,6 +60,16 @@ public struct ReportStrings: Sendable {
     public var unprovenOn: String
     public var lastChecked: String
     public var citation: String
+    /// Before the current regime's citation.
+    public var currentCitation: String
+    public var forceName: @Sendable (LegalCitation.Force) -> String
+    public var basisName: @Sendable (LegalCitation.Basis) -> String
+    /// Before where a threshold comes from.
+    public var threshold: String
+    public var regime: String
+    public var regimeName: @Sendable (RegimeChoice.Regime) -> String
+    public var regimeReason: @Sendable (RegimeChoice.Reason) -> String
+    public var goLive: String
     public var checkKind: @Sendable (String) -> String
     public var rules: String
     public var attestedBy: String
@@ -122,6 +132,33 @@ public struct ReportStrings: Sendable {
         case .vi: .vietnamese
         case .en: .english
         }
+    }
+}
+
+extension ReportStrings {
+    /// The lines citing the law under a requirement: the regimes the system's report cites (or
+    /// whatever the catalogue has, when it has nothing for them), how binding and how sure, and
+    /// where the thresholds come from.
+    public func citationLines(_ requirement: RequirementCompliance, regime: RegimeChoice) -> [String] {
+        var lines: [String] = []
+        if let citation = requirement.citation {
+            let legacy = citation.legacyText(language).map { "\(self.citation) (\(regimeName(.decree85))): \($0)" }
+            let current = citation.currentText(language).map { "\(currentCitation) (\(regimeName(.decree331))): \($0)" }
+            let chosen = (regime.citesDecree85 ? [legacy] : []) + (regime.citesDecree331 ? [current] : [])
+            lines += chosen.contains { $0 != nil } ? chosen.compactMap { $0 } : [legacy, current].compactMap { $0 }
+            var standing = "\(forceName(citation.force)); \(basisName(citation.basis))"
+            if let note = citation.note { standing += " — " + note[language] }
+            lines.append(standing)
+        }
+        if let threshold = requirement.threshold {
+            lines.append("\(self.threshold) (\(basisName(threshold.basis))): \(threshold.text[language])")
+        }
+        return lines
+    }
+
+    /// The regimes and why, in one line.
+    public func regimeText(_ choice: RegimeChoice) -> String {
+        choice.regimes.map(regimeName).joined(separator: " + ") + " — " + regimeReason(choice.reason)
     }
 }
 

@@ -28,9 +28,11 @@ extension ReportStrings {
         decision: "Quyết định phê duyệt",
         dossierStatus: { status in
             switch status {
-            case .none: "Chưa có"
-            case .submitted: "Đã nộp, chờ phê duyệt"
-            case .approved: "Đã phê duyệt"
+            case .none: "Chưa xây dựng"
+            case .drafting: "Đang dự thảo"
+            case .submitted: "Đã gửi thẩm định"
+            case .appraised: "Đã thẩm định"
+            case .approved: "Đã được phê duyệt"
             }
         },
         hosts: "Máy chủ",
@@ -70,6 +72,8 @@ extension ReportStrings {
             case .checkErrors: "Kiểm tra không thực hiện được (lỗi đọc tệp hoặc không kết nối được)."
             case .attested: "Đã được xác nhận, còn hiệu lực."
             case .noAttestation: "Yêu cầu kiểm tra thủ công, chưa có xác nhận."
+            case .inventoryFacts: "Được chứng minh bởi thông tin trong danh mục hệ thống thông tin."
+            case .inventoryShowsUnmet: "Thông tin trong danh mục hệ thống thông tin cho thấy yêu cầu chưa được đáp ứng."
             case .attestationExpired: "Xác nhận đã hết hiệu lực."
             case .noRules: "Bộ quy tắc chưa có kiểm tra tự động cho yêu cầu này ở cấp độ của hệ thống."
             }
@@ -80,6 +84,7 @@ extension ReportStrings {
             case "server": "Bảo đảm an toàn máy chủ"
             case "application": "Bảo đảm an toàn ứng dụng"
             case "data": "Bảo đảm an toàn dữ liệu"
+            case "design": "Yêu cầu thiết kế hệ thống"
             case "management": "Yêu cầu quản lý"
             default: area
             }
@@ -95,6 +100,34 @@ extension ReportStrings {
         unprovenOn: "Chưa chứng minh trên",
         lastChecked: "Kiểm tra gần nhất",
         citation: "Căn cứ",
+        currentCitation: "Hiện hành",
+        forceName: { force in
+            switch force {
+            case .mandatory: "bắt buộc"
+            case .suggested: "gợi ý (được chọn mức khác nếu phương án giải trình)"
+            case .bestPractice: "thực hành tốt, không bắt buộc"
+            }
+        },
+        basisName: { basis in
+            switch basis {
+            case .text: "theo văn bản"
+            case .secondary: "theo nguồn thứ cấp, cần đối chiếu bản chính thức"
+            case .inference: "suy luận của Canh, không có trong văn bản"
+            }
+        },
+        threshold: "Ngưỡng",
+        regime: "Văn bản áp dụng",
+        regimeName: { $0 == .decree85 ? "NĐ 85/2016, TT 12/2022, TCVN 11930:2017" : "NĐ 331/2026, TCVN 14423:2026" },
+        regimeReason: { reason in
+            switch reason {
+            case .beforeDecree331: "báo cáo lập trước ngày NĐ 331/2026 có hiệu lực (19/08/2026)"
+            case .transition: "hệ thống vận hành trước 01/07/2026, đang trong thời gian chuyển tiếp đến 19/08/2027 (NĐ 331/2026 Điều 39)"
+            case .afterTransition: "hệ thống vận hành trước 01/07/2026, đã hết thời gian chuyển tiếp (NĐ 331/2026 Điều 39)"
+            case .newSystem: "hệ thống đưa vào vận hành từ 01/07/2026 (NĐ 331/2026)"
+            case .goLiveUnknown: "chưa ghi nhận ngày đưa vào vận hành nên trích dẫn cả hai"
+            }
+        },
+        goLive: "Ngày đưa vào vận hành",
         checkKind: { $0 == "manual" ? "thủ công" : "tự động" },
         rules: "Quy tắc",
         attestedBy: "Người xác nhận",

@@ -25,7 +25,7 @@ enum CSVRenderer {
         for system in data.systems {
             for requirement in system.requirements {
                 let evidence =
-                    [strings.reasonText(requirement.reason)]
+                    [strings.reasonText(requirement.reason)] + (requirement.inventoryEvidence.map { [$0[strings.language]] } ?? [])
                     + requirement.proof.map { "\(strings.provedBy) \($0.rule) \($0.entity) @ \($0.host): \(time($0.observedAt))" }
                     + (requirement.unproven.isEmpty ? [] : ["\(strings.unprovenOn) \(requirement.unproven.joined(separator: " "))"])
                     + requirement.findings.prefix(5).map { finding in
@@ -38,7 +38,7 @@ enum CSVRenderer {
                     requirement.rules.joined(separator: " "),
                     requirement.attestation.map { "\($0.attestedBy): \($0.evidence)" } ?? "",
                     requirement.attestation.map { time($0.attestedAt) } ?? "", requirement.attestation.map { time($0.expiresAt) } ?? "",
-                    [requirement.citation, requirement.currentCitation].compactMap { $0 }.joined(separator: " | "),
+                    strings.citationLines(requirement, regime: system.regime).joined(separator: " | "),
                 ])
             }
         }

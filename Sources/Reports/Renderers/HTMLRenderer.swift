@@ -54,6 +54,7 @@ enum HTMLRenderer {
             (strings.owner, system.owner), (strings.operatorUnit, system.operatorUnit ?? strings.none),
             (strings.level, "\(system.level)"), (strings.dossier, strings.dossierStatus(system.dossier)),
             (strings.decision, [system.decisionNumber, system.decisionDate].compactMap { $0 }.joined(separator: ", ")),
+            (strings.goLive, system.goLive ?? ""), (strings.regime, strings.regimeText(compliance.regime)),
         ] where !value.isEmpty {
             document.element("dt", name)
             document.element("dd", value)
@@ -72,7 +73,7 @@ enum HTMLRenderer {
         document.raw("<div class=\"charts\">\n")
         let areas = Dictionary(grouping: compliance.requirements, by: \.area)
         SVGChart.stackedBars(
-            rows: ["network", "server", "application", "data", "management"].compactMap { area in
+            rows: ["network", "server", "application", "data", "design", "management"].compactMap { area in
                 areas[area].map { requirements in
                     (
                         strings.areaName(area),
@@ -85,7 +86,7 @@ enum HTMLRenderer {
             CertificateBin.bins(daysLeft: compliance.certificates.map(\.daysLeft)), strings: strings, into: &document)
         document.raw("</div>\n")
         hosts(compliance.hosts, strings: strings, into: &document)
-        requirements(compliance.requirements, strings: strings, into: &document)
+        requirements(compliance.requirements, regime: compliance.regime, strings: strings, into: &document)
         certificates(compliance.certificates.map { ($0, nil) }, title: strings.certificates, strings: strings, into: &document)
         document.raw("</section>\n")
     }
@@ -109,7 +110,9 @@ enum HTMLRenderer {
         document.raw("</tbody>\n</table>\n")
     }
 
-    private static func requirements(_ requirements: [RequirementCompliance], strings: ReportStrings, into document: inout HTMLDocument) {
+    private static func requirements(
+        _ requirements: [RequirementCompliance], regime: RegimeChoice, strings: ReportStrings, into document: inout HTMLDocument
+    ) {
         document.element("h3", strings.requirements)
         document.raw("<table class=\"requirements\">\n<thead>")
         document.row([strings.requirement, strings.area, strings.status, strings.evidence, strings.lastChecked], header: true)
@@ -121,11 +124,12 @@ enum HTMLRenderer {
             document.escaped(strings.checkKind(requirement.check))
             document.raw(")</span><br>")
             document.escaped(requirement.text[strings.language])
-            document.raw("<br><span class=\"muted\">")
-            document.escaped(
-                strings.citation + ": " + ([requirement.citation] + [requirement.currentCitation].compactMap { $0 }).joined(separator: "; ")
-            )
-            document.raw("</span></td>")
+            for line in strings.citationLines(requirement, regime: regime) {
+                document.raw("<br><span class=\"muted\">")
+                document.escaped(line)
+                document.raw("</span>")
+            }
+            document.raw("</td>")
             document.element("td", strings.areaName(requirement.area))
             document.raw("<td>")
             document.badge(requirement.status, strings: strings)
@@ -141,6 +145,7 @@ enum HTMLRenderer {
 
     private static func evidence(_ requirement: RequirementCompliance, strings: ReportStrings, into document: inout HTMLDocument) {
         var items: [String] = []
+        if let facts = requirement.inventoryEvidence { items.append(facts[strings.language]) }
         if let attestation = requirement.attestation {
             items.append(
                 "\(strings.attestedBy): \(attestation.attestedBy), \(strings.attestedAt.lowercased()) "

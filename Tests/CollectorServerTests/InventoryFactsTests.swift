@@ -1,0 +1,77 @@
+import CanhModel
+import CollectorClient
+import Foundation
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// The facts of the annual report kept in the inventory, through a real `canh-collector serve`:
+/// set from the command line, shown back, and refused when malformed or posted by the wrong role.
+@Suite struct InventoryFactsTests {
+    @Test("system update and system assess record the dossier, contact, go-live, plan and assessments; system show returns them")
+    func commandLine() async throws {
+        let collector = try await CollectorProcess()
+        // Each command waits for a process: off the cooperative pool, which other suites share.
+        let update = try await offThePool {
+            try collector.command([
+                "system", "update", "--id", "hy-portal", "--proposed-level", "3", "--dossier", "approved", "--decision", "1234/QĐ-UBND",
+                "--decision-date", "2025-06-30", "--decision-issuer", "UBND tỉnh Hưng Yên", "--appraisal", "56/BC-SKHCN",
+                "--appraisal-date", "2025-06-01", "--regulation", "1479/QĐ-UBND", "--regulation-date", "2025-10-22",
+                "--security-unit", "Trung tâm CNTT-TT", "--contact-name", "Nguyễn Văn An", "--contact-email", "an@hungyen.gov.vn",
+                "--go-live", "2019-05-01", "--plan", "partial", "--plan-expected", "2027-06-30",
+            ])
+        }
+        #expect(update.status == 0, "\(update.standardError)")
+        let assess = try await offThePool {
+            try collector.command([
+                "system", "assess", "hy-portal", "--date", "2026-03-15", "--kind", "periodic", "--assessor", "Công ty B", "--result", "đạt",
+            ])
+        }
+        #expect(assess.status == 0, "\(assess.standardError)")
+        let show = try await offThePool { try collector.command(["system", "show", "hy-portal"]) }
+        let system = try JSONDecoder().decode(InformationSystem.self, from: Data(show.standardOutput.utf8))
+        #expect(system.proposedLevel?.rawValue == 3 && system.dossier == .approved && system.decisionIssuer == "UBND tỉnh Hưng Yên")
+        #expect(system.appraisal == Decision(number: "56/BC-SKHCN", date: "2025-06-01"))
+        #expect(system.regulation?.number == "1479/QĐ-UBND")
+        #expect(system.contact == Contact(name: "Nguyễn Văn An", email: "an@hungyen.gov.vn"))
+        #expect(system.goLive == "2019-05-01" && system.plan == .partial && system.planExpected == "2027-06-30")
+        #expect(system.assessments == [Assessment(date: "2026-03-15", kind: .periodic, assessor: "Công ty B", result: "đạt")])
+        // A date that does not exist is refused before anything is sent.
+        let badDate = try await offThePool { try collector.command(["system", "update", "--id", "hy-portal", "--go-live", "2026-02-30"]) }
+        #expect(badDate.status != 0)
+        #expect(badDate.standardError.contains("--go-live 2026-02-30: a date is YYYY-MM-DD."), "\(badDate.standardError)")
+    }
+
+    @Test("the API refuses impossible dates, control characters and unknown kinds in the facts, and an analyst's update")
+    func refused() async throws {
+        let collector = try await CollectorProcess()
+        let admin = try collector.client()
+        let analystToken = try await offThePool { try collector.userToken("triage", role: "analyst") }
+        let analyst = try collector.client(token: analystToken)
+        defer {
+            Task {
+                await admin.shutdown()
+                await analyst.shutdown()
+            }
+        }
+        let base = #""id":"hy-portal","name":"Cổng","owner":"UBND","level":3,"dossier":"drafting""#
+        for (body, message) in [
+            (#"{\#(base),"go_live":"2026-02-30"}"#, #"go_live: \"2026-02-30\" is not a date; write YYYY-MM-DD"#),
+            (#"{\#(base),"contact":{"name":"An\u001b[2J"}}"#, "contact.name: at most 512 characters and no control characters"),
+            (
+                #"{\#(base),"assessments":[{"date":"2026-01-01","kind":"yearly","assessor":"B","result":"đạt"}]}"#,
+                "assessments"
+            ),
+            (#"{\#(base),"regulation":{"number":"1","date":"2025.10.22"}}"#, #"regulation.date: \"2025.10.22\" is not a date"#),
+            (#"{\#(base),"plan":"most"}"#, "plan"),
+        ] {
+            let answer = try await admin.raw(.PUT, "/api/v1/systems/hy-portal", body: Array(body.utf8))
+            #expect(answer.status == 400, "\(body): \(answer.body)")
+            #expect(answer.body.contains(message), "\(body): \(answer.body)")
+        }
+        let byAnalyst = try await analyst.raw(.PUT, "/api/v1/systems/hy-portal", body: Array(#"{\#(base),"plan":"full"}"#.utf8))
+        #expect(byAnalyst.status == 403)
+        let stored: InformationSystem = try await admin.get("/api/v1/systems/hy-portal")
+        #expect(stored.plan == .none && stored.goLive == nil && stored.dossier != .drafting, "nothing refused was stored")
+    }
+}
