@@ -21,6 +21,8 @@ public struct CollectorAPI: Sendable {
     let metrics: CollectorMetrics
     /// How often agents send heartbeats (SPEC §6: 60 s); three missed make a host stale.
     let heartbeatSeconds: Int64 = 60
+    /// Recent report evaluations, rendered again in another format on request.
+    let reports = ReportCache()
 
     public init(
         store: any CollectorStore, authority: CertificateAuthority, rulePack: RulePack, maximumBatch: Int = 10_000,

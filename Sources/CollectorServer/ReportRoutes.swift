@@ -1,6 +1,7 @@
 import CanhModel
 import CollectorStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
@@ -22,20 +23,46 @@ extension CollectorAPI {
                 }
             }
             let system = query.get("system")
-            let report = try await complianceReport(system: system, period: period)
+            let sealed = try await evaluation(
+                query, wrap: ReportCache.Entry.compliance,
+                unwrap: { entry in if case .compliance(let sealed) = entry { sealed } else { nil } }
+            ) { try await complianceReport(system: system, period: period) }
             let bytes = try await Self.rendered { () throws(ReportError) in
-                try ReportRenderer.render(report, format: format, language: language)
+                try ReportRenderer.render(sealed, format: format, language: language)
             }
-            return Self.response(bytes, format: format, name: "canh-compliance-\(system ?? "all")-\(period.label)")
+            return Self.response(
+                bytes, format: format, digest: sealed.digest, name: "canh-compliance-\(system ?? "all")-\(sealed.data.period.label)")
         }
         api.get("reports/coverage") { request, context -> Response in
             _ = try context.user(atLeast: .viewer)
-            let (format, language) = try Self.presentation(of: request.uri.queryParameters)
-            let report = try await coverageReport()
+            let query = request.uri.queryParameters
+            let (format, language) = try Self.presentation(of: query)
+            let sealed = try await evaluation(
+                query, wrap: ReportCache.Entry.coverage, unwrap: { entry in if case .coverage(let sealed) = entry { sealed } else { nil } }
+            ) { try await coverageReport() }
             let bytes = try await Self.rendered { () throws(ReportError) in
-                try ReportRenderer.render(report, format: format, language: language)
+                try ReportRenderer.render(sealed, format: format, language: language)
             }
-            return Self.response(bytes, format: format, name: "canh-coverage")
+            return Self.response(bytes, format: format, digest: sealed.digest, name: "canh-coverage")
+        }
+        api.get("reports/annual") { request, context -> Response in
+            _ = try context.user(atLeast: .viewer)
+            let query = request.uri.queryParameters
+            let (format, language) = try Self.presentation(of: query)
+            guard let year = try query.number("year", in: AnnualEvaluation.years) else {
+                throw HTTPError(.badRequest, message: "year: the reporting year, e.g. 2026 (data from 15/12 of the year before to 14/12)")
+            }
+            let owner = query.get("owner")
+            if let owner, owner.containsControlCharacter || owner.count > 512 {
+                throw HTTPError(.badRequest, message: "owner: at most 512 characters and no control characters")
+            }
+            let sealed = try await evaluation(
+                query, wrap: ReportCache.Entry.annual, unwrap: { entry in if case .annual(let sealed) = entry { sealed } else { nil } }
+            ) { try await annualReport(year: year, owner: owner) }
+            let bytes = try await Self.rendered { () throws(ReportError) in
+                try ReportRenderer.render(sealed, format: format, language: language)
+            }
+            return Self.response(bytes, format: format, digest: sealed.digest, name: "canh-annual-\(year)")
         }
         api.get("systems/:id/attestations") { _, context -> [Attestation] in
             _ = try context.user(atLeast: .viewer)
@@ -96,6 +123,20 @@ extension CollectorAPI {
     }
 
     func complianceReport(system: String?, period: ReportPeriod) async throws -> ComplianceReport {
+        ComplianceEvaluation(pack: rulePack, period: period, now: now()).report(
+            scope: system, systems: try await systemFacts(system: system))
+    }
+
+    func annualReport(year: Int, owner: String?) async throws -> AnnualReport {
+        let facts = try await systemFacts(system: nil)
+        if let owner, !facts.contains(where: { $0.system.owner == owner }) {
+            throw HTTPError(.notFound, message: "owner: no system of the inventory has the owner \"\(owner.prefix(200))\"")
+        }
+        return AnnualEvaluation(pack: rulePack, year: year, now: now()).report(owner: owner, systems: facts)
+    }
+
+    /// What the store holds about one system, or every system.
+    private func systemFacts(system: String?) async throws -> [ComplianceEvaluation.SystemFacts] {
         let systems: [InformationSystem]
         if let system {
             guard let found = try await stored({ () async throws(StoreError) in try await store.system(id: system) }) else {
@@ -122,7 +163,7 @@ extension CollectorAPI {
                     system: entry, hosts: hosts[entry.id] ?? [], findings: findings[entry.id] ?? [],
                     attestations: attestations[entry.id] ?? [], certificates: certificates))
         }
-        return ComplianceEvaluation(pack: rulePack, period: period, now: now()).report(scope: system, systems: facts)
+        return facts
     }
 
     func coverageReport() async throws -> CoverageReport {
@@ -153,10 +194,42 @@ extension CollectorAPI {
         }
     }
 
-    private static func response(_ bytes: [UInt8], format: ReportFormat, name: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: format.contentType, .contentDisposition: "inline; filename=\"\(name).\(format.rawValue)\""],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    /// The evaluation named by `?digest=` (one made earlier, in any format), else a new one,
+    /// remembered for the formats asked for next.
+    private func evaluation<Data: ReportData>(
+        _ query: Parameters, wrap: (SealedReport<Data>) -> ReportCache.Entry, unwrap: (ReportCache.Entry) -> SealedReport<Data>?,
+        evaluate: () async throws -> Data
+    ) async throws -> SealedReport<Data> {
+        if let digest = try Self.digest(in: query) {
+            guard let sealed = await reports.entry(digest: digest).flatMap(unwrap) else { throw Self.forgotten(digest) }
+            return sealed
+        }
+        let sealed = try SealedReport(try await evaluate())
+        await reports.remember(wrap(sealed), digest: sealed.digest)
+        return sealed
+    }
+
+    /// `?digest=`: render an evaluation already made instead of a new one.
+    private static func digest(in query: Parameters) throws -> String? {
+        guard let digest = query.get("digest") else { return nil }
+        guard digest.count == 64, digest.utf8.allSatisfy({ $0.isASCIIDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }) else {
+            throw HTTPError(.badRequest, message: "digest: the 64 hexadecimal digits a report of this collector carries")
+        }
+        return digest
+    }
+
+    private static func forgotten(_ digest: String) -> HTTPError {
+        HTTPError(
+            .notFound,
+            message: "digest: no recent evaluation of this report has the digest \(digest); ask without digest for a new one")
+    }
+
+    /// Every report answer names the digest of its data in `X-Canh-Digest`, whatever the format.
+    private static func response(_ bytes: [UInt8], format: ReportFormat, digest: String, name: String) -> Response {
+        var headers: HTTPFields = [
+            .contentType: format.contentType, .contentDisposition: "inline; filename=\"\(name).\(format.rawValue)\"",
+        ]
+        if let digestHeader = HTTPField.Name("X-Canh-Digest") { headers[digestHeader] = digest }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

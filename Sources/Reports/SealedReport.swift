@@ -3,7 +3,7 @@ import Foundation
 
 /// The kinds of report, each a value that every format renders.
 public protocol ReportData: Sendable, Codable {
-    /// `compliance` or `coverage`.
+    /// `compliance`, `coverage` or `annual`.
     static var kind: String { get }
     var generatedAt: Timestamp { get }
     var rulesVersion: String { get }
@@ -17,6 +17,10 @@ extension CoverageReport: ReportData {
     public static let kind = "coverage"
 }
 
+extension AnnualReport: ReportData {
+    public static let kind = "annual"
+}
+
 /// A report with the SHA-256 of its data, which every format prints so that a reviewer can tell
 /// two copies of the same report from two different reports.
 ///
@@ -28,6 +32,23 @@ public struct SealedReport<Data: ReportData>: Sendable {
     public var digest: String
     /// The canonical JSON the digest is over.
     public var canonicalJSON: [UInt8]
+
+    /// A report as the JSON format carries it (`{"data": …, "digest": …, "report": …}`), opened
+    /// only when its data still has the digest it states and it is the kind asked for: what a
+    /// client renders every other format from, so that all of them are the same evaluation.
+    public init(received json: [UInt8]) throws(ReportError) {
+        let envelope: JSONRenderer.Envelope<Data>
+        do {
+            envelope = try JSONDecoder().decode(JSONRenderer.Envelope<Data>.self, from: Foundation.Data(json))
+        } catch {
+            throw .encoding("the collector's answer is not a \(Data.kind) report: \(error)")
+        }
+        guard envelope.report == Data.kind else { throw .encoding("the collector sent a \(envelope.report) report, not \(Data.kind)") }
+        try self.init(envelope.data)
+        guard digest == envelope.digest else {
+            throw .encoding("the report's data does not match its digest \(envelope.digest) (it has \(digest)); ask for it again")
+        }
+    }
 
     public init(_ data: Data) throws(ReportError) {
         self.data = data

@@ -7,28 +7,61 @@ public import Reports
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Compliance and coverage reports for reviewers (HTML, CSV, JSON, PDF; Vietnamese or English).",
-        subcommands: [Compliance.self, Coverage.self])
+        commandName: "report",
+        abstract: "Compliance, coverage and annual reports for reviewers (HTML, CSV, JSON, PDF, DOCX; Vietnamese or English).",
+        subcommands: [Compliance.self, Coverage.self, Annual.self])
+
+    /// The formats a report can be written in here; `all` writes every one of them.
+    enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+        case html, csv, json, pdf, docx, all
+
+        var formats: [ReportFormat] {
+            self == .all ? [.json, .html, .csv, .pdf, .docx] : ReportFormat(rawValue: rawValue).map { [$0] } ?? []
+        }
+    }
 
     struct Presentation: ParsableArguments {
-        @Option(help: "html, csv, json or pdf (PDF: the HTML printed by Chromium on this machine).") var format: ReportFormat = .html
+        @Option(
+            help: ArgumentHelp(
+                "html, csv, json, pdf, docx or all. Every format is rendered here from the one evaluation the collector sends as "
+                    + "JSON, so all carry the same digest (PDF: printed by Chromium, DOCX: written by pandoc, on this machine).",
+                valueName: "FORMAT")) var format: OutputFormat = .html
         @Option(help: "vi or en.") var lang: Language = .vi
-        @Option(help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE")) var output: String?
+        @Option(
+            help: ArgumentHelp(
+                "Write the report to FILE instead of standard output; with --format all, the directory to write every format to.",
+                valueName: "FILE")) var output: String?
 
-        /// Fetches the report (the HTML for a PDF, printed here) and writes it out.
-        func fetch(_ path: String, query: [(String, String?)], client: ClientOptions) async throws {
-            let asked: ReportFormat = format == .pdf ? .html : format
-            var bytes = try await client.with {
-                try await $0.download(path, query: query + [("format", asked.rawValue), ("lang", lang.rawValue)])
+        func validate() throws {
+            if format == .all, output == nil { throw ValidationError("--format all writes several files: name a directory with --output.") }
+        }
+
+        /// Fetches one evaluation as JSON, checks its digest, and writes it in the formats asked
+        /// for, each rendered here from that evaluation.
+        func fetch<Data: ReportData>(
+            _ path: String, query: [(String, String?)], name: String, client: ClientOptions,
+            render: (SealedReport<Data>, ReportFormat, Language) throws(ReportError) -> [UInt8]
+        ) async throws {
+            let json = try await client.with { try await $0.download(path, query: query + [("format", "json")]) }
+            let sealed = try SealedReport<Data>(received: json)
+            if format == .all, let output {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             }
-            if format == .pdf { bytes = try ReportRenderer.pdf(html: bytes) }
-            // Reports name hosts and their weaknesses: 0600, whatever the umask.
-            if let output {
-                try OutputFile.write(bytes, to: output, mode: 0o600)
-                Console.error("wrote \(output) (\(bytes.count) bytes)")
-            } else {
-                try Console.output(bytes: bytes)
+            for format in self.format.formats {
+                let bytes = format == .json ? json : try render(sealed, format, lang)
+                // Reports name hosts and their weaknesses: 0600, whatever the umask.
+                if self.format == .all, let output {
+                    let file = output + "/" + name + (format == .json ? "" : "-\(lang.rawValue)") + "." + format.rawValue
+                    try OutputFile.write(bytes, to: file, mode: 0o600)
+                    Console.error("wrote \(file) (\(bytes.count) bytes)")
+                } else if let output {
+                    try OutputFile.write(bytes, to: output, mode: 0o600)
+                    Console.error("wrote \(output) (\(bytes.count) bytes, digest \(sealed.digest))")
+                } else {
+                    try Console.output(bytes: bytes)
+                }
             }
+            if self.format == .all { Console.error("every format carries the digest \(sealed.digest)") }
         }
     }
 
@@ -56,7 +89,12 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await presentation.fetch("/api/v1/reports/compliance", query: [("system", system), ("period", period)], client: client)
+            try await presentation.fetch(
+                "/api/v1/reports/compliance", query: [("system", system), ("period", period)],
+                name: "canh-compliance-\(system ?? "all")-\(period ?? "current")", client: client
+            ) { (sealed: SealedReport<ComplianceReport>, format, language) throws(ReportError) in
+                try ReportRenderer.render(sealed, format: format, language: language)
+            }
         }
     }
 
@@ -67,7 +105,34 @@ struct ReportCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            try await presentation.fetch("/api/v1/reports/coverage", query: [], client: client)
+            try await presentation.fetch("/api/v1/reports/coverage", query: [], name: "canh-coverage", client: client) {
+                (sealed: SealedReport<CoverageReport>, format, language) throws(ReportError) in
+                try ReportRenderer.render(sealed, format: format, language: language)
+            }
+        }
+    }
+}
+
+extension ReportCommand {
+    struct Annual: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The yearly report of Circular 12/2022 Art. 13–14 and Decree 331/2026 Art. 35–36 in the layout of form Mẫu 08: "
+                + "data from 15/12 of the year before to 14/12, due to the owner before 20/12 and onwards before 25/12.")
+        @Option(help: "The reporting year, e.g. 2026 (15/12/2025–14/12/2026).") var year: Int
+        @Option(help: "Only this owner's systems (chủ quản), as the inventory names it.") var owner: String?
+        @OptionGroup var presentation: Presentation
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard AnnualEvaluation.years.contains(year) else { throw ValidationError("--year \(year): a year from 2016 (Decree 85/2016).") }
+        }
+
+        func run() async throws {
+            try await presentation.fetch(
+                "/api/v1/reports/annual", query: [("year", "\(year)"), ("owner", owner)], name: "canh-annual-\(year)", client: client
+            ) { (sealed: SealedReport<AnnualReport>, format, language) throws(ReportError) in
+                try ReportRenderer.render(sealed, format: format, language: language)
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import CanhModel
 import CollectorClient
 import Foundation
 import NIOHTTP1
+import Reports
 import TestSupport
 import Testing
 
@@ -73,5 +74,61 @@ import Testing
         #expect(byAnalyst.status == 403)
         let stored: InformationSystem = try await admin.get("/api/v1/systems/hy-portal")
         #expect(stored.plan == .none && stored.goLive == nil && stored.dossier != .drafting, "nothing refused was stored")
+    }
+}
+
+/// `report annual` through a real collector and the real command line.
+@Suite struct AnnualReportCommandTests {
+    @Test("report annual writes the DOCX and JSON of one year; a year before Decree 85/2016 and an unknown owner are refused")
+    func annual() async throws {
+        let collector = try await CollectorProcess()
+        let out = try TemporaryDirectory()
+        let viewer = try await offThePool { try collector.userToken("reader", role: "viewer") }
+        let docx = try await offThePool {
+            try collector.command(
+                ["report", "annual", "--year", "2026", "--format", "docx", "--output", out.file("a.docx")], token: viewer)
+        }
+        #expect(docx.status == 0, "\(docx.standardError)")
+        let text = try await offThePool { try ProcessRunner.run("/usr/bin/pandoc", [out.file("a.docx"), "--to=plain", "--wrap=none"]) }
+        #expect(text.standardOutput.contains("Cổng thông tin điện tử tỉnh"), "\(text.standardOutput)")
+        #expect(text.standardOutput.contains("Đã được phê duyệt"))
+        let json = try await offThePool {
+            try collector.command(
+                ["report", "annual", "--year", "2026", "--format", "json", "--owner", "UBND tỉnh Hưng Yên"], token: viewer)
+        }
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(document["report"] as? String == "annual")
+        let data = try #require(document["data"] as? [String: Any])
+        #expect((data["totals"] as? [String: Any])?["approved"] as? Int == 1)
+        let early = try await offThePool { try collector.command(["report", "annual", "--year", "2015"]) }
+        #expect(early.status != 0 && early.standardError.contains("--year 2015: a year from 2016"), "\(early.standardError)")
+        let stranger = try await offThePool { try collector.command(["report", "annual", "--year", "2026", "--owner", "Sở khác"]) }
+        #expect(stranger.status == 2)
+        #expect(stranger.standardError.contains("owner: no system of the inventory has the owner \"Sở khác\""), "\(stranger.standardError)")
+    }
+
+    @Test("report annual --format all writes JSON, HTML, CSV, PDF and DOCX of one evaluation, all carrying its digest")
+    func everyFormatFromTheCommandLine() async throws {
+        let collector = try await CollectorProcess()
+        let out = try TemporaryDirectory()
+        let written = try await offThePool {
+            try collector.command(["report", "annual", "--year", "2026", "--format", "all", "--output", out.file("annual")])
+        }
+        #expect(written.status == 0, "\(written.standardError)")
+        let directory = out.file("annual")
+        let json = try #require(FileManager.default.contents(atPath: directory + "/canh-annual-2026.json"))
+        let digest = try JSONDecoder().decode(CollectorAPITests.ReportEnvelope<AnnualReport>.self, from: json).digest
+        #expect(written.standardError.contains("every format carries the digest \(digest)"))
+        let html = try String(contentsOfFile: directory + "/canh-annual-2026-vi.html", encoding: .utf8)
+        let csv = try String(contentsOfFile: directory + "/canh-annual-2026-vi.csv", encoding: .utf8)
+        let pdf = try await offThePool { try ProcessRunner.run("/usr/bin/pdftotext", [directory + "/canh-annual-2026-vi.pdf", "-"]) }
+        let docx = try await offThePool {
+            try ProcessRunner.run("/usr/bin/pandoc", [directory + "/canh-annual-2026-vi.docx", "--to=plain", "--wrap=none"])
+        }
+        for (format, text) in [("html", html), ("csv", csv), ("pdf", pdf.standardOutput), ("docx", docx.standardOutput)] {
+            #expect(text.split(whereSeparator: \.isWhitespace).joined().contains(digest), "\(format) carries the digest of the JSON")
+        }
+        let noDirectory = try await offThePool { try collector.command(["report", "annual", "--year", "2026", "--format", "all"]) }
+        #expect(noDirectory.status != 0 && noDirectory.standardError.contains("--format all writes several files"))
     }
 }

@@ -120,6 +120,10 @@ import Testing
         _ = try await call(admin, .GET, "/api/v1/reports/compliance?period=soon", as: "GET /api/v1/reports/compliance")  // 400
         _ = try await call(admin, .GET, "/api/v1/reports/compliance?system=none", as: "GET /api/v1/reports/compliance")  // 404
         _ = try await call(admin, .GET, "/api/v1/reports/coverage", as: "GET /api/v1/reports/coverage")
+        _ = try await call(admin, .GET, "/api/v1/reports/annual?year=2026", as: "GET /api/v1/reports/annual")
+        _ = try await call(admin, .GET, "/api/v1/reports/annual?year=1999", as: "GET /api/v1/reports/annual")  // 400
+        // 404: no system has this owner.
+        _ = try await call(admin, .GET, "/api/v1/reports/annual?year=2026&owner=S%E1%BB%9F%20kh%C3%A1c", as: "GET /api/v1/reports/annual")
         let outbox = try await call(admin, .GET, "/api/v1/alerts", as: "GET /api/v1/alerts")
         #expect(outbox.contains("alert_rule"), "the opened finding's alert is listed: \(outbox)")
         _ = try await call(admin, .GET, "/api/v1/alerts?state=lost", as: "GET /api/v1/alerts")  // 400

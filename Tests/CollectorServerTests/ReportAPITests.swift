@@ -81,9 +81,9 @@ extension CollectorAPITests {
         let period = try await admin.raw(.GET, "/api/v1/reports/compliance?system=hy-dvc&period=2026-H3", body: nil)
         #expect(period.status == 400)
         #expect(period.body.contains("period \\\"2026-H3\\\": give a year (2026)"))
-        let format = try await admin.raw(.GET, "/api/v1/reports/coverage?format=docx", body: nil)
+        let format = try await admin.raw(.GET, "/api/v1/reports/coverage?format=odt", body: nil)
         #expect(format.status == 400)
-        #expect(format.body.contains("format: one of html, csv, json, pdf"))
+        #expect(format.body.contains("format: one of html, csv, json, pdf, docx"), "\(format.body)")
         let missing = try await admin.raw(.GET, "/api/v1/reports/compliance?system=hy-nope", body: nil)
         #expect(missing.status == 404)
         let agentCannot = try await agent.raw(.GET, "/api/v1/reports/coverage", body: nil)
@@ -96,5 +96,27 @@ extension CollectorAPITests {
         let audit: [AuditEntry] = try await admin.get("/api/v1/audit")
         #expect(audit.map(\.action).contains("attestation.add"))
         #expect(audit.map(\.action).contains("attestation.withdraw"))
+    }
+
+    @Test("one evaluation in every format: ?digest= renders an earlier evaluation again; a forgotten or malformed digest is refused")
+    func oneEvaluationEveryFormat() async throws {
+        let collector = try await collector()
+        let admin = try collector.client()
+        defer { Task { await admin.shutdown() } }
+        let json = try await admin.download("/api/v1/reports/annual", query: [("year", "2026"), ("format", "json")])
+        let digest = try JSONDecoder().decode(ReportEnvelope<AnnualReport>.self, from: Data(json)).digest
+        for format in ["csv", "html"] {
+            let again = try await admin.raw(.GET, "/api/v1/reports/annual?year=2026&format=\(format)&digest=\(digest)", body: nil)
+            #expect(again.status == 200)
+            #expect(again.body.contains(digest), "\(format) of the same evaluation carries its digest")
+        }
+        let compliance = try await admin.raw(.GET, "/api/v1/reports/compliance?system=hy-dvc&digest=\(digest)", body: nil)
+        #expect(compliance.status == 404, "an annual evaluation is not a compliance report")
+        let forgotten = try await admin.raw(.GET, "/api/v1/reports/annual?year=2026&digest=\(String(repeating: "0", count: 64))", body: nil)
+        #expect(forgotten.status == 404)
+        #expect(forgotten.body.contains("ask without digest for a new one"), "\(forgotten.body)")
+        let malformed = try await admin.raw(.GET, "/api/v1/reports/coverage?digest=../../etc", body: nil)
+        #expect(malformed.status == 400)
+        #expect(malformed.body.contains("digest: the 64 hexadecimal digits"), "\(malformed.body)")
     }
 }

@@ -45,6 +45,40 @@ enum CSVRenderer {
         return table.bytes
     }
 
+    /// The annual report: Part 1's totals, then one row per system with Part 3's twelve columns
+    /// and the annex's compliance figures.
+    static func render(_ report: SealedReport<AnnualReport>, strings: ReportStrings) -> [UInt8] {
+        let data = report.data
+        let words = AnnualWords(language: strings.language, form: data.form)
+        var table = CSVTable()
+        table.row(["\(words.title) — \(words.heading(year: data.year))"])
+        table.row([strings.period, "\(day(data.period.start)) – \(day(data.period.end - .seconds(1)))"])
+        table.row([strings.generatedAt, time(data.generatedAt)])
+        table.row([strings.rulesVersion, data.rulesVersion])
+        table.row([strings.digest, report.digest])
+        let totals = data.totals
+        for (label, value) in [
+            (words.totalSystems, "\(totals.systems)"), (words.classified, "\(totals.classified)"),
+            (words.dossierBuilt, "\(totals.dossierBuilt)"), (words.appraised, "\(totals.appraised)"),
+            (words.approved, "\(totals.approved)"),
+            (words.approvedAndAssessed, "\(totals.approvedAndAssessed)"), (words.expectedCompletion, totals.expectedCompletion ?? ""),
+        ] {
+            table.row([label, value])
+        }
+        table.row([])
+        table.row(words.columns + [strings.systemID, strings.level] + words.annexColumns.dropFirst(2))
+        for (index, row) in data.systems.enumerated() {
+            let counts = row.compliance
+            table.row([
+                "\(index + 1)", row.name, row.owner, row.operatorUnit ?? "", "\(row.proposedLevel)", words.dossier(row.dossier),
+                words.decision(row.approval), words.decision(row.regulation), row.expectedApproval ?? "", words.plan(row.plan),
+                row.planExpected ?? "", words.assessed(row.assessed), row.id, "\(row.level)", "\(counts.total)", "\(counts.pass)",
+                "\(counts.fail)", "\(counts.notEvaluated)", "\(counts.manual)", row.failed.joined(separator: " "),
+            ])
+        }
+        return table.bytes
+    }
+
     static func render(_ report: SealedReport<CoverageReport>, strings: ReportStrings) -> [UInt8] {
         let data = report.data
         var table = CSVTable()

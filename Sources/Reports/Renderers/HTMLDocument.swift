@@ -9,16 +9,31 @@ struct HTMLDocument {
     /// The page up to the end of its header: the title, then the report's identity (generation
     /// time, period, rule-pack version and digest).
     init(title: String, metadata: [(String, String)], digest: String, strings: ReportStrings) {
+        self.init(title: title, strings: strings, extraStyle: "")
+        raw("<header>\n")
+        element("h1", title)
+        self.metadata(metadata, digest: digest, strings: strings)
+        raw("</header>\n")
+    }
+
+    /// The page up to `<body>`, without the report header: for a document with a form of its
+    /// own (the annual report), which prints its identity at the end with `identity`.
+    init(title: String, strings: ReportStrings, extraStyle: String) {
         text.reserveCapacity(1 << 16)
         raw("<!DOCTYPE html>\n<html lang=\"\(strings.language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n")
         raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         escaped(title)
         raw("</title>\n<style>\n")
         raw(Self.style(strings: strings))
-        raw("</style>\n</head>\n<body>\n<header>\n")
-        element("h1", title)
-        self.metadata(metadata, digest: digest, strings: strings)
-        raw("</header>\n")
+        raw(extraStyle)
+        raw("</style>\n</head>\n<body>\n")
+    }
+
+    /// The report's identity (generation time, rule pack, digest) where the form allows it.
+    mutating func identity(_ items: [(String, String)], digest: String, strings: ReportStrings) {
+        raw("<footer class=\"identity\">\n")
+        metadata(items, digest: digest, strings: strings)
+        raw("</footer>\n")
     }
 
     mutating func finish() -> String {

@@ -3,7 +3,7 @@ import Foundation
 /// The JSON format: `{"data": …, "digest": "…", "report": "compliance"}`, keys sorted, indented.
 /// `data` is the report's data model; `jq -cjS .data` gives back the bytes the digest is over.
 enum JSONRenderer {
-    private struct Envelope<Data: ReportData>: Encodable {
+    struct Envelope<Data: ReportData>: Codable {
         var data: Data
         var digest: String
         var report: String
