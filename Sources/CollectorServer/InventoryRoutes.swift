@@ -119,6 +119,8 @@ extension CollectorAPI {
             ("regulation.issuer", system.regulation?.issuer), ("security_unit", system.securityUnit),
             ("contact.name", system.contact?.name),
             ("contact.title", system.contact?.title), ("contact.phone", system.contact?.phone), ("contact.email", system.contact?.email),
+            ("monitored_elsewhere.by", system.monitoredElsewhere?.by),
+            ("monitored_elsewhere.evidence", system.monitoredElsewhere?.evidence),
         ]
         for (index, assessment) in system.assessments.enumerated() {
             texts += [("assessments[\(index)].assessor", assessment.assessor), ("assessments[\(index)].result", assessment.result)]
@@ -130,6 +132,7 @@ extension CollectorAPI {
             ("decision_date", system.decisionDate), ("appraisal.date", system.appraisal?.date),
             ("expected_approval", system.expectedApproval),
             ("regulation.date", system.regulation?.date), ("go_live", system.goLive), ("plan_expected", system.planExpected),
+            ("monitored_elsewhere.until", system.monitoredElsewhere?.until),
         ]
         dates += system.assessments.enumerated().map { ("assessments[\($0.offset)].date", $0.element.date) }
         for case (let field, let value?) in dates where !CalendarDateText.isValid(value) {
@@ -137,6 +140,9 @@ extension CollectorAPI {
         }
         guard system.assessments.count <= 200 else {
             throw HTTPError(.badRequest, message: "assessments: at most 200 per system")
+        }
+        if let elsewhere = system.monitoredElsewhere, elsewhere.by.isEmpty || elsewhere.evidence.isEmpty {
+            throw HTTPError(.badRequest, message: "monitored_elsewhere: name who monitors it (by) and what shows it (evidence)")
         }
         if system.dossier == .approved, system.decisionNumber == nil {
             throw HTTPError(.badRequest, message: "decision_number: an approved dossier names the approving decision")

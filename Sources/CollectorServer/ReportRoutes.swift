@@ -14,14 +14,7 @@ extension CollectorAPI {
             _ = try context.user(atLeast: .viewer)
             let query = request.uri.queryParameters
             let (format, language) = try Self.presentation(of: query)
-            var period = ReportPeriod.halfYear(containing: now())
-            if let text = query.get("period") {
-                do throws(ReportPeriod.ParseError) {
-                    period = try ReportPeriod(parsing: text)
-                } catch {
-                    throw HTTPError(.badRequest, message: error.description)
-                }
-            }
+            let period = try self.period(in: query)
             let system = query.get("system")
             let sealed = try await evaluation(
                 query, wrap: ReportCache.Entry.compliance,
@@ -37,9 +30,10 @@ extension CollectorAPI {
             _ = try context.user(atLeast: .viewer)
             let query = request.uri.queryParameters
             let (format, language) = try Self.presentation(of: query)
+            let period = try self.period(in: query)
             let sealed = try await evaluation(
                 query, wrap: ReportCache.Entry.coverage, unwrap: { entry in if case .coverage(let sealed) = entry { sealed } else { nil } }
-            ) { try await coverageReport() }
+            ) { try await coverageReport(period: period) }
             let bytes = try await Self.rendered { () throws(ReportError) in
                 try ReportRenderer.render(sealed, format: format, language: language)
             }
@@ -132,7 +126,33 @@ extension CollectorAPI {
         if let owner, !facts.contains(where: { $0.system.owner == owner }) {
             throw HTTPError(.notFound, message: "owner: no system of the inventory has the owner \"\(owner.prefix(200))\"")
         }
-        return AnnualEvaluation(pack: rulePack, year: year, now: now()).report(owner: owner, systems: facts)
+        let evaluation = AnnualEvaluation(pack: rulePack, year: year, now: now())
+        return evaluation.report(owner: owner, systems: facts, monitoring: try await monitoringFacts(period: evaluation.period))
+    }
+
+    /// What the store observed of reporting and alerting over `period`.
+    func monitoringFacts(period: ReportPeriod) async throws -> MonitoringFacts {
+        let empty = MonitoringFacts(period: period, reportingDays: [:], sentBySystem: [:], deadBySystem: [:], sent: 0)
+        let days = empty.days(now: now())
+        let reporting = try await stored { () async throws(StoreError) in
+            try await store.reportingDays(from: days.lowerBound, through: days.upperBound)
+        }
+        let delivery = try await stored { () async throws(StoreError) in
+            try await store.alertDelivery(from: period.start, until: period.end)
+        }
+        return MonitoringFacts(
+            period: period, reportingDays: reporting, sentBySystem: delivery.sentBySystem, deadBySystem: delivery.deadBySystem,
+            sent: delivery.sent)
+    }
+
+    /// `?period=`, or the current half-year.
+    private func period(in query: Parameters) throws -> ReportPeriod {
+        guard let text = query.get("period") else { return ReportPeriod.halfYear(containing: now()) }
+        do throws(ReportPeriod.ParseError) {
+            return try ReportPeriod(parsing: text)
+        } catch {
+            throw HTTPError(.badRequest, message: error.description)
+        }
     }
 
     /// What the store holds about one system, or every system.
@@ -166,13 +186,13 @@ extension CollectorAPI {
         return facts
     }
 
-    func coverageReport() async throws -> CoverageReport {
+    func coverageReport(period: ReportPeriod) async throws -> CoverageReport {
         let systems = try await stored { () async throws(StoreError) in try await store.systems() }
         let hosts = try await currentHosts(system: nil)
         let certificates = try await stored { () async throws(StoreError) in try await store.certificates(system: nil, expiringBefore: nil)
         }
         return CoverageEvaluation(now: now(), rulesVersion: rulePack.version).report(
-            systems: systems, hosts: hosts, certificates: certificates)
+            systems: systems, hosts: hosts, certificates: certificates, monitoring: try await monitoringFacts(period: period))
     }
 
     private static func presentation(of query: Parameters) throws -> (ReportFormat, Language) {

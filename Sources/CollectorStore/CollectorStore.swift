@@ -1,6 +1,19 @@
 public import Alerts
 public import CanhModel
 
+/// How alerts were delivered over a period (indicator 20 of plan 155/KH-UBND).
+public struct AlertDeliverySummary: Sendable, Hashable {
+    public var sentBySystem: [String: Int]
+    public var deadBySystem: [String: Int]
+    public var sent: Int
+
+    public init(sentBySystem: [String: Int] = [:], deadBySystem: [String: Int] = [:], sent: Int = 0) {
+        self.sentBySystem = sentBySystem
+        self.deadBySystem = deadBySystem
+        self.sent = sent
+    }
+}
+
 /// Everything the collector keeps, behind one interface: SQLite now, PostgreSQL later, with the
 /// same callers. Every method is one transaction.
 public protocol CollectorStore: Sendable {
@@ -20,6 +33,12 @@ public protocol CollectorStore: Sendable {
     func setHostStatus(agentID: String, _ status: EnrolledHost.Status) async throws(StoreError)
     /// An agent's heartbeat: it is alive, with these versions.
     func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
+    /// The days (in Vietnam's time, days since 1970-01-01) each host reported on, by agent id,
+    /// from `first` to `last` inclusive: a heartbeat or a batch marks its day.
+    func reportingDays(from first: Int64, through last: Int64) async throws(StoreError) -> [String: Set<Int64>]
+    /// Alert delivery in `[from, until)`, by system: messages about it sent, and messages about
+    /// it that could not be sent (dead); and how many messages were sent in all.
+    func alertDelivery(from: Timestamp, until: Timestamp) async throws(StoreError) -> AlertDeliverySummary
 
     // MARK: Access
     /// Adds a user with the SHA-256 (hex) of their API token.

@@ -78,6 +78,31 @@ extension SQLiteCollectorStore {
         }
     }
 
+    public func alertDelivery(from: Timestamp, until: Timestamp) async throws(StoreError) -> AlertDeliverySummary {
+        try await read { db in
+            var summary = AlertDeliverySummary()
+            let range: StatementArguments = [from.microsecondsSinceEpoch, until.microsecondsSinceEpoch]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT system_id, count(*) FROM alert_outbox WHERE state = 'sent' AND sent_at >= ? AND sent_at < ? GROUP BY system_id",
+                arguments: range)
+            {
+                summary.sentBySystem[row[0]] = row[1]
+                summary.sent += row[1] as Int
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT system_id, count(*) FROM alert_outbox WHERE state = 'dead' AND created_at >= ? AND created_at < ? GROUP BY system_id",
+                arguments: range)
+            {
+                summary.deadBySystem[row[0]] = row[1]
+            }
+            return summary
+        }
+    }
+
     public func queueDigests(suppressedBefore before: Timestamp, windowMinutes: Int, at time: Timestamp) async throws(StoreError) -> Int {
         let groupsSQL = """
             SELECT channel, system_id, rule, count(*) AS n, min(created_at) AS since, max(created_at) AS until,

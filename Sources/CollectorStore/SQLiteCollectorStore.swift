@@ -139,7 +139,29 @@ public final class SQLiteCollectorStore: CollectorStore {
                     WHERE agent_id = ?
                     """, arguments: [time.microsecondsSinceEpoch, agentVersion, rulesVersion, agentID])
             guard db.changesCount == 1 else { throw StoreError.notFound("host \(agentID)") }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO host_days (host, day) SELECT id, ? FROM hosts WHERE agent_id = ?",
+                arguments: [Self.vietnamDay(time), agentID])
         }
+    }
+
+    public func reportingDays(from first: Int64, through last: Int64) async throws(StoreError) -> [String: Set<Int64>] {
+        try await read { db in
+            var days: [String: Set<Int64>] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT hosts.agent_id, host_days.day FROM host_days JOIN hosts ON hosts.id = host_days.host
+                    WHERE host_days.day BETWEEN ? AND ?
+                    """, arguments: [first, last])
+            while let row = try rows.next() { days[row[0], default: []].insert(row[1]) }
+            return days
+        }
+    }
+
+    /// The day of `time` in Vietnam (UTC+07:00), as days since 1970-01-01.
+    static func vietnamDay(_ time: Timestamp) -> Int64 {
+        (time.microsecondsSinceEpoch + 25_200_000_000).floorDivided(by: 86_400_000_000)
     }
 
     // MARK: Access
@@ -347,6 +369,9 @@ public final class SQLiteCollectorStore: CollectorStore {
         try db.cachedStatement(
             sql: "UPDATE hosts SET last_seen = ? WHERE id = ?"
         ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO host_days (host, day) VALUES (?, ?)").execute(arguments: [
+            hostID, Self.vietnamDay(batch.time),
+        ])
         return summary
     }
 
@@ -557,7 +582,8 @@ public final class SQLiteCollectorStore: CollectorStore {
                     decision_number = ?8, decision_date = ?9, decision_issuer = ?10, appraisal_number = ?11, appraisal_date = ?12,
                     appraisal_issuer = ?13, expected_approval = ?14, regulation_number = ?15, regulation_date = ?16,
                     regulation_issuer = ?17, security_unit = ?18, contact_name = ?19, contact_title = ?20, contact_phone = ?21,
-                    contact_email = ?22, go_live = ?23, plan = ?24, plan_expected = ?25
+                    contact_email = ?22, go_live = ?23, plan = ?24, plan_expected = ?25, monitored_by = ?26,
+                    monitoring_evidence = ?27, monitoring_until = ?28
                 WHERE id = ?1
                 """,
             arguments: [
@@ -566,6 +592,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 system.appraisal?.date, system.appraisal?.issuer, system.expectedApproval, system.regulation?.number,
                 system.regulation?.date, system.regulation?.issuer, system.securityUnit, system.contact?.name, system.contact?.title,
                 system.contact?.phone, system.contact?.email, system.goLive, system.plan.rawValue, system.planExpected,
+                system.monitoredElsewhere?.by, system.monitoredElsewhere?.evidence, system.monitoredElsewhere?.until,
             ])
         try db.execute(sql: "DELETE FROM assessments WHERE system_id = ?", arguments: [system.id])
         for assessment in system.assessments {
@@ -589,7 +616,10 @@ public final class SQLiteCollectorStore: CollectorStore {
             contact: (row["contact_name"] as String?).map {
                 Contact(name: $0, title: row["contact_title"], phone: row["contact_phone"], email: row["contact_email"])
             },
-            goLive: row["go_live"], plan: PlanImplementation(rawValue: row["plan"]) ?? .none, planExpected: row["plan_expected"])
+            goLive: row["go_live"], plan: PlanImplementation(rawValue: row["plan"]) ?? .none, planExpected: row["plan_expected"],
+            monitoredElsewhere: (row["monitored_by"] as String?).map {
+                ExternalMonitoring(by: $0, evidence: row["monitoring_evidence"] ?? "", until: row["monitoring_until"] ?? "")
+            })
     }
 
     /// Systems with their assessments.

@@ -285,6 +285,25 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("9 reporting days, monitoring by other means") { db in
+            // Indicator 20 of plan 155/KH-UBND asks whether every host reported at least daily
+            // over a period: each heartbeat or batch marks its host's day (Vietnam time). Stores
+            // from before know only each host's last day.
+            try db.execute(
+                sql: """
+                    CREATE TABLE host_days (
+                        host INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+                        day INTEGER NOT NULL,
+                        PRIMARY KEY (host, day)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX host_days_by_day ON host_days(day);
+                    INSERT OR IGNORE INTO host_days (host, day)
+                    SELECT id, (last_seen + 25200000000) / 86400000000 FROM hosts WHERE last_seen IS NOT NULL;
+                    ALTER TABLE systems ADD COLUMN monitored_by TEXT;
+                    ALTER TABLE systems ADD COLUMN monitoring_evidence TEXT;
+                    ALTER TABLE systems ADD COLUMN monitoring_until TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -25,7 +25,8 @@ public struct AnnualEvaluation: Sendable {
 
     /// `owner`: only that owner's systems (nil: all). `systems`: what the collector holds about
     /// each, as for a compliance report.
-    public func report(owner: String?, systems: [ComplianceEvaluation.SystemFacts]) -> AnnualReport {
+    /// `monitoring`: what was observed over the reporting period, for indicators 19 and 20.
+    public func report(owner: String?, systems: [ComplianceEvaluation.SystemFacts], monitoring: MonitoringFacts) -> AnnualReport {
         let period = self.period
         let compliance = ComplianceEvaluation(pack: pack, period: period, now: now)
         let lastDay = LocalDate(period.end - .seconds(1))
@@ -49,7 +50,8 @@ public struct AnnualEvaluation: Sendable {
                 planExpected: system.plan == .full ? nil : system.planExpected,
                 assessed: Assessment.Kind.allCases.filter { kind in assessments.contains { $0.kind == kind } }, latestAssessment: latest,
                 assessmentCurrent: current, goLive: system.goLive, compliance: evaluated.summary,
-                failed: evaluated.requirements.filter { $0.status == .fail }.map(\.id))
+                failed: evaluated.requirements.filter { $0.status == .fail }.map(\.id),
+                indicators: PlanIndicators(system: system, hosts: facts.hosts, facts: monitoring, now: now))
             rows.append(row)
             totals.add(row, proposed: system.proposedLevel != nil)
         }
@@ -93,6 +95,8 @@ public struct AnnualEvaluation: Sendable {
 extension AnnualTotals {
     mutating func add(_ row: AnnualSystemRow, proposed: Bool) {
         systems += 1
+        if row.indicators.indicator19 { indicator19 += 1 }
+        if row.indicators.indicator20 { indicator20 += 1 }
         if proposed || row.dossier != .none { classified += 1 }
         if row.dossier != .none { dossierBuilt += 1 }
         if row.dossier == .appraised || row.dossier == .approved { appraised += 1 }

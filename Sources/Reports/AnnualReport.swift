@@ -89,6 +89,9 @@ public struct AnnualTotals: Sendable, Hashable, Codable {
     public var expectedCompletion: String?
     /// Systems not approved that have no expected approval date.
     public var withoutExpectedApproval = 0
+    /// Indicators 19 and 20 of plan 155/KH-UBND.
+    public var indicator19 = 0
+    public var indicator20 = 0
 
     public init() {}
 
@@ -98,6 +101,8 @@ public struct AnnualTotals: Sendable, Hashable, Codable {
         case approvedAndAssessed = "approved_and_assessed"
         case expectedCompletion = "expected_completion"
         case withoutExpectedApproval = "without_expected_approval"
+        case indicator19 = "indicator_19"
+        case indicator20 = "indicator_20"
     }
 }
 
@@ -158,12 +163,14 @@ public struct AnnualSystemRow: Sendable, Hashable, Codable {
     public var compliance: StatusCounts
     /// Annex: the requirements that failed, by id.
     public var failed: [String]
+    /// Annex: indicators 19 and 20 of plan 155/KH-UBND over the reporting period.
+    public var indicators: PlanIndicators
 
     public init(
         id: String, name: String, owner: String, operatorUnit: String?, proposedLevel: Level, level: Level, dossier: DossierStatus,
         approval: Decision?, regulation: Decision?, expectedApproval: String?, plan: PlanImplementation, planExpected: String?,
         assessed: [Assessment.Kind], latestAssessment: Assessment?, assessmentCurrent: Bool, goLive: String?, compliance: StatusCounts,
-        failed: [String]
+        failed: [String], indicators: PlanIndicators
     ) {
         self.id = id
         self.name = name
@@ -183,10 +190,11 @@ public struct AnnualSystemRow: Sendable, Hashable, Codable {
         self.goLive = goLive
         self.compliance = compliance
         self.failed = failed
+        self.indicators = indicators
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, owner, level, dossier, approval, regulation, plan, assessed, compliance, failed
+        case id, name, owner, level, dossier, approval, regulation, plan, assessed, compliance, failed, indicators
         case operatorUnit = "operator"
         case proposedLevel = "proposed_level"
         case expectedApproval = "expected_approval"

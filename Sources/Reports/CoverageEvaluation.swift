@@ -15,7 +15,10 @@ public struct CoverageEvaluation: Sendable {
     /// - Parameters:
     ///   - hosts: every enrolled host, with `stale` already decided by the caller.
     ///   - certificates: every certificate in the inventory; its places name hosts by host name.
-    public func report(systems: [InformationSystem], hosts: [EnrolledHost], certificates: [CertificateRecord]) -> CoverageReport {
+    ///   - monitoring: what was observed over the period indicators 19 and 20 are counted on.
+    public func report(
+        systems: [InformationSystem], hosts: [EnrolledHost], certificates: [CertificateRecord], monitoring: MonitoringFacts
+    ) -> CoverageReport {
         let hostsBySystem = Dictionary(grouping: hosts, by: \.system)
         let monitoredSince = now - .hours(Int64(monitoredWithinHours))
         let lines = systems.sorted { $0.id < $1.id }.map { system in
@@ -25,7 +28,8 @@ public struct CoverageEvaluation: Sendable {
                 id: system.id, name: system.name, owner: system.owner, level: system.level, dossier: system.dossier,
                 decisionNumber: system.decisionNumber, decisionDate: system.decisionDate, hosts: live.count,
                 staleHosts: live.count { $0.status == .stale }, lastSeen: lastSeen,
-                monitored: lastSeen.map { $0 >= monitoredSince } ?? false)
+                monitored: lastSeen.map { $0 >= monitoredSince } ?? false,
+                indicators: PlanIndicators(system: system, hosts: hostsBySystem[system.id] ?? [], facts: monitoring, now: now))
         }
         var totals = CoverageCounts()
         var byLevel: [Level: CoverageCounts] = [:]
@@ -57,7 +61,7 @@ public struct CoverageEvaluation: Sendable {
         let expiring = summaries.filter { $0.certificate.daysLeft <= certificatesWithinDays }
             .sorted { ($0.certificate.daysLeft, $0.certificate.fingerprint) < ($1.certificate.daysLeft, $1.certificate.fingerprint) }
         return CoverageReport(
-            generatedAt: now, rulesVersion: rulesVersion, monitoredWithinHours: monitoredWithinHours,
+            generatedAt: now, rulesVersion: rulesVersion, period: monitoring.period, monitoredWithinHours: monitoredWithinHours,
             certificatesWithinDays: certificatesWithinDays, totals: totals, hosts: hostCounts,
             byLevel: Level.all.map { LevelCoverage(level: $0, counts: byLevel[$0] ?? CoverageCounts()) },
             byOwner: byOwner.keys.sorted().map { OwnerCoverage(owner: $0, counts: byOwner[$0] ?? CoverageCounts()) },

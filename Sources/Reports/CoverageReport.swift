@@ -6,7 +6,9 @@ public import CanhModel
 public struct CoverageReport: Sendable, Hashable, Codable {
     public var generatedAt: Timestamp
     public var rulesVersion: String
-    /// A system is monitored when one of its hosts reported within this many hours.
+    /// The period indicators 19 and 20 are counted over (default: the current half-year).
+    public var period: ReportPeriod
+    /// A system is reporting now when one of its hosts reported within this many hours.
     public var monitoredWithinHours: Int
     /// Certificates with at most this many days left are listed.
     public var certificatesWithinDays: Int
@@ -22,12 +24,14 @@ public struct CoverageReport: Sendable, Hashable, Codable {
     public var expiringCertificates: [ExpiringCertificate]
 
     public init(
-        generatedAt: Timestamp, rulesVersion: String, monitoredWithinHours: Int, certificatesWithinDays: Int, totals: CoverageCounts,
+        generatedAt: Timestamp, rulesVersion: String, period: ReportPeriod, monitoredWithinHours: Int, certificatesWithinDays: Int,
+        totals: CoverageCounts,
         hosts: HostCounts, byLevel: [LevelCoverage], byOwner: [OwnerCoverage], systems: [SystemCoverage], staleHosts: [StaleHost],
         certificateBins: [CertificateBin], expiringCertificates: [ExpiringCertificate]
     ) {
         self.generatedAt = generatedAt
         self.rulesVersion = rulesVersion
+        self.period = period
         self.monitoredWithinHours = monitoredWithinHours
         self.certificatesWithinDays = certificatesWithinDays
         self.totals = totals
@@ -41,7 +45,7 @@ public struct CoverageReport: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case totals, hosts, systems
+        case totals, hosts, systems, period
         case generatedAt = "generated_at"
         case rulesVersion = "rules_version"
         case monitoredWithinHours = "monitored_within_hours"
@@ -54,12 +58,18 @@ public struct CoverageReport: Sendable, Hashable, Codable {
     }
 }
 
-/// Systems, those with an approved level dossier (indicator 19) and those monitored (indicator 20).
+/// Systems, those with an approved level dossier, those reporting now, and those meeting
+/// indicators 19 and 20 of plan 155/KH-UBND over the period.
 public struct CoverageCounts: Sendable, Hashable, Codable {
     public var systems = 0
     public var approved = 0
+    /// A host reported within the last `monitored_within_hours`.
     public var monitored = 0
     public var withoutHosts = 0
+    public var indicator19 = 0
+    public var indicator20 = 0
+    /// Counted for indicator 20 through monitoring by other means.
+    public var monitoredElsewhere = 0
 
     public init() {}
 
@@ -68,11 +78,17 @@ public struct CoverageCounts: Sendable, Hashable, Codable {
         if system.dossier == .approved { approved += 1 }
         if system.monitored { monitored += 1 }
         if system.hosts == 0 { withoutHosts += 1 }
+        if system.indicators.indicator19 { indicator19 += 1 }
+        if system.indicators.indicator20 { indicator20 += 1 }
+        if system.indicators.monitoredElsewhere != nil { monitoredElsewhere += 1 }
     }
 
     enum CodingKeys: String, CodingKey {
         case systems, approved, monitored
         case withoutHosts = "without_hosts"
+        case indicator19 = "indicator_19"
+        case indicator20 = "indicator_20"
+        case monitoredElsewhere = "monitored_elsewhere"
     }
 }
 
@@ -119,10 +135,11 @@ public struct SystemCoverage: Sendable, Hashable, Codable {
     public var staleHosts: Int
     public var lastSeen: Timestamp?
     public var monitored: Bool
+    public var indicators: PlanIndicators
 
     public init(
         id: String, name: String, owner: String, level: Level, dossier: DossierStatus, decisionNumber: String?, decisionDate: String?,
-        hosts: Int, staleHosts: Int, lastSeen: Timestamp?, monitored: Bool
+        hosts: Int, staleHosts: Int, lastSeen: Timestamp?, monitored: Bool, indicators: PlanIndicators
     ) {
         self.id = id
         self.name = name
@@ -135,10 +152,11 @@ public struct SystemCoverage: Sendable, Hashable, Codable {
         self.staleHosts = staleHosts
         self.lastSeen = lastSeen
         self.monitored = monitored
+        self.indicators = indicators
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, owner, level, dossier, hosts, monitored
+        case id, name, owner, level, dossier, hosts, monitored, indicators
         case decisionNumber = "decision_number"
         case decisionDate = "decision_date"
         case staleHosts = "stale_hosts"

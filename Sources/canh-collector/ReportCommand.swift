@@ -100,12 +100,29 @@ struct ReportCommand: AsyncParsableCommand {
 
     struct Coverage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Province-wide figures: systems by level and owner, share with an approved level dossier, share monitored.")
+            abstract: "Province-wide figures by level and owner: indicators 19 and 20 of plan 155/KH-UBND over a period, approved "
+                + "dossiers, systems reporting now, stale hosts, expiring certificates.")
+        @Option(
+            help: ArgumentHelp(
+                "The period indicators 19 and 20 are counted over, e.g. 2026-H2 for the 6-monthly province summary; "
+                    + "default: the current half-year.", valueName: "PERIOD")) var period: String?
         @OptionGroup var presentation: Presentation
         @OptionGroup var client: ClientOptions
 
+        func validate() throws {
+            if let period {
+                do throws(ReportPeriod.ParseError) {
+                    _ = try ReportPeriod(parsing: period)
+                } catch {
+                    throw ValidationError(error.description)
+                }
+            }
+        }
+
         func run() async throws {
-            try await presentation.fetch("/api/v1/reports/coverage", query: [], name: "canh-coverage", client: client) {
+            try await presentation.fetch(
+                "/api/v1/reports/coverage", query: [("period", period)], name: "canh-coverage-\(period ?? "current")", client: client
+            ) {
                 (sealed: SealedReport<CoverageReport>, format, language) throws(ReportError) in
                 try ReportRenderer.render(sealed, format: format, language: language)
             }

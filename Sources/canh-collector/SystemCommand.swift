@@ -34,6 +34,9 @@ struct SystemCommand: AsyncParsableCommand {
         @Option(help: "When the system went into use, YYYY-MM-DD; it decides the regime reports cite.") var goLive: String?
         @Option(help: "How much of the approved security plan is carried out: none, partial or full.") var plan: String?
         @Option(help: "When the plan is expected to be fully carried out, YYYY-MM-DD.") var planExpected: String?
+        @Option(help: "Who monitors the system by other means than Canh's agents (indicator 20).") var monitoredBy: String?
+        @Option(help: "What shows that monitoring: a contract, a decision.") var monitoringEvidence: String?
+        @Option(help: "The last day that monitoring holds, YYYY-MM-DD.") var monitoringUntil: String?
 
         func apply(to system: inout InformationSystem) throws {
             if let name { system.name = name }
@@ -62,6 +65,16 @@ struct SystemCommand: AsyncParsableCommand {
             }
             if let goLive { system.goLive = try Self.date(goLive, option: "--go-live") }
             if let planExpected { system.planExpected = try Self.date(planExpected, option: "--plan-expected") }
+            if monitoredBy != nil || monitoringEvidence != nil || monitoringUntil != nil {
+                guard let by = monitoredBy ?? system.monitoredElsewhere?.by,
+                    let evidence = monitoringEvidence ?? system.monitoredElsewhere?.evidence,
+                    let until = try monitoringUntil.map({ try Self.date($0, option: "--monitoring-until") })
+                        ?? system.monitoredElsewhere?.until
+                else {
+                    throw ValidationError("monitoring by other means needs --monitored-by, --monitoring-evidence and --monitoring-until.")
+                }
+                system.monitoredElsewhere = ExternalMonitoring(by: by, evidence: evidence, until: until)
+            }
         }
 
         static func level(_ value: Int, option: String) throws -> Level {

@@ -64,3 +64,36 @@ import Testing
         #expect(try await store.systems() == [system])
     }
 }
+
+/// The days each host reported on, for indicator 20 of plan 155/KH-UBND.
+@Suite struct ReportingDaysStoreTests {
+    @Test("a heartbeat marks its host's day in Vietnam's time, once per day; a store from before knows each host's last day")
+    func heartbeatsMarkDays() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("canh.sqlite")
+        do {
+            let pool = try DatabasePool(path: path)
+            try SQLiteSchema.migrator.migrate(pool, upTo: "8 inventory facts")
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO systems (id, name, owner, level, dossier) VALUES ('hy-dvc', 'Cổng', 'UBND', 3, 'approved');
+                        INSERT INTO hosts (agent_id, hostname, system_id, enrolled_at, last_seen, status)
+                        VALUES ('a1', 'web01', 'hy-dvc', 1, 1782864000000000, 'active');
+                        """)
+            }
+            try pool.close()
+        }
+        let store = try SQLiteCollectorStore(path: path)
+        // 1782864000 s is 2026-07-01T00:00:00Z, 07:00 in Vietnam: day 20635.
+        #expect(try await store.reportingDays(from: 20_600, through: 20_700) == ["a1": [20_635]])
+        // 23:30 UTC on 1 July is already 2 July in Vietnam.
+        for time in ["2026-07-01T23:30:00Z", "2026-07-02T05:00:00Z", "2026-07-04T01:00:00Z"] {
+            try await store.recordHeartbeat(agentID: "a1", agentVersion: nil, rulesVersion: nil, at: try #require(Timestamp(iso8601: time)))
+        }
+        #expect(try await store.reportingDays(from: 20_600, through: 20_700) == ["a1": [20_635, 20_636, 20_638]])
+        #expect(try await store.reportingDays(from: 20_636, through: 20_637) == ["a1": [20_636]])
+        let delivery = try await store.alertDelivery(from: .at("2026-07-01T00:00:00Z"), until: .at("2026-12-31T00:00:00Z"))
+        #expect(delivery.sent == 0 && delivery.sentBySystem.isEmpty)
+    }
+}

@@ -38,7 +38,10 @@ import Testing
     static func report(owner: String? = nil) throws -> AnnualReport {
         let loaded = RulePack.load(directory: ProcessRunner.repositoryRoot + "/rules")
         #expect(loaded.problems.isEmpty)
-        return AnnualEvaluation(pack: loaded.pack, year: 2026, now: now).report(owner: owner, systems: systems())
+        let evaluation = AnnualEvaluation(pack: loaded.pack, year: 2026, now: now)
+        return evaluation.report(
+            owner: owner, systems: systems(),
+            monitoring: MonitoringFacts(period: evaluation.period, reportingDays: [:], sentBySystem: [:], deadBySystem: [:], sent: 0))
     }
 
     @Test("Part 1 counts the form's totals; the period is 15/12/2025–14/12/2026 and the deadlines count down")

@@ -67,7 +67,10 @@ import Testing
         let rows = String(decoding: csv, as: UTF8.self).components(separatedBy: "\r\n").count
         #expect(rows == 8 + report.systems.reduce(0) { $0 + $1.requirements.count } + 1)
         let coverage = CoverageEvaluation(now: now, rulesVersion: loaded.pack.version)
-            .report(systems: systems, hosts: allHosts, certificates: [])
+            .report(
+                systems: systems, hosts: allHosts, certificates: [],
+                monitoring: MonitoringFacts(
+                    period: ReportPeriod.halfYear(containing: now), reportingDays: [:], sentBySystem: [:], deadBySystem: [:], sent: 0))
         #expect((coverage.totals.systems, coverage.totals.approved, coverage.totals.monitored) == (500, 300, 500))
         #expect((coverage.hosts.total, coverage.hosts.stale) == (5000, 500))
         #expect(coverage.byOwner.count == 12)

@@ -101,8 +101,19 @@ enum ReportFixture {
         return evaluation.report(scope: scope, systems: scope == nil ? [portalFacts, mailFacts] : [portalFacts])
     }
 
+    /// 2026-H2 up to the fixture's now: web01 reported every day, db01 until it went quiet on
+    /// 1 November; three alerts about the portal were delivered.
+    static func monitoring() -> MonitoringFacts {
+        let period = (try? ReportPeriod(parsing: "2026-H2")) ?? ReportPeriod.halfYear(containing: now)
+        var facts = MonitoringFacts(period: period, reportingDays: [:], sentBySystem: ["hy-dvc": 3], deadBySystem: [:], sent: 3)
+        let days = facts.days(now: now)
+        let quiet = (Timestamp(iso8601: "2026-11-01T08:00:00Z") ?? now).microsecondsSinceEpoch / 86_400_000_000
+        facts.reportingDays = ["a-web01": Set(days), "a-db01": Set(days.filter { $0 <= quiet })]
+        return facts
+    }
+
     static func coverage() -> CoverageReport {
         CoverageEvaluation(now: now, rulesVersion: "2026.11.0-test").report(
-            systems: [portal, mail], hosts: hosts, certificates: certificates)
+            systems: [portal, mail], hosts: hosts, certificates: certificates, monitoring: monitoring())
     }
 }

@@ -37,13 +37,16 @@ public struct InformationSystem: Sendable, Hashable, Codable {
     public var planExpected: String?
     /// Security assessments (*kiểm tra, đánh giá*), oldest first.
     public var assessments: [Assessment]
+    /// Monitoring and alerting by other means than Canh's agents (a SOC service, say), for
+    /// indicator 20 of plan 155/KH-UBND: who, the evidence, and until when it holds.
+    public var monitoredElsewhere: ExternalMonitoring?
 
     public init(
         id: String, name: String, owner: String, operatorUnit: String? = nil, level: Level, proposedLevel: Level? = nil,
         dossier: DossierStatus = .none, decisionNumber: String? = nil, decisionDate: String? = nil, decisionIssuer: String? = nil,
         appraisal: Decision? = nil, expectedApproval: String? = nil, regulation: Decision? = nil, securityUnit: String? = nil,
         contact: Contact? = nil, goLive: String? = nil, plan: PlanImplementation = .none, planExpected: String? = nil,
-        assessments: [Assessment] = []
+        assessments: [Assessment] = [], monitoredElsewhere: ExternalMonitoring? = nil
     ) {
         self.id = id
         self.name = name
@@ -64,6 +67,7 @@ public struct InformationSystem: Sendable, Hashable, Codable {
         self.plan = plan
         self.planExpected = planExpected
         self.assessments = assessments
+        self.monitoredElsewhere = monitoredElsewhere
     }
 
     /// Older stores and clients send none of the facts added later; they decode as unknown.
@@ -88,6 +92,7 @@ public struct InformationSystem: Sendable, Hashable, Codable {
         plan = try container.decodeIfPresent(PlanImplementation.self, forKey: .plan) ?? .none
         planExpected = try container.decodeIfPresent(String.self, forKey: .planExpected)
         assessments = try container.decodeIfPresent([Assessment].self, forKey: .assessments) ?? []
+        monitoredElsewhere = try container.decodeIfPresent(ExternalMonitoring.self, forKey: .monitoredElsewhere)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -101,6 +106,7 @@ public struct InformationSystem: Sendable, Hashable, Codable {
         case securityUnit = "security_unit"
         case goLive = "go_live"
         case planExpected = "plan_expected"
+        case monitoredElsewhere = "monitored_elsewhere"
     }
 
     /// The newest assessment, if any.
@@ -189,6 +195,22 @@ public struct Assessment: Sendable, Hashable, Codable {
         self.kind = kind
         self.assessor = assessor
         self.result = result
+    }
+}
+
+/// Monitoring of a system by other means than Canh's agents.
+public struct ExternalMonitoring: Sendable, Hashable, Codable {
+    /// Who monitors it, e.g. the provider of a monitoring service.
+    public var by: String
+    /// What shows it: a contract, a decision, a report.
+    public var evidence: String
+    /// The last day it holds, `YYYY-MM-DD`.
+    public var until: String
+
+    public init(by: String, evidence: String, until: String) {
+        self.by = by
+        self.evidence = evidence
+        self.until = until
     }
 }
 

@@ -181,5 +181,6 @@ enum AnnualHTMLRenderer {
             ])
         }
         document.raw("</tbody>\n</table>\n")
+        HTMLRenderer.indicators(rows.map { ($0.id, $0.indicators) }, words: IndicatorWords(language: strings.language), into: &document)
     }
 }

@@ -66,15 +66,20 @@ enum CSVRenderer {
             table.row([label, value])
         }
         table.row([])
-        table.row(words.columns + [strings.systemID, strings.level] + words.annexColumns.dropFirst(2))
+        let indicatorWords = IndicatorWords(language: strings.language)
+        table.row([indicatorWords.indicator19, "\(totals.indicator19)"])
+        table.row([indicatorWords.indicator20, "\(totals.indicator20)"])
+        table.row([])
+        table.row(words.columns + [strings.systemID, strings.level] + words.annexColumns.dropFirst(2) + indicatorWords.columns.dropFirst())
         for (index, row) in data.systems.enumerated() {
             let counts = row.compliance
-            table.row([
-                "\(index + 1)", row.name, row.owner, row.operatorUnit ?? "", "\(row.proposedLevel)", words.dossier(row.dossier),
-                words.decision(row.approval), words.decision(row.regulation), row.expectedApproval ?? "", words.plan(row.plan),
-                row.planExpected ?? "", words.assessed(row.assessed), row.id, "\(row.level)", "\(counts.total)", "\(counts.pass)",
-                "\(counts.fail)", "\(counts.notEvaluated)", "\(counts.manual)", row.failed.joined(separator: " "),
-            ])
+            table.row(
+                [
+                    "\(index + 1)", row.name, row.owner, row.operatorUnit ?? "", "\(row.proposedLevel)", words.dossier(row.dossier),
+                    words.decision(row.approval), words.decision(row.regulation), row.expectedApproval ?? "", words.plan(row.plan),
+                    row.planExpected ?? "", words.assessed(row.assessed), row.id, "\(row.level)", "\(counts.total)", "\(counts.pass)",
+                    "\(counts.fail)", "\(counts.notEvaluated)", "\(counts.manual)", row.failed.joined(separator: " "),
+                ] + indicatorWords.row(id: row.id, row.indicators).dropFirst())
         }
         return table.bytes
     }
@@ -82,23 +87,29 @@ enum CSVRenderer {
     static func render(_ report: SealedReport<CoverageReport>, strings: ReportStrings) -> [UInt8] {
         let data = report.data
         var table = CSVTable()
+        let words = IndicatorWords(language: strings.language)
         table.row([strings.coverageTitle])
+        table.row([strings.period, "\(data.period.label) (\(day(data.period.start)) – \(day(data.period.end - .seconds(1))))"])
         table.row([strings.generatedAt, time(data.generatedAt)])
         table.row([strings.rulesVersion, data.rulesVersion])
         table.row([strings.digest, report.digest])
+        table.row([words.indicator19, "\(data.totals.indicator19)", "\(data.totals.systems)"])
+        table.row([words.indicator20, "\(data.totals.indicator20)", "\(data.totals.systems)"])
         table.row([strings.indicatorApproved, "\(data.totals.approved)", "\(data.totals.systems)"])
         table.row([strings.indicatorMonitored(data.monitoredWithinHours), "\(data.totals.monitored)", "\(data.totals.systems)"])
         table.row([])
-        table.row([
-            strings.systemID, strings.system, strings.owner, strings.level, strings.dossier, strings.decision, strings.hosts,
-            strings.staleHosts, strings.lastSeen, strings.monitored,
-        ])
+        table.row(
+            [
+                strings.systemID, strings.system, strings.owner, strings.level, strings.dossier, strings.decision, strings.hosts,
+                strings.staleHosts, strings.lastSeen, strings.monitored,
+            ] + words.columns.dropFirst())
         for system in data.systems {
-            table.row([
-                system.id, system.name, system.owner, "\(system.level)", strings.dossierStatus(system.dossier),
-                [system.decisionNumber, system.decisionDate].compactMap { $0 }.joined(separator: " "), "\(system.hosts)",
-                "\(system.staleHosts)", system.lastSeen.map(time) ?? "", system.monitored ? strings.yes : strings.no,
-            ])
+            table.row(
+                [
+                    system.id, system.name, system.owner, "\(system.level)", strings.dossierStatus(system.dossier),
+                    [system.decisionNumber, system.decisionDate].compactMap { $0 }.joined(separator: " "), "\(system.hosts)",
+                    "\(system.staleHosts)", system.lastSeen.map(time) ?? "", system.monitored ? strings.yes : strings.no,
+                ] + words.row(id: system.id, system.indicators).dropFirst())
         }
         return table.bytes
     }

@@ -207,12 +207,17 @@ enum HTMLRenderer {
         var document = HTMLDocument(
             title: strings.coverageTitle,
             metadata: [
-                (strings.period, strings.coverageAsOf), (strings.generatedAt, strings.formatDateTime(data.generatedAt)),
-                (strings.rulesVersion, data.rulesVersion),
+                (
+                    strings.period,
+                    "\(data.period.label): \(strings.formatDate(data.period.start)) – \(strings.formatDate(data.period.end - .seconds(1)))"
+                ),
+                (strings.generatedAt, strings.formatDateTime(data.generatedAt)), (strings.rulesVersion, data.rulesVersion),
             ], digest: report.digest, strings: strings)
+        let words = IndicatorWords(language: strings.language)
         document.element("h2", strings.indicators)
         document.raw("<div class=\"summary\">\n")
         for (name, part) in [
+            (words.indicator19, data.totals.indicator19), (words.indicator20, data.totals.indicator20),
             (strings.indicatorApproved, data.totals.approved),
             (strings.indicatorMonitored(data.monitoredWithinHours), data.totals.monitored),
         ] {
@@ -224,6 +229,7 @@ enum HTMLRenderer {
         document.raw("<div>")
         document.escaped(strings.withoutHosts)
         document.raw("<strong>\(strings.formatInteger(data.totals.withoutHosts))</strong></div>\n</div>\n")
+        indicators(data.systems.map { ($0.id, $0.indicators) }, words: words, into: &document)
         document.element("h3", strings.hostCounts)
         document.raw("<table>\n<thead>")
         document.row(
@@ -274,6 +280,24 @@ enum HTMLRenderer {
         return document.finish()
     }
 
+    /// Indicators 19 and 20 system by system, then the systems no host reports for.
+    static func indicators(_ systems: [(String, PlanIndicators)], words: IndicatorWords, into document: inout HTMLDocument) {
+        document.element("h3", words.title)
+        document.raw("<table>\n<thead>")
+        document.row(words.columns, header: true)
+        document.raw("</thead>\n<tbody>\n")
+        for (id, indicators) in systems { document.row(words.row(id: id, indicators)) }
+        document.raw("</tbody>\n</table>\n")
+        let withoutHosts = systems.filter { $0.1.hosts == 0 }
+        guard !withoutHosts.isEmpty else { return }
+        document.element(
+            "p",
+            "\(words.withoutHosts): "
+                + withoutHosts.map { id, indicators in
+                    indicators.monitoredElsewhere.map { "\(id) (\(words.elsewhere($0)))" } ?? id
+                }.joined(separator: ", "))
+    }
+
     /// `Đã phê duyệt (1234/QĐ-UBND, 2025-06-30)`.
     private static func dossier(_ status: DossierStatus, decision: [String?], strings: ReportStrings) -> String {
         let parts = decision.compactMap { $0 }
@@ -286,7 +310,10 @@ enum HTMLRenderer {
         document.element("h3", title)
         document.raw("<table>\n<thead>")
         document.row(
-            ["", strings.systemsCount, strings.approvedCount, strings.share, strings.monitoredCount, strings.share, strings.withoutHosts],
+            [
+                "", strings.systemsCount, strings.approvedCount, strings.share, strings.monitoredCount, strings.share, strings.withoutHosts,
+                "19", strings.share, "20", strings.share,
+            ],
             header: true)
         document.raw("</thead>\n<tbody>\n")
         for (name, counts) in rows {
@@ -294,6 +321,8 @@ enum HTMLRenderer {
                 name, strings.formatInteger(counts.systems), strings.formatInteger(counts.approved),
                 strings.formatPercent(counts.approved, counts.systems), strings.formatInteger(counts.monitored),
                 strings.formatPercent(counts.monitored, counts.systems), strings.formatInteger(counts.withoutHosts),
+                strings.formatInteger(counts.indicator19), strings.formatPercent(counts.indicator19, counts.systems),
+                strings.formatInteger(counts.indicator20), strings.formatPercent(counts.indicator20, counts.systems),
             ])
         }
         document.raw("</tbody>\n</table>\n")
