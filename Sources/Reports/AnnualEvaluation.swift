@@ -38,18 +38,16 @@ public struct AnnualEvaluation: Sendable {
         for facts in inScope {
             let system = facts.system
             let evaluated = compliance.evaluate(facts)
-            let assessments = system.assessments.filter { LocalDate(iso: $0.date).map { $0 <= lastDay } ?? false }
-            let latest = assessments.max { $0.date < $1.date }
-            let due = lastDay.addingMonths(-ComplianceEvaluation.assessmentPeriodMonths(system.level))
-            let current = latest.flatMap { LocalDate(iso: $0.date) }.map { $0 >= due } ?? false
+            let standing = AssessmentStanding(system, on: lastDay)
             let row = AnnualSystemRow(
                 id: system.id, name: system.name, owner: system.owner, operatorUnit: system.operatorUnit,
                 proposedLevel: system.proposedLevel ?? system.level, level: system.level, dossier: system.dossier,
                 approval: system.approval, regulation: system.regulation,
                 expectedApproval: system.dossier == .approved ? nil : system.expectedApproval, plan: system.plan,
                 planExpected: system.plan == .full ? nil : system.planExpected,
-                assessed: Assessment.Kind.allCases.filter { kind in assessments.contains { $0.kind == kind } }, latestAssessment: latest,
-                assessmentCurrent: current, goLive: system.goLive, compliance: evaluated.summary,
+                assessed: Assessment.Kind.allCases.filter { kind in standing.done.contains { $0.kind == kind } },
+                latestAssessment: standing.latest, assessmentCurrent: standing.current, goLive: system.goLive,
+                compliance: evaluated.summary,
                 failed: evaluated.requirements.filter { $0.status == .fail }.map(\.id),
                 indicators: PlanIndicators(system: system, hosts: facts.hosts, facts: monitoring, now: now))
             rows.append(row)
@@ -72,7 +70,7 @@ public struct AnnualEvaluation: Sendable {
                 vi: "Bộ Thông tin và Truyền thông (TT 12/2022 Điều 13.4.b)",
                 en: "the Ministry of Information and Communications (Circular 12/2022 Art. 13.4.b)")
         return AnnualDeadlines(
-            toOwner: Self.iso(toOwner), daysToOwner: Int(toOwner.daysSinceEpoch - today), onward: Self.iso(onward),
+            toOwner: toOwner.iso, daysToOwner: Int(toOwner.daysSinceEpoch - today), onward: onward.iso,
             daysOnward: Int(onward.daysSinceEpoch - today), recipient: recipient)
     }
 
@@ -84,11 +82,6 @@ public struct AnnualEvaluation: Sendable {
             return AnnualOwner(
                 name: name, securityUnits: units.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key), contacts: contacts)
         }.sorted { $0.name < $1.name }
-    }
-
-    static func iso(_ date: LocalDate) -> String {
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(date.year)-\(two(date.month))-\(two(date.day))"
     }
 }
 

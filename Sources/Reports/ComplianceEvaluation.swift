@@ -114,23 +114,10 @@ public struct ComplianceEvaluation: Sendable {
             entry.inventoryEvidence = InventoryWording.dossier(system)
             entry.lastChecked = approved?.date.flatMap(LocalDate.init(iso:))?.startInVietnam
         case .assessment:
-            let months = Self.assessmentPeriodMonths(system.level)
-            let latest = system.latestAssessment
-            let due = LocalDate(now).addingMonths(-months)
-            let current = latest.flatMap { LocalDate(iso: $0.date) }.map { $0 >= due } ?? false
-            (entry.status, entry.reason) = current ? (.manual, .inventoryFacts) : (.fail, .inventoryShowsUnmet)
-            entry.inventoryEvidence = InventoryWording.assessment(latest, months: months, level: system.level)
-            entry.lastChecked = latest.flatMap { LocalDate(iso: $0.date) }?.startInVietnam
-        }
-    }
-
-    /// How often a system must be assessed (Decree 85/2016 Art. 20.2.c): every 6 months at level
-    /// 5, yearly at levels 3–4, and within the organisation's 2-year cycle below.
-    static func assessmentPeriodMonths(_ level: Level) -> Int64 {
-        switch level.rawValue {
-        case 5: 6
-        case 3, 4: 12
-        default: 24
+            let standing = AssessmentStanding(system, on: LocalDate(now))
+            (entry.status, entry.reason) = standing.current ? (.manual, .inventoryFacts) : (.fail, .inventoryShowsUnmet)
+            entry.inventoryEvidence = InventoryWording.assessment(standing.latest, months: standing.months, level: system.level)
+            entry.lastChecked = standing.latest.flatMap { LocalDate(iso: $0.date) }?.startInVietnam
         }
     }
 

@@ -94,7 +94,7 @@ public struct PlanIndicators: Sendable, Hashable, Codable {
         alertsSent = facts.sentBySystem[system.id] ?? 0
         alertsDead = facts.deadBySystem[system.id] ?? 0
         alerted = alertsDead == 0 && (alertsSent > 0 || facts.sent > 0)
-        let lastDay = AnnualEvaluation.iso(LocalDate(daysSinceEpoch: range.upperBound))
+        let lastDay = LocalDate(daysSinceEpoch: range.upperBound).iso
         monitoredElsewhere = system.monitoredElsewhere.flatMap { $0.until >= lastDay ? $0 : nil }
         indicator20 = monitoredElsewhere != nil || (self.hosts > 0 && daysCovered == days && alerted)
     }

@@ -108,6 +108,12 @@ package struct LocalDate: Sendable, Hashable, Comparable {
         self.init(midnight)
     }
 
+    /// `2026-12-04`.
+    package var iso: String {
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
     /// The same day `months` months later (or earlier), clamped to the month's last day.
     package func addingMonths(_ months: Int64) -> LocalDate {
         let index = year * 12 + (month - 1) + months

@@ -79,13 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard (system != nil) != all else { throw ValidationError("Name one system with --system ID, or give --all.") }
-            if let period {
-                do throws(ReportPeriod.ParseError) {
-                    _ = try ReportPeriod(parsing: period)
-                } catch {
-                    throw ValidationError(error.description)
-                }
-            }
+            try ReportCommand.validate(period: period)
         }
 
         func run() async throws {
@@ -110,13 +104,7 @@ struct ReportCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
-            if let period {
-                do throws(ReportPeriod.ParseError) {
-                    _ = try ReportPeriod(parsing: period)
-                } catch {
-                    throw ValidationError(error.description)
-                }
-            }
+            try ReportCommand.validate(period: period)
         }
 
         func run() async throws {
@@ -131,6 +119,16 @@ struct ReportCommand: AsyncParsableCommand {
 }
 
 extension ReportCommand {
+    /// `--period`, refused here with the forms that work rather than by the collector.
+    static func validate(period: String?) throws {
+        guard let period else { return }
+        do throws(ReportPeriod.ParseError) {
+            _ = try ReportPeriod(parsing: period)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     struct Annual: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The yearly report of Circular 12/2022 Art. 13–14 and Decree 331/2026 Art. 35–36 in the layout of form Mẫu 08: "

@@ -65,6 +65,14 @@ import Testing
             ),
             (#"{\#(base),"regulation":{"number":"1","date":"2025.10.22"}}"#, #"regulation.date: \"2025.10.22\" is not a date"#),
             (#"{\#(base),"plan":"most"}"#, "plan"),
+            (
+                #"{\#(base),"monitored_elsewhere":{"by":"","evidence":"HĐ 1","until":"2027-01-01"}}"#,
+                "monitored_elsewhere: name who monitors it (by) and what shows it (evidence)"
+            ),
+            (
+                #"{\#(base),"monitored_elsewhere":{"by":"SOC","evidence":"HĐ 1","until":"mãi mãi"}}"#,
+                #"monitored_elsewhere.until: \"mãi mãi\" is not a date"#
+            ),
         ] {
             let answer = try await admin.raw(.PUT, "/api/v1/systems/hy-portal", body: Array(body.utf8))
             #expect(answer.status == 400, "\(body): \(answer.body)")
@@ -73,7 +81,9 @@ import Testing
         let byAnalyst = try await analyst.raw(.PUT, "/api/v1/systems/hy-portal", body: Array(#"{\#(base),"plan":"full"}"#.utf8))
         #expect(byAnalyst.status == 403)
         let stored: InformationSystem = try await admin.get("/api/v1/systems/hy-portal")
-        #expect(stored.plan == .none && stored.goLive == nil && stored.dossier != .drafting, "nothing refused was stored")
+        #expect(
+            stored.plan == .none && stored.goLive == nil && stored.dossier != .drafting && stored.monitoredElsewhere == nil,
+            "nothing refused was stored")
     }
 }
 

@@ -109,9 +109,6 @@ public struct InformationSystem: Sendable, Hashable, Codable {
         case monitoredElsewhere = "monitored_elsewhere"
     }
 
-    /// The newest assessment, if any.
-    public var latestAssessment: Assessment? { assessments.max { $0.date < $1.date } }
-
     /// The approving decision, when the dossier is approved and the decision is recorded.
     public var approval: Decision? {
         guard dossier == .approved, let decisionNumber else { return nil }

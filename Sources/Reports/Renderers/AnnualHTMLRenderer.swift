@@ -80,8 +80,8 @@ enum AnnualHTMLRenderer {
         document.raw("<br><em>")
         document.escaped(
             words.dataPeriod(
-                words.date(AnnualEvaluation.iso(LocalDate(data.period.start))),
-                words.date(AnnualEvaluation.iso(LocalDate(data.period.end - .seconds(1))))))
+                words.date(LocalDate(data.period.start).iso),
+                words.date(LocalDate(data.period.end - .seconds(1)).iso)))
         document.raw("</em></p>\n<p>")
         document.escaped("\(words.addressee): \(data.deadlines.recipient[words.language]).")
         document.raw("</p>\n")
