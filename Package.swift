@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: declared once, each imported by exactly one Swift module.
@@ -87,17 +88,19 @@ let package = Package(
                 "CanhModel", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // The collector's HTTPS service (Hummingbird 2): API, authentication, enrollment, ingest.
+        // The collector's HTTPS service (Hummingbird 2): API, authentication, enrollment, ingest,
+        // and the web console (server-rendered Mustache templates, compiled into the binary).
         .target(
             name: "CollectorServer",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorPKI", "Reports", "Rules", "Alerts",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
+            ],
+            resources: [.embedInCode("Console/Templates")]),
         // The one HTTP client of the collector's API (pinned CA, client certificate or bearer token),
         // shared by the agent and the collector's command line.
         .target(

@@ -69,7 +69,14 @@ public final class Spool: Sendable {
             }
             configuration.busyMode = .timeout(5)
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
+            do {
+                try Self.migrator.migrate(queue)
+            } catch {
+                // `canh-agent status` may open a new spool while the daemon creates it: both read
+                // "nothing applied", one creates the tables, the other then fails to. Reading again
+                // sees the migration applied; a real failure fails again and is reported.
+                try Self.migrator.migrate(queue)
+            }
         } catch {
             throw .storage("\(path): \(error)")
         }

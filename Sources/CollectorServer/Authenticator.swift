@@ -13,9 +13,15 @@ struct Authenticator: RouterMiddleware {
     let store: any CollectorStore
     /// Paths that need no caller: health, metrics and enrollment (which carries its own token).
     let openPaths: Set<String>
+    /// The web console's paths: it signs people in with sessions of its own, and the API's
+    /// credentials mean nothing there.
+    let ownAuthentication: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !openPaths.contains(request.uri.path) else { return try await next(request, context) }
+        let path = request.uri.path
+        guard !openPaths.contains(path), path != ownAuthentication, !path.hasPrefix(ownAuthentication + "/") else {
+            return try await next(request, context)
+        }
         var context = context
         if let authorization = request.headers[.authorization] {
             // RFC 7235 §2.1: the scheme is case-insensitive ("bearer", "BEARER").

@@ -23,12 +23,17 @@ public struct CollectorAPI: Sendable {
     let heartbeatSeconds: Int64 = 60
     /// Recent report evaluations, rendered again in another format on request.
     let reports = ReportCache()
+    /// How long people stay signed in to the web console.
+    let consoleLimits: ConsoleSessionLimits
+    /// Failed sign-ins to the console, by address.
+    let signIns = SignInThrottle()
 
     public init(
         store: any CollectorStore, authority: CertificateAuthority, rulePack: RulePack, maximumBatch: Int = 10_000,
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), consoleLimits: ConsoleSessionLimits = ConsoleSessionLimits(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
+        self.consoleLimits = consoleLimits
         metrics = CollectorMetrics(registry: registry)
         self.store = store
         self.authority = authority
@@ -40,7 +45,8 @@ public struct CollectorAPI: Sendable {
     public func router(logger: Logger = Logger(label: "canh-collector")) -> Router<CollectorContext> {
         let router = Router(context: CollectorContext.self)
         router.add(middleware: ErrorBodies(logger: logger))
-        router.add(middleware: Authenticator(store: store, openPaths: ["/healthz", "/metrics", "/api/v1/enroll"]))
+        router.add(
+            middleware: Authenticator(store: store, openPaths: ["/healthz", "/metrics", "/api/v1/enroll"], ownAuthentication: "/ui"))
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { [metrics] _, _ in
             Response(
@@ -53,7 +59,12 @@ public struct CollectorAPI: Sendable {
         addFindingRoutes(to: api)
         addReportRoutes(to: api)
         addAlertRoutes(to: api)
+        console(logger: logger).addRoutes(to: router)
         return router
+    }
+
+    func console(logger: Logger) -> Console {
+        Console(api: self, templates: .shared, limits: consoleLimits, throttle: signIns, logger: logger)
     }
 
     func audit(_ caller: Caller?, _ action: String, _ target: String, _ detail: String? = nil) async throws {

@@ -22,6 +22,8 @@ public struct CollectorContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     let channel: any Channel
     var caller: Caller?
+    /// A visit to the web console, as its gate admitted it.
+    var console: ConsoleVisit?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

@@ -35,7 +35,8 @@ public enum CollectorServer {
 
     public static func application(
         store: any CollectorStore, files: Files, rulePack: RulePack, host: String, port: Int, logger: Logger,
-        limits: ConnectionLimits = ConnectionLimits(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        limits: ConnectionLimits = ConnectionLimits(), consoleLimits: ConsoleSessionLimits = ConsoleSessionLimits(),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let authority = try CertificateAuthority(
@@ -47,7 +48,8 @@ public enum CollectorServer {
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)))
-        let api = CollectorAPI(store: store, authority: authority, rulePack: rulePack, registry: registry, now: now)
+        let api = CollectorAPI(
+            store: store, authority: authority, rulePack: rulePack, registry: registry, consoleLimits: consoleLimits, now: now)
         let counter = ConnectionCounter(limit: limits.connectionsPerAddress)
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)], httpDecoderConfiguration: ConnectionLimits.decoder)

@@ -47,6 +47,14 @@ extension StoreError {
 }
 
 /// Runs a store call, turning its errors into HTTP errors.
+/// A failure of the database itself stays a `StoreError`, so that the error middleware logs what
+/// failed before answering 500 (its HTTP error says only "see the log").
 func stored<Value>(_ body: () async throws(StoreError) -> Value) async throws -> Value {
-    do { return try await body() } catch { throw error.http }
+    do {
+        return try await body()
+    } catch .database(let problem) {
+        throw StoreError.database(problem)
+    } catch {
+        throw error.http
+    }
 }

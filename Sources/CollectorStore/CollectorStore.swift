@@ -65,6 +65,30 @@ public protocol CollectorStore: Sendable {
     /// A person's change: acknowledge, resolve, or except until a time.
     func changeFinding(_ change: FindingChange) async throws(StoreError) -> FindingState
     func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
+    /// Comments and assignments of a finding, oldest first.
+    func notes(fingerprint: String) async throws(StoreError) -> [FindingNote]
+    /// How many findings the filter matches (its limit aside).
+    func countFindings(_ filter: FindingFilter) async throws(StoreError) -> Int
+    /// The findings the filter matches grouped by rule and system, highest severity and largest
+    /// first, at most `filter.limit` groups.
+    func findingGroups(_ filter: FindingFilter) async throws(StoreError) -> [FindingGroup]
+    /// How many open findings there are of each severity.
+    func openFindingsBySeverity() async throws(StoreError) -> [Severity: Int]
+    /// How many open findings each system has.
+    func openFindingsBySystem() async throws(StoreError) -> [String: Int]
+    /// Applies one action to every finding the filter matches (its limit aside), in one
+    /// transaction with one history entry and one audit entry per finding changed; refused
+    /// whole when the filter no longer matches `expected` findings (what the person confirmed).
+    func changeFindings(_ filter: FindingFilter, expected: Int, action: BulkFindingAction, actor: String, at time: Timestamp)
+        async throws(StoreError) -> BulkChangeSummary
+
+    // MARK: Console sessions
+    func addConsoleSession(_ session: ConsoleSession, idHash: String) async throws(StoreError)
+    /// The session and its user as they are now (the user's role may have changed since).
+    func consoleSession(idHash: String) async throws(StoreError) -> (session: ConsoleSession, user: User)?
+    func touchConsoleSession(idHash: String, at time: Timestamp) async throws(StoreError)
+    /// Ends one session (`idHash`) or every session of a user; returns how many were ended.
+    func revokeConsoleSessions(idHash: String?, user: String?, at time: Timestamp) async throws(StoreError) -> Int
 
     // MARK: Alerts
     /// The outbox, newest first: messages queued with the state changes that caused them.
@@ -126,12 +150,17 @@ public struct FindingFilter: Sendable, Hashable {
     public var status: FindingStatus?
     /// Seen at or after this time.
     public var since: Timestamp?
+    /// Found (case-insensitively for ASCII letters) in the entity, host or rule.
+    public var text: String?
+    /// One finding, by its fingerprint.
+    public var fingerprint: String?
     public var limit: Int
 
     public init(
         system: String? = nil, host: String? = nil, rule: String? = nil, minimumSeverity: Severity? = nil, status: FindingStatus? = nil,
-        since: Timestamp? = nil, limit: Int = 1000
+        since: Timestamp? = nil, text: String? = nil, limit: Int = 1000
     ) {
+        self.text = text
         self.system = system
         self.host = host
         self.rule = rule

@@ -4,17 +4,19 @@ import Foundation
 /// Which status changes people may make, and what each needs.
 public enum FindingWorkflow {
     public static func validate(_ change: FindingChange, current: FindingState) throws(StoreError) {
+        try validateRequest(change)
+        if let refusal = refusal(of: change.status, from: current.status) { throw .invalid(refusal) }
+    }
+
+    /// What every change needs whatever the finding: a reason, and for an exception an end date
+    /// in the future, at most three years away.
+    public static func validateRequest(_ change: FindingChange) throws(StoreError) {
         guard !change.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .invalid("a reason is required to change a finding's status")
         }
         switch change.status {
         case .open: throw .invalid("findings are opened by records, not by hand")
-        case .acknowledged:
-            guard current.status == .open else {
-                throw .invalid("only an open finding can be acknowledged (it is \(current.status.rawValue))")
-            }
-        case .resolved:
-            guard current.status != .resolved else { throw .invalid("the finding is already resolved") }
+        case .acknowledged, .resolved: break
         case .excepted:
             guard let until = change.until else { throw .invalid("an exception needs an end date (--until)") }
             guard until > change.at else { throw .invalid("the exception's end date \(until.iso8601) is not in the future") }
@@ -23,6 +25,16 @@ public enum FindingWorkflow {
                     "the exception's end date \(until.iso8601) is more than three years away; accept it for a shorter time and review it then"
                 )
             }
+        }
+    }
+
+    /// Why a finding in `current` cannot be moved to `status` by hand, or nil when it can.
+    public static func refusal(of status: FindingStatus, from current: FindingStatus) -> String? {
+        switch status {
+        case .open: "findings are opened by records, not by hand"
+        case .acknowledged where current != .open: "only an open finding can be acknowledged (it is \(current.rawValue))"
+        case .resolved where current == .resolved: "the finding is already resolved"
+        default: nil
         }
     }
 }

@@ -310,7 +310,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
-    private static func user(_ row: Row) -> User {
+    static func user(_ row: Row) -> User {
         User(
             name: row["name"], role: Role(rawValue: row["role"]) ?? .viewer, createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"])
         )
@@ -380,23 +380,35 @@ public final class SQLiteCollectorStore: CollectorStore {
     /// request, while ingest, which knows the host, seeks once. A name is held by one host at a
     /// time; when a replaced host kept findings with the same fingerprint as history, the newest
     /// host's finding is the one meant.
-    private static let byFingerprint = """
+    static let byFingerprint = """
         f.id = (SELECT id FROM findings WHERE host_id IN (SELECT id FROM hosts) AND key = ? AND fingerprint = ?
             ORDER BY host_id DESC LIMIT 1)
         """
 
     /// The columns of a finding with its rule's title.
-    private static let findingColumns = "f.*, t.title_vi, t.title_en FROM findings f LEFT JOIN rule_titles t ON t.rule = f.rule"
+    static let findingColumns = "f.*, t.title_vi, t.title_en FROM findings f LEFT JOIN rule_titles t ON t.rule = f.rule"
 
     public func findings(_ filter: FindingFilter) async throws(StoreError) -> [FindingState] {
+        let (clause, arguments) = Self.whereClause(filter)
+        let sql = """
+            SELECT \(Self.findingColumns) \(clause)
+            ORDER BY f.last_seen DESC, f.id DESC
+            LIMIT ?
+            """
+        let statementArguments = StatementArguments(arguments + [filter.limit])
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.finding) }
+    }
+
+    /// The WHERE clause of a filter over `findings f`, with its arguments, the limit aside.
+    static func whereClause(_ filter: FindingFilter) -> (String, [(any DatabaseValueConvertible)?]) {
         // Only the conditions asked for, so that SQLite can walk the index of the most selective
         // one newest first and stop at the limit ("x IS NULL OR …" would defeat every index).
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        func require(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-            guard let value else { return }
+        func require(_ condition: String, _ values: (any DatabaseValueConvertible)?...) {
+            guard let first = values.first, first != nil else { return }
             conditions.append(condition)
-            arguments.append(value)
+            arguments.append(contentsOf: values)
         }
         require("f.system_id = ?", filter.system)
         require("f.host = ?", filter.host)
@@ -404,15 +416,14 @@ public final class SQLiteCollectorStore: CollectorStore {
         require("f.severity >= ?", filter.minimumSeverity?.rank)
         require("f.status = ?", filter.status?.rawValue)
         require("f.last_seen >= ?", filter.since?.microsecondsSinceEpoch)
-        arguments.append(filter.limit)
-        let sql = """
-            SELECT \(Self.findingColumns)
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY f.last_seen DESC, f.id DESC
-            LIMIT ?
-            """
-        let statementArguments = StatementArguments(arguments)
-        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.finding) }
+        if let fingerprint = filter.fingerprint {
+            conditions.append(byFingerprint)
+            arguments.append(key(fingerprint))
+            arguments.append(fingerprint)
+        }
+        let text = filter.text?.lowercased()
+        require("(instr(lower(f.entity), ?) > 0 OR instr(lower(f.host), ?) > 0 OR instr(f.rule, ?) > 0)", text, text, text)
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 
     public func finding(fingerprint: String) async throws(StoreError) -> FindingState? {
@@ -645,7 +656,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             status: EnrolledHost.Status(rawValue: row["status"]) ?? .active, replacedBy: row["replaced_by"])
     }
 
-    private static func finding(_ row: Row) -> FindingState {
+    static func finding(_ row: Row) -> FindingState {
         let requirements: String = row["requirements"]
         let severity: Int = row["severity"]
         return FindingState(
@@ -656,7 +667,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             lastSeen: Timestamp(microsecondsSinceEpoch: row["last_seen"]),
             requirements: requirements.split(separator: ",").map(String.init),
             title: LocalizedText(vi: row["title_vi"] ?? "", en: row["title_en"] ?? ""), evidence: row["evidence"], reason: row["reason"],
-            exceptedUntil: (row["excepted_until"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)))
+            exceptedUntil: (row["excepted_until"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)), assignee: row["assignee"])
     }
 
     private static func insert(_ state: FindingState, key: Int64, hostID: Int64, in db: Database) throws -> Int64 {
@@ -676,7 +687,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         return db.lastInsertedRowID
     }
 
-    private static func update(_ state: FindingState, id: Int64, in db: Database) throws {
+    static func update(_ state: FindingState, id: Int64, in db: Database) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE findings SET severity = ?, status = ?, outcome = ?, count = ?, first_seen = ?, last_seen = ?, requirements = ?,
@@ -691,7 +702,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             ])
     }
 
-    private static func save(_ transition: FindingTransition, finding: Int64, in db: Database) throws {
+    static func save(_ transition: FindingTransition, finding: Int64, in db: Database) throws {
         try db.cachedStatement(
             sql: "INSERT INTO finding_transitions (finding, at, from_status, to_status, actor, reason) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(

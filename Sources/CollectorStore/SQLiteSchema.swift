@@ -304,6 +304,65 @@ enum SQLiteSchema {
                     ALTER TABLE systems ADD COLUMN monitoring_until TEXT;
                     """)
         }
+        migrator.registerMigration("10 console sessions, assignment, notes") { db in
+            // The web console (issue 23): sessions kept on the server by the SHA-256 of their
+            // cookie, so that signing out or removing the user ends them at once; findings
+            // assigned to a person; comments and assignments in a finding's timeline.
+            try db.execute(
+                sql: """
+                    CREATE TABLE console_sessions (
+                        id_sha256 TEXT PRIMARY KEY NOT NULL,
+                        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                        csrf TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    ) WITHOUT ROWID;
+                    ALTER TABLE findings ADD COLUMN assignee TEXT;
+                    CREATE TABLE finding_notes (
+                        id INTEGER PRIMARY KEY,
+                        finding INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        kind TEXT NOT NULL \(oneOf("kind", ["comment", "assignment"])),
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX finding_notes_by_finding ON finding_notes(finding, id);
+                    -- How many findings each (system, rule, status, severity) holds, kept by triggers so
+                    -- that the console's queue and overview count a million findings from a few
+                    -- thousand rows. The triggers act only when a finding is added, removed, or moves
+                    -- between tallies, not on every record folded into it.
+                    CREATE TABLE finding_tallies (
+                        system_id TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        severity INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (system_id, rule, status, severity)
+                    ) WITHOUT ROWID;
+                    INSERT INTO finding_tallies (system_id, rule, status, severity, count)
+                    SELECT system_id, rule, status, severity, count(*) FROM findings GROUP BY system_id, rule, status, severity;
+                    CREATE TRIGGER finding_tallies_insert AFTER INSERT ON findings BEGIN
+                        INSERT INTO finding_tallies (system_id, rule, status, severity, count)
+                        VALUES (NEW.system_id, NEW.rule, NEW.status, NEW.severity, 1)
+                        ON CONFLICT DO UPDATE SET count = count + 1;
+                    END;
+                    CREATE TRIGGER finding_tallies_delete AFTER DELETE ON findings BEGIN
+                        UPDATE finding_tallies SET count = count - 1
+                        WHERE system_id = OLD.system_id AND rule = OLD.rule AND status = OLD.status AND severity = OLD.severity;
+                    END;
+                    CREATE TRIGGER finding_tallies_move AFTER UPDATE OF system_id, rule, status, severity ON findings
+                    WHEN OLD.system_id IS NOT NEW.system_id OR OLD.rule IS NOT NEW.rule OR OLD.status IS NOT NEW.status
+                        OR OLD.severity IS NOT NEW.severity
+                    BEGIN
+                        UPDATE finding_tallies SET count = count - 1
+                        WHERE system_id = OLD.system_id AND rule = OLD.rule AND status = OLD.status AND severity = OLD.severity;
+                        INSERT INTO finding_tallies (system_id, rule, status, severity, count)
+                        VALUES (NEW.system_id, NEW.rule, NEW.status, NEW.severity, 1)
+                        ON CONFLICT DO UPDATE SET count = count + 1;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -22,6 +22,8 @@ struct CollectorConfiguration: Equatable {
     var alertRules: [AlertRule] = []
     /// Timing, throttling, retries and maintenance windows of delivery.
     var alertDelivery = AlertDeliverySettings()
+    /// How long people stay signed in to the web console.
+    var consoleLimits = ConsoleSessionLimits()
 
     static let defaultPath = "/etc/canh/collector.toml"
 
@@ -30,6 +32,7 @@ struct CollectorConfiguration: Equatable {
         "collector": [
             "data_dir", "listen", "database", "rules", "header_timeout", "request_timeout", "idle_timeout", "max_connections_per_address",
         ],
+        "console": ["session_idle", "session_lifetime"],
         "alerts": ["poll_interval", "window", "attempts", "retry_delay", "max_retry_delay"],
         "alerts.channels": [
             "name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang", "username", "password", "ca", "limit",
@@ -57,6 +60,13 @@ struct CollectorConfiguration: Equatable {
             }
             if let database, !database.isEmpty, !database.hasPrefix("sqlite:") {
                 throw collector.failure("database", "only SQLite in data_dir is available yet; leave it empty")
+            }
+        }
+        if let console = document.table("console") {
+            if let seconds = try console.duration("session_idle", atLeast: 1) { consoleLimits.idle = .seconds(seconds) }
+            if let seconds = try console.duration("session_lifetime", atLeast: 1) { consoleLimits.absolute = .seconds(seconds) }
+            guard consoleLimits.idle <= consoleLimits.absolute else {
+                throw console.failure("session_idle", "longer than session_lifetime; a session ends at the lifetime anyway")
             }
         }
         if let alerts = document.table("alerts") {

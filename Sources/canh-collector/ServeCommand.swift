@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = "https://\(host):\(port)"
         let app = try CollectorServer.application(
             store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, host: host, port: port,
-            logger: logger, limits: settings.connectionLimits, registry: registry,
+            logger: logger, limits: settings.connectionLimits, consoleLimits: settings.consoleLimits, registry: registry,
             onServerRunning: { boundPort in
                 // One line on standard output that scripts and tests wait for.
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))

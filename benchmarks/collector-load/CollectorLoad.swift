@@ -256,6 +256,8 @@ struct SeedEstate: AsyncParsableCommand {
     @Option var database: String
     @Option var systems = 500
     @Option var hostsPerSystem = 10
+    @Option(help: "Detections per host: 2 brute-force sources, the rest invalid users, sudo refusals, lockouts (console benchmark: 193).")
+    var detectionsPerHost = 2
 
     static let stateRules: [(rule: String, requirements: [String])] = [
         ("ssh.config.root_login", ["ND85-SRV-AUTH-02"]), ("ssh.config.password_auth", ["ND85-SRV-AUTH-01"]),
@@ -286,7 +288,8 @@ struct SeedEstate: AsyncParsableCommand {
                 // One host in ten went silent a week ago.
                 let seen = hostIndex == 9 ? now - .days(7) : now - .minutes(1)
                 try await store.recordHeartbeat(agentID: host.agentID, agentVersion: "0.1.0", rulesVersion: "2026.11.0", at: seen)
-                let batch = Self.records(host: host.hostname, level: level, seed: index * 31 + hostIndex, time: seen)
+                let batch = Self.records(
+                    host: host.hostname, level: level, seed: index * 31 + hostIndex, detections: detectionsPerHost, time: seen)
                 _ = try await store.ingest(batch, from: host, at: seen)
                 records += batch.count
             }
@@ -302,8 +305,15 @@ struct SeedEstate: AsyncParsableCommand {
         try printJSON(["mode": "seed-estate", "systems": systems, "hosts": hostCount, "records": records])
     }
 
-    /// Seven state checks (one in four failing) and two detections per host.
-    static func records(host: String, level: Level, seed: Int, time: Timestamp) -> [FindingRecord] {
+    static let otherDetections: [(rule: String, severity: Severity, title: LocalizedText)] = [
+        ("auth.ssh.invalid_user", .medium, LocalizedText(vi: "Đăng nhập SSH bằng tài khoản không tồn tại", en: "SSH login as an unknown user")),
+        ("auth.sudo.failure", .medium, LocalizedText(vi: "Sử dụng sudo bị từ chối", en: "sudo use refused")),
+        ("auth.account.locked", .low, LocalizedText(vi: "Tài khoản bị khóa", en: "Account locked")),
+    ]
+
+    /// Seven state checks (one in four failing) and `detections` detections per host: two
+    /// brute-force sources, then the other detections in turn.
+    static func records(host: String, level: Level, seed: Int, detections: Int = 2, time: Timestamp) -> [FindingRecord] {
         var records: [FindingRecord] = []
         for (offset, check) in stateRules.enumerated() {
             let outcome: Outcome = (seed + offset) % 4 == 0 ? .fail : .pass
@@ -325,6 +335,20 @@ struct SeedEstate: AsyncParsableCommand {
                     requirements: ["ND85-SRV-AUTH-01", "ND85-SRV-LOG-01"], host: host, entity: entity, time: time, firstSeen: time,
                     count: 7, title: LocalizedText(vi: "Dò mật khẩu SSH", en: "SSH password guessing"),
                     evidence: Evidence([("src_ip", .text(entity)), ("user", .text("root"))])))
+        }
+        for index in 2..<max(2, detections) {
+            let detection = otherDetections[index % otherDetections.count]
+            let entity = "user\(index)@198.51.\(seed % 250).\(index % 250)"
+            let fingerprint = FindingRecord.fingerprint(host: host, rule: detection.rule, entity: entity)
+            records.append(
+                FindingRecord(
+                    id: FindingRecord.id(fingerprint: fingerprint, outcome: .fail, trigger: time.iso8601), fingerprint: fingerprint,
+                    rule: detection.rule, outcome: .fail, severity: detection.severity, level: level, requirements: ["ND85-SRV-AUTH-02"],
+                    host: host, entity: entity, time: time, firstSeen: time, count: 1 + index % 5, title: detection.title,
+                    evidence: Evidence([
+                        ("user", .text("user\(index)")), ("src_ip", .text("198.51.\(seed % 250).\(index % 250)")),
+                        ("lines", .list(["Invalid user user\(index) from 198.51.\(seed % 250).\(index % 250) port 50022"])),
+                    ])))
         }
         return records
     }

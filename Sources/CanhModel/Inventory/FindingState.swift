@@ -26,11 +26,13 @@ public struct FindingState: Sendable, Hashable, Codable {
     /// Why it was acknowledged, resolved or excepted, by whom and (exceptions) until when.
     public var reason: String?
     public var exceptedUntil: Timestamp?
+    /// The user the finding is assigned to, by name.
+    public var assignee: String?
 
     public init(
         fingerprint: String, rule: String, entity: String, host: String, system: String, severity: Severity, status: FindingStatus,
         outcome: Outcome, count: Int, firstSeen: Timestamp, lastSeen: Timestamp, requirements: [String], title: LocalizedText,
-        evidence: String, reason: String? = nil, exceptedUntil: Timestamp? = nil
+        evidence: String, reason: String? = nil, exceptedUntil: Timestamp? = nil, assignee: String? = nil
     ) {
         self.fingerprint = fingerprint
         self.rule = rule
@@ -48,10 +50,11 @@ public struct FindingState: Sendable, Hashable, Codable {
         self.evidence = evidence
         self.reason = reason
         self.exceptedUntil = exceptedUntil
+        self.assignee = assignee
     }
 
     enum CodingKeys: String, CodingKey {
-        case fingerprint, rule, entity, host, system, severity, status, outcome, count, requirements, title, evidence, reason
+        case fingerprint, rule, entity, host, system, severity, status, outcome, count, requirements, title, evidence, reason, assignee
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case exceptedUntil = "excepted_until"
