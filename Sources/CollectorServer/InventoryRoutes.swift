@@ -98,6 +98,18 @@ extension CollectorAPI {
             try await audit(context.caller, "user.add", user.name, user.role.rawValue)
             return try Response.json(APIMessages.UserResponse(user: user, token: token), status: .created)
         }
+        api.post("users/:name/signout") { _, context -> APIMessages.SignOutReply in
+            _ = try context.user(atLeast: .admin)
+            let name = try context.parameters.require("name")
+            guard try await stored({ () async throws(StoreError) in try await store.users() }).contains(where: { $0.name == name }) else {
+                throw HTTPError(.notFound, message: "not found: user \(name)")
+            }
+            let ended = try await stored { () async throws(StoreError) in
+                try await store.revokeConsoleSessions(idHash: nil, user: name, at: now())
+            }
+            try await audit(context.caller, "console.sessions.revoke", name, "\(ended) session(s)")
+            return APIMessages.SignOutReply(ended: ended)
+        }
         api.get("audit") { request, context -> [AuditEntry] in
             _ = try context.user(atLeast: .admin)
             let limit = try request.uri.queryParameters.number("limit", in: 1...10_000) ?? 100

@@ -8,12 +8,50 @@ import NIOPosix
 import Reports
 import Rules
 
+/// The reports the collector writes (SPEC §7).
+enum ReportKind: String, CaseIterable, Sendable {
+    case compliance, coverage, annual
+}
+
 extension CollectorAPI {
     func addReportRoutes(to api: RouterGroup<CollectorContext>) {
-        api.get("reports/compliance") { request, context -> Response in
+        for kind in ReportKind.allCases {
+            api.get("reports/\(kind.rawValue)") { request, context -> Response in
+                _ = try context.user(atLeast: .viewer)
+                return try await report(kind, query: request.uri.queryParameters)
+            }
+        }
+        api.get("systems/:id/attestations") { _, context -> [Attestation] in
             _ = try context.user(atLeast: .viewer)
-            let query = request.uri.queryParameters
-            let (format, language) = try Self.presentation(of: query)
+            let id = try context.parameters.require("id")
+            return try await stored { () async throws(StoreError) in try await store.attestations(system: id) }
+        }
+        api.post("systems/:id/attestations") { request, context -> Response in
+            let user = try context.user(atLeast: .analyst)
+            let id = try context.parameters.require("id")
+            let body = try await RequestBody.decode(APIMessages.AttestationRequest.self, from: request, context: context)
+            return try Response.json(try await attest(body, system: id, by: user), status: .created)
+        }
+        api.delete("systems/:id/attestations/:requirement") { _, context -> HTTPResponse.Status in
+            _ = try context.user(atLeast: .analyst)
+            let id = try context.parameters.require("id")
+            let requirement = try context.parameters.require("requirement")
+            let withdrawn = try await stored { () async throws(StoreError) in
+                try await store.withdrawAttestations(system: id, requirement: requirement)
+            }
+            guard withdrawn > 0 else { throw HTTPError(.notFound, message: "not found: attestation of \(requirement) for system \(id)") }
+            try await audit(context.caller, "attestation.withdraw", "\(id)/\(requirement)", "\(withdrawn) attestation(s)")
+            return .noContent
+        }
+    }
+
+    /// A report as the API and the console serve it: `?format=`, `?lang=`, and per kind
+    /// `?period=` and `?system=` (compliance), `?period=` (coverage), `?year=` and `?owner=`
+    /// (annual); `?digest=` renders an evaluation made earlier instead of a new one.
+    func report(_ kind: ReportKind, query: Parameters) async throws -> Response {
+        let (format, language) = try Self.presentation(of: query)
+        switch kind {
+        case .compliance:
             let period = try self.period(in: query)
             let system = query.get("system")
             let sealed = try await evaluation(
@@ -25,11 +63,7 @@ extension CollectorAPI {
             }
             return Self.response(
                 bytes, format: format, digest: sealed.digest, name: "canh-compliance-\(system ?? "all")-\(sealed.data.period.label)")
-        }
-        api.get("reports/coverage") { request, context -> Response in
-            _ = try context.user(atLeast: .viewer)
-            let query = request.uri.queryParameters
-            let (format, language) = try Self.presentation(of: query)
+        case .coverage:
             let period = try self.period(in: query)
             let sealed = try await evaluation(
                 query, wrap: ReportCache.Entry.coverage, unwrap: { entry in if case .coverage(let sealed) = entry { sealed } else { nil } }
@@ -38,11 +72,7 @@ extension CollectorAPI {
                 try ReportRenderer.render(sealed, format: format, language: language)
             }
             return Self.response(bytes, format: format, digest: sealed.digest, name: "canh-coverage")
-        }
-        api.get("reports/annual") { request, context -> Response in
-            _ = try context.user(atLeast: .viewer)
-            let query = request.uri.queryParameters
-            let (format, language) = try Self.presentation(of: query)
+        case .annual:
             guard let year = try query.number("year", in: AnnualEvaluation.years) else {
                 throw HTTPError(.badRequest, message: "year: the reporting year, e.g. 2026 (data from 15/12 of the year before to 14/12)")
             }
@@ -58,42 +88,26 @@ extension CollectorAPI {
             }
             return Self.response(bytes, format: format, digest: sealed.digest, name: "canh-annual-\(year)")
         }
-        api.get("systems/:id/attestations") { _, context -> [Attestation] in
-            _ = try context.user(atLeast: .viewer)
-            let id = try context.parameters.require("id")
-            return try await stored { () async throws(StoreError) in try await store.attestations(system: id) }
+    }
+
+    /// Records that a person attests a manual requirement of a system, as the API and the
+    /// console take it: checked against the catalogue and the system's level, audited.
+    func attest(_ body: APIMessages.AttestationRequest, system id: String, by user: User) async throws -> Attestation {
+        guard let system = try await stored({ () async throws(StoreError) in try await store.system(id: id) }) else {
+            throw HTTPError(.notFound, message: "not found: system \(id)")
         }
-        api.post("systems/:id/attestations") { request, context -> Response in
-            let user = try context.user(atLeast: .analyst)
-            let id = try context.parameters.require("id")
-            let body = try await RequestBody.decode(APIMessages.AttestationRequest.self, from: request, context: context)
-            guard let system = try await stored({ () async throws(StoreError) in try await store.system(id: id) }) else {
-                throw HTTPError(.notFound, message: "not found: system \(id)")
-            }
-            try validate(body, for: system)
-            let time = now()
-            let attestation = Attestation(
-                system: id, requirement: body.requirement, evidence: body.evidence, attestedBy: "user:\(user.name)", attestedAt: time,
-                expiresAt: body.expiresAt ?? time + .days(365))
-            guard attestation.expiresAt > time else { throw HTTPError(.badRequest, message: "expires_at: must be in the future") }
-            guard attestation.expiresAt <= time + InputLimits.longestAcceptance else {
-                throw HTTPError(.badRequest, message: "expires_at: at most three years from now; attest again then")
-            }
-            try await stored { () async throws(StoreError) in try await store.addAttestation(attestation) }
-            try await audit(context.caller, "attestation.add", "\(id)/\(body.requirement)", "until \(attestation.expiresAt)")
-            return try Response.json(attestation, status: .created)
+        try validate(body, for: system)
+        let time = now()
+        let attestation = Attestation(
+            system: id, requirement: body.requirement, evidence: body.evidence, attestedBy: "user:\(user.name)", attestedAt: time,
+            expiresAt: body.expiresAt ?? time + .days(365))
+        guard attestation.expiresAt > time else { throw HTTPError(.badRequest, message: "expires_at: must be in the future") }
+        guard attestation.expiresAt <= time + InputLimits.longestAcceptance else {
+            throw HTTPError(.badRequest, message: "expires_at: at most three years from now; attest again then")
         }
-        api.delete("systems/:id/attestations/:requirement") { _, context -> HTTPResponse.Status in
-            _ = try context.user(atLeast: .analyst)
-            let id = try context.parameters.require("id")
-            let requirement = try context.parameters.require("requirement")
-            let withdrawn = try await stored { () async throws(StoreError) in
-                try await store.withdrawAttestations(system: id, requirement: requirement)
-            }
-            guard withdrawn > 0 else { throw HTTPError(.notFound, message: "not found: attestation of \(requirement) for system \(id)") }
-            try await audit(context.caller, "attestation.withdraw", "\(id)/\(requirement)", "\(withdrawn) attestation(s)")
-            return .noContent
-        }
+        try await stored { () async throws(StoreError) in try await store.addAttestation(attestation) }
+        try await audit(.user(user), "attestation.add", "\(id)/\(body.requirement)", "until \(attestation.expiresAt)")
+        return attestation
     }
 
     /// Only manual requirements of the catalogue that apply at the system's level are attested:

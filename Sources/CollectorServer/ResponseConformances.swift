@@ -9,3 +9,4 @@ extension IngestSummary: ResponseEncodable {}
 extension CertificateRecord: ResponseEncodable {}
 extension APIMessages.FindingDetail: ResponseEncodable {}
 extension APIMessages.HeartbeatReply: ResponseEncodable {}
+extension APIMessages.SignOutReply: ResponseEncodable {}

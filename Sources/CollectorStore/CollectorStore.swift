@@ -19,6 +19,9 @@ public struct AlertDeliverySummary: Sendable, Hashable {
 public protocol CollectorStore: Sendable {
     /// A trivial read: whether the store answers (the service watchdog asks it).
     func ping() async throws(StoreError)
+    /// Tells the query planner how the tables are spread (how many findings per rule, host,
+    /// status…), so that a filter walks its most selective index. `serve` calls it hourly.
+    func refreshStatistics() async throws(StoreError)
 
     // MARK: Inventory
     func addSystem(_ system: InformationSystem) async throws(StoreError)
@@ -67,11 +70,16 @@ public protocol CollectorStore: Sendable {
     func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition]
     /// Comments and assignments of a finding, oldest first.
     func notes(fingerprint: String) async throws(StoreError) -> [FindingNote]
-    /// How many findings the filter matches (its limit aside).
-    func countFindings(_ filter: FindingFilter) async throws(StoreError) -> Int
+    /// How many findings the filter matches (its limit aside), counting no further than `upTo`.
+    func countFindings(_ filter: FindingFilter, upTo: Int) async throws(StoreError) -> Int
     /// The findings the filter matches grouped by rule and system, highest severity and largest
-    /// first, at most `filter.limit` groups.
-    func findingGroups(_ filter: FindingFilter) async throws(StoreError) -> [FindingGroup]
+    /// first, at most `filter.limit` groups. When the filter is on more than system, rule,
+    /// severity and status (a host, a time, a text), only the newest `scanLimit` findings it
+    /// matches are grouped.
+    func findingGroups(_ filter: FindingFilter, scanLimit: Int) async throws(StoreError) -> [FindingGroup]
+    /// Whether the filter is answered from the tallies: counted and grouped whole, however many
+    /// findings it matches.
+    func countsWhole(_ filter: FindingFilter) -> Bool
     /// How many open findings there are of each severity.
     func openFindingsBySeverity() async throws(StoreError) -> [Severity: Int]
     /// How many open findings each system has.
@@ -150,7 +158,8 @@ public struct FindingFilter: Sendable, Hashable {
     public var status: FindingStatus?
     /// Seen at or after this time.
     public var since: Timestamp?
-    /// Found (case-insensitively for ASCII letters) in the entity, host or rule.
+    /// Found in the entity (an address, a user, a path, a certificate's fingerprint), ASCII
+    /// letters in either case.
     public var text: String?
     /// One finding, by its fingerprint.
     public var fingerprint: String?
@@ -193,6 +202,11 @@ public struct FindingChange: Sendable, Hashable {
 }
 
 extension CollectorStore {
+    /// How many findings the filter matches (its limit aside).
+    public func countFindings(_ filter: FindingFilter) async throws(StoreError) -> Int {
+        try await countFindings(filter, upTo: .max)
+    }
+
     /// Stores a batch of records that describe no certificate.
     public func ingest(_ records: [FindingRecord], from host: EnrolledHost, at time: Timestamp) async throws(StoreError) -> IngestSummary {
         try await ingest(records, certificates: [], from: host, at: time)

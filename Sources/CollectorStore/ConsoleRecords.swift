@@ -82,3 +82,18 @@ public struct BulkChangeSummary: Sendable, Hashable {
         self.skipped = skipped
     }
 }
+
+/// The columns `finding_tallies` counts findings by.
+struct FindingTally: Hashable {
+    var system: String
+    var rule: String
+    var status: FindingStatus
+    var severity: Severity
+
+    init(_ state: FindingState) {
+        system = state.system
+        rule = state.rule
+        status = state.status
+        severity = state.severity
+    }
+}

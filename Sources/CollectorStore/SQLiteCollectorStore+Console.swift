@@ -20,26 +20,31 @@ extension SQLiteCollectorStore {
         }
     }
 
-    public func countFindings(_ filter: FindingFilter) async throws(StoreError) -> Int {
+    public func countFindings(_ filter: FindingFilter, upTo limit: Int) async throws(StoreError) -> Int {
         if let (clause, arguments) = Self.tallyClause(filter) {
             let statementArguments = StatementArguments(arguments)
             return try await read { db in
                 try Int.fetchOne(
-                    db, sql: "SELECT coalesce(sum(f.count), 0) FROM finding_tallies f \(clause)", arguments: statementArguments) ?? 0
+                    db, sql: "SELECT coalesce(sum(f.count), 0) FROM finding_tallies f \(clause)", arguments: statementArguments)
+                    ?? 0
             }
         }
         let (clause, arguments) = Self.whereClause(filter)
-        let statementArguments = StatementArguments(arguments)
-        return try await read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM findings f \(clause)", arguments: statementArguments) ?? 0
-        }
+        let bounded = limit < Int.max
+        let sql =
+            bounded
+            ? "SELECT count(*) FROM (SELECT 1 FROM findings f \(clause) LIMIT ?)" : "SELECT count(*) FROM findings f \(clause)"
+        let statementArguments = StatementArguments(bounded ? arguments + [limit] : arguments)
+        return try await read { db in try Int.fetchOne(db, sql: sql, arguments: statementArguments) ?? 0 }
     }
 
-    public func findingGroups(_ filter: FindingFilter) async throws(StoreError) -> [FindingGroup] {
+    public func countsWhole(_ filter: FindingFilter) -> Bool { Self.tallyClause(filter) != nil }
+
+    public func findingGroups(_ filter: FindingFilter, scanLimit: Int) async throws(StoreError) -> [FindingGroup] {
         // From the tallies when the filter is on their columns only; otherwise from the findings
         // the filter's own index narrows (a host, a day, one finding).
         let source: String
-        let arguments: [(any DatabaseValueConvertible)?]
+        var arguments: [(any DatabaseValueConvertible)?]
         if let (clause, tallyArguments) = Self.tallyClause(filter) {
             source = """
                 SELECT f.rule, f.system_id, sum(f.count) AS total, max(f.severity) AS severity,
@@ -49,13 +54,15 @@ extension SQLiteCollectorStore {
                 """
             arguments = tallyArguments
         } else {
+            // The newest `scanLimit` findings the filter matches, walked by its index newest first.
             let (clause, findingArguments) = Self.whereClause(filter)
             source = """
                 SELECT f.rule, f.system_id, count(*) AS total, max(f.severity) AS severity,
                     \(FindingStatus.allCases.map { "sum(f.status = '\($0.rawValue)') AS \($0.rawValue)" }.joined(separator: ", "))
-                FROM findings f \(clause)
+                FROM (SELECT f.rule, f.system_id, f.severity, f.status FROM findings f \(clause)
+                    ORDER BY f.last_seen DESC LIMIT ?) f
                 """
-            arguments = findingArguments
+            arguments = findingArguments + [scanLimit]
         }
         let sql = """
             SELECT g.*, t.title_vi, t.title_en FROM (
@@ -154,7 +161,7 @@ extension SQLiteCollectorStore {
                 sql: "INSERT INTO finding_notes (finding, at, actor, kind, text) VALUES (?, ?, ?, ?, ?)")
             for row in rows {
                 let previous = Self.finding(row)
-                let id: Int64 = row["id"]
+                let id = Self.findingID(row)
                 switch action {
                 case .status(let status, let reason, let until):
                     if let refusal = FindingWorkflow.refusal(of: status, from: previous.status) {

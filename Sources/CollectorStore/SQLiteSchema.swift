@@ -363,6 +363,18 @@ enum SQLiteSchema {
                     END;
                     """)
         }
+        migrator.registerMigration("11 findings by entity, new findings tallied per batch") { db in
+            // The console's text search looks for a piece of text inside entities (an address, a
+            // user, a path): scanning this index is a tenth of scanning the findings themselves.
+            // Ingest, the only writer of new findings, adds them to the tallies once per batch and
+            // tally (`SQLiteCollectorStore.apply`): a trigger per new finding cost about a tenth of
+            // ingest's instructions.
+            try db.execute(
+                sql: """
+                    CREATE INDEX findings_by_entity ON findings(entity);
+                    DROP TRIGGER IF EXISTS finding_tallies_insert;
+                    """)
+        }
         return migrator
     }
 }

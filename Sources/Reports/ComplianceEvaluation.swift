@@ -144,7 +144,7 @@ public struct ComplianceEvaluation: Sendable {
         }
         let unhandled = relevant.filter { $0.status == .open || $0.status == .acknowledged }
         entry.findingsTotal = relevant.count
-        entry.findings = relevant.sorted(by: Self.evidenceOrder).prefix(Self.evidenceLimit).map(FindingEvidence.init)
+        entry.findings = Self.firstEvidence(relevant, count: Self.evidenceLimit).map(FindingEvidence.init)
         // Every host that was enrolled before the period ended and is not revoked must be proven.
         let hostnames = Set(monitored.filter { $0.enrolledAt < period.end }.map(\.hostname)).sorted()
         let proofs = stateFindings.map { Self.proof(of: $0.rule, from: $0.findings, on: hostnames, in: period) }
@@ -203,6 +203,19 @@ public struct ComplianceEvaluation: Sendable {
     }
 
     /// Unhandled failures first (most severe, newest), then check errors, exceptions, and the rest.
+    /// The first `count` findings in evidence order, chosen without sorting all of them: a
+    /// system's detections run to thousands, and sorting moved every one of them around.
+    static func firstEvidence(_ findings: [FindingState], count: Int) -> [FindingState] {
+        var chosen: [Int] = []
+        for index in findings.indices {
+            if chosen.count == count, let last = chosen.last, !evidenceOrder(findings[index], findings[last]) { continue }
+            let position = chosen.firstIndex { evidenceOrder(findings[index], findings[$0]) } ?? chosen.count
+            chosen.insert(index, at: position)
+            if chosen.count > count { chosen.removeLast() }
+        }
+        return chosen.map { findings[$0] }
+    }
+
     static func evidenceOrder(_ a: FindingState, _ b: FindingState) -> Bool {
         func rank(_ finding: FindingState) -> Int {
             let unhandled = finding.status == .open || finding.status == .acknowledged

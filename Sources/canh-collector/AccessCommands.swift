@@ -67,7 +67,8 @@ struct HostsCommand: AsyncParsableCommand {
 }
 
 struct UsersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "API users.", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "API users.", subcommands: [Add.self, List.self, SignOut.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; their API token is printed alone on the last line.")
@@ -82,6 +83,20 @@ struct UsersCommand: AsyncParsableCommand {
             }
             Console.output("added \(answer.user.name) (\(answer.user.role.rawValue)); API token:")
             Console.output(answer.token)
+        }
+    }
+
+    struct SignOut: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "signout", abstract: "End every web console session of a user (their API token stays valid).")
+        @Argument(help: "The user's name.") var name: String
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let answer: APIMessages.SignOutReply = try await client.with {
+                try await $0.post("/api/v1/users/\(name)/signout", body: [String: String]())
+            }
+            Console.output("ended \(answer.ended) web console session(s) of \(name)")
         }
     }
 

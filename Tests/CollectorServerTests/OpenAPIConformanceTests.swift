@@ -104,6 +104,9 @@ import Testing
             body: #"{"reason":"fixed"}"#)
         _ = try await call(admin, .GET, "/api/v1/certs?expiring_within=30d", as: "GET /api/v1/certs")
         _ = try await call(admin, .POST, "/api/v1/users", as: "POST /api/v1/users", body: #"{"name":"lan","role":"viewer"}"#)
+        let signout = "POST /api/v1/users/{name}/signout"
+        _ = try await call(admin, .POST, "/api/v1/users/lan/signout", as: signout, body: "{}")
+        _ = try await call(admin, .POST, "/api/v1/users/nobody/signout", as: signout, body: "{}")  // 404
         _ = try await call(admin, .GET, "/api/v1/users", as: "GET /api/v1/users")
         _ = try await call(admin, .GET, "/api/v1/audit", as: "GET /api/v1/audit")
         let manual = try #require(

@@ -72,7 +72,7 @@ import Testing
     func talliesFollowEveryChange() async throws {
         try await seed()
         try await expectTalliesAgree("after the first batches")
-        let groups = try await store.findingGroups(FindingFilter(status: .open))
+        let groups = try await store.findingGroups(FindingFilter(status: .open), scanLimit: 100_000)
         #expect(
             groups.map { "\($0.rule)@\($0.system)=\($0.count)" } == [
                 "auth.ssh.bruteforce@hy-a=10", "auth.ssh.bruteforce@hy-b=10", "ssh.config.root_login@hy-a=2",
@@ -99,11 +99,24 @@ import Testing
         #expect(summary == BulkChangeSummary(matched: 10, changed: 10, skipped: [:]))
         try await expectTalliesAgree("after a bulk resolve")
         // Grouping by a host reads the findings themselves, with the same answer.
-        let hostGroups = try await store.findingGroups(FindingFilter(host: hosts[0].hostname))
+        let hostGroups = try await store.findingGroups(FindingFilter(host: hosts[0].hostname), scanLimit: 100_000)
         #expect(
             hostGroups.map { "\($0.rule)=\($0.count) \($0.statuses)" }.sorted() == [
                 "auth.ssh.bruteforce=5 [CanhModel.FindingStatus.open: 5]", "ssh.config.root_login=1 [CanhModel.FindingStatus.resolved: 1]",
             ])
+    }
+
+    @Test("text is found inside entities, wildcards in it are plain characters, and a scan limit bounds the groups")
+    func textAndScanLimit() async throws {
+        try await seed()
+        #expect(try await store.countFindings(FindingFilter(text: "113.3")) == 4)
+        #expect(try await store.countFindings(FindingFilter(text: "HY-A-WEB")) == 2, "ASCII letters in either case")
+        #expect(try await store.countFindings(FindingFilter(text: "%")) == 0)
+        #expect(try await store.countFindings(FindingFilter(text: "203_0")) == 0)
+        #expect(try await store.countFindings(FindingFilter(text: "203.0"), upTo: 7) == 7)
+        let groups = try await store.findingGroups(FindingFilter(text: "203.0"), scanLimit: 6)
+        #expect(groups.reduce(0) { $0 + $1.count } == 6)
+        #expect(!store.countsWhole(FindingFilter(text: "203.0")) && store.countsWhole(FindingFilter(system: "hy-a", status: .open)))
     }
 
     @Test("tallies are built from the findings of a store that had them before the console's migration")
@@ -113,9 +126,11 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
             try db.execute(sql: "DELETE FROM finding_tallies")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE '10 %'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE '10 %' OR identifier LIKE '11 %'")
+            try db.execute(sql: "DROP INDEX findings_by_entity")
             try db.execute(
-                sql: "DROP TRIGGER finding_tallies_insert; DROP TRIGGER finding_tallies_delete; DROP TRIGGER finding_tallies_move")
+                sql: "DROP TRIGGER IF EXISTS finding_tallies_insert; DROP TRIGGER finding_tallies_delete; DROP TRIGGER finding_tallies_move"
+            )
             try db.execute(sql: "DROP TABLE finding_tallies; DROP TABLE finding_notes; DROP TABLE console_sessions")
             try db.execute(sql: "ALTER TABLE findings DROP COLUMN assignee")
         }

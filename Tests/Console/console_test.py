@@ -201,6 +201,21 @@ class ConsoleTests(unittest.TestCase):
         visitor.cookies = old
         self.assertEqual(visitor.request("GET", "/ui/")[0], 303)
 
+    def test_an_admin_ends_every_session_of_a_user(self):
+        visitors = [Visitor(self.collector), Visitor(self.collector)]
+        for visitor in visitors:
+            self.assertEqual(visitor.sign_in(self.viewer)[0], 303)
+            self.assertEqual(visitor.request("GET", "/ui/")[0], 200)
+        # Other tests' sessions of the same viewer end too: at least these two.
+        ended = re.search(r"ended (\d+) web console session\(s\) of reader", self.collector.cli("users", "signout", "reader"))
+        self.assertGreaterEqual(int(ended.group(1)), 2)
+        for visitor in visitors:
+            self.assertEqual(visitor.request("GET", "/ui/")[:2][0], 303)
+        audit = json.loads(self.collector.cli("audit", "--format", "json", "--limit", "20"))
+        self.assertTrue(any(e["action"] == "console.sessions.revoke" and e["target"] == "reader" for e in audit))
+        # The token itself still signs in.
+        self.assertEqual(Visitor(self.collector).sign_in(self.viewer)[0], 303)
+
     def test_a_bulk_action_is_refused_when_the_filter_matches_other_findings_than_confirmed(self):
         visitor = Visitor(self.collector)
         visitor.sign_in(self.analyst)
@@ -283,11 +298,13 @@ class ConsoleTests(unittest.TestCase):
         screenshots = os.environ.get("CANH_CONSOLE_SCREENSHOTS")
         driver = browser()
         try:
-            sign_in_browser(driver, self.collector, self.analyst)
+            sign_in_browser(driver, self.collector, self.collector.admin)
             fingerprint = self.collector.findings("--system", "sys-0", "--rule", "auth.ssh.bruteforce")[0]["fingerprint"]
             pages = [("overview", "/ui/"), ("systems", "/ui/systems"), ("system", "/ui/systems/sys-0"),
                      ("findings", "/ui/findings"), ("findings-group", "/ui/findings?system=sys-0&rule=auth.ssh.bruteforce"),
-                     ("finding", f"/ui/findings/{fingerprint}")]
+                     ("finding", f"/ui/findings/{fingerprint}"), ("compliance", "/ui/compliance"),
+                     ("compliance-requirement", "/ui/compliance/sys-0/ND85-SRV-AUTH-01"), ("certificates", "/ui/certificates"),
+                     ("alerts", "/ui/alerts"), ("reports", "/ui/reports"), ("audit", "/ui/audit")]
             for language, switch in (("vi", "English"), ("en", "Tiếng Việt")):
                 for name, path in pages:
                     driver.get(self.collector.url + path)
@@ -300,6 +317,43 @@ class ConsoleTests(unittest.TestCase):
                     submit(driver, driver.find_element(By.CSS_SELECTOR, "a.language"))
         finally:
             driver.quit()
+
+
+    def test_an_analyst_attests_a_manual_requirement_from_the_matrix(self):
+        driver = browser()
+        try:
+            sign_in_browser(driver, self.collector, self.analyst)
+            driver.get(self.collector.url + "/ui/compliance?system=sys-1")
+            cell = driver.find_element(By.CSS_SELECTOR, "#matrix a[href='/ui/compliance/sys-1/ND85-MGT-POL-01']")
+            self.assertEqual(cell.text, "Cần xác nhận")
+            submit(driver, cell)
+            driver.find_element(By.CSS_SELECTOR, "#attest textarea[name=evidence]").send_keys("Quyết định 77/QĐ-SKHCN ban hành Quy chế")
+            submit(driver, driver.find_element(By.CSS_SELECTOR, "#attest button[type=submit]"))
+            self.assertEqual(driver.find_element(By.ID, "compliance-status").text, "Đã xác nhận")
+            driver.get(self.collector.url + "/ui/compliance?system=sys-1")
+            cell = driver.find_element(By.CSS_SELECTOR, "#matrix a[href='/ui/compliance/sys-1/ND85-MGT-POL-01']")
+            self.assertEqual(cell.text, "Đã xác nhận")
+        finally:
+            driver.quit()
+        attestations = json.loads(self.collector.cli("attestations", "list", "--system", "sys-1", "--format", "json"))
+        self.assertTrue(any(a["requirement"] == "ND85-MGT-POL-01" and a["attested_by"] == "user:triage"
+                            and a["evidence"] == "Quyết định 77/QĐ-SKHCN ban hành Quy chế" for a in attestations), attestations)
+
+    def test_reports_download_with_their_digest_and_the_audit_log_is_for_admins(self):
+        visitor = Visitor(self.collector)
+        visitor.sign_in(self.viewer)
+        status, headers, body = visitor.request("GET", "/ui/reports/download?kind=compliance&period=2026-H2&system=sys-0&format=json&lang=en")
+        self.assertEqual(status, 200, body[:300])
+        self.assertTrue(headers["content-disposition"].startswith("attachment;"), headers)
+        report = json.loads(body)
+        self.assertEqual(report["digest"], headers["x-canh-digest"])
+        self.assertEqual([system["system"]["id"] for system in report["data"]["systems"]], ["sys-0"])
+        status, _, page = visitor.request("GET", "/ui/reports/download?kind=compliance&period=2026-13")
+        self.assertEqual(status, 400)
+        self.assertIn("period", page)
+        status, _, page = visitor.request("GET", "/ui/audit")
+        self.assertEqual(status, 403)
+        self.assertNotIn("<table", page)
 
 
 class SessionLimitTests(unittest.TestCase):

@@ -288,9 +288,17 @@ struct SeedEstate: AsyncParsableCommand {
                 // One host in ten went silent a week ago.
                 let seen = hostIndex == 9 ? now - .days(7) : now - .minutes(1)
                 try await store.recordHeartbeat(agentID: host.agentID, agentVersion: "0.1.0", rulesVersion: "2026.11.0", at: seen)
-                let batch = Self.records(
+                var batch = Self.records(
                     host: host.hostname, level: level, seed: index * 31 + hostIndex, detections: detectionsPerHost, time: seen)
-                _ = try await store.ingest(batch, from: host, at: seen)
+                // The system's web server certificate, seen on its first host; one in seven expires within 30 days.
+                var certificates: [CertificateRecord] = []
+                if hostIndex == 0 {
+                    let (record, certificate) = Self.certificate(
+                        system: system.id, host: host.hostname, level: level, index: index, time: seen)
+                    batch.append(record)
+                    certificates.append(certificate)
+                }
+                _ = try await store.ingest(batch, certificates: certificates, from: host, at: seen)
                 records += batch.count
             }
             if index % 2 == 0 {
@@ -305,8 +313,35 @@ struct SeedEstate: AsyncParsableCommand {
         try printJSON(["mode": "seed-estate", "systems": systems, "hosts": hostCount, "records": records])
     }
 
+    /// A web server certificate of a system and the state record about it (expiring or fine).
+    static func certificate(system: String, host: String, level: Level, index: Int, time: Timestamp) -> (FindingRecord, CertificateRecord) {
+        let fingerprint = StableDigest.hex(sha256: Array("certificate of \(system)".utf8))
+        let notAfter = index % 7 == 0 ? time + .days(Int64(5 + index % 20)) : time + .days(Int64(120 + index % 200))
+        let name = "\(system).hungyen.gov.vn"
+        let certificate = CertificateRecord(
+            fingerprint: fingerprint, subject: "CN=\(name), O=UBND tỉnh Hưng Yên", issuer: "CN=GlobalSign GCC R3 DV TLS CA 2020",
+            names: [name, "www.\(name)"], notBefore: time - .days(200), notAfter: notAfter, key: "RSA 2048",
+            signature: "sha256WithRSAEncryption",
+            places: [CertificateRecord.Place(host: host, place: "/etc/nginx/ssl/\(system).pem", firstSeen: time, lastSeen: time)])
+        let outcome: Outcome = index % 7 == 0 ? .fail : .pass
+        let findingFingerprint = FindingRecord.fingerprint(host: host, rule: "tls.cert.expiring", entity: fingerprint)
+        let record = FindingRecord(
+            id: FindingRecord.id(fingerprint: findingFingerprint, outcome: outcome, trigger: time.iso8601), fingerprint: findingFingerprint,
+            rule: "tls.cert.expiring", outcome: outcome, severity: .medium, level: level, requirements: ["ND85-APP-CERT-01"], host: host,
+            entity: fingerprint, time: time, firstSeen: nil, count: 1,
+            title: LocalizedText(vi: "Chứng thư số sắp hết hạn", en: "Certificate expiring soon"),
+            evidence: Evidence([
+                ("subject", .text(certificate.subject)), ("not_after", .text(notAfter.iso8601)),
+                ("places", .list(["/etc/nginx/ssl/\(system).pem"])),
+            ]))
+        return (record, certificate)
+    }
+
     static let otherDetections: [(rule: String, severity: Severity, title: LocalizedText)] = [
-        ("auth.ssh.invalid_user", .medium, LocalizedText(vi: "Đăng nhập SSH bằng tài khoản không tồn tại", en: "SSH login as an unknown user")),
+        (
+            "auth.ssh.invalid_user", .medium,
+            LocalizedText(vi: "Đăng nhập SSH bằng tài khoản không tồn tại", en: "SSH login as an unknown user")
+        ),
         ("auth.sudo.failure", .medium, LocalizedText(vi: "Sử dụng sudo bị từ chối", en: "sudo use refused")),
         ("auth.account.locked", .low, LocalizedText(vi: "Tài khoản bị khóa", en: "Account locked")),
     ]

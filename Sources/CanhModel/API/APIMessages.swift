@@ -111,6 +111,13 @@ public enum APIMessages {
         }
     }
 
+    /// How many web console sessions of a user were ended.
+    public struct SignOutReply: Codable, Sendable, Equatable {
+        public var ended: Int
+
+        public init(ended: Int) { self.ended = ended }
+    }
+
     /// A person attesting that a system meets a manual requirement.
     public struct AttestationRequest: Codable, Sendable {
         public var requirement: String

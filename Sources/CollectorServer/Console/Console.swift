@@ -46,6 +46,11 @@ struct Console: Sendable {
         addOverviewRoutes(to: pages)
         addSystemRoutes(to: pages)
         addFindingRoutes(to: pages)
+        addCertificateRoutes(to: pages)
+        addAlertRoutes(to: pages)
+        addAuditRoutes(to: pages)
+        addReportRoutes(to: pages)
+        addComplianceRoutes(to: pages)
     }
 
     private static func asset(_ bytes: [UInt8], type: String) -> Response {

@@ -26,6 +26,9 @@ struct ConsoleFrame {
     /// The sections of the console, the audit log for admins only.
     static let sections: [(path: String, word: String, role: Role)] = [
         ("/ui/", "overview", .viewer), ("/ui/systems", "systems", .viewer), ("/ui/findings", "findings", .viewer),
+        ("/ui/compliance", "compliance", .viewer),
+        ("/ui/certificates", "certificates", .viewer), ("/ui/alerts", "alerts", .viewer), ("/ui/reports", "reports", .viewer),
+        ("/ui/audit", "audit", .admin),
     ]
 
     init(visit: ConsoleVisit, path: String, query: String, notice: String?, now: Timestamp) {

@@ -20,7 +20,10 @@ struct ConsoleTemplates: Sendable {
         ("systems", PackageResources.systems_mustache), ("system", PackageResources.system_mustache),
         ("filter", PackageResources.filter_mustache), ("actions", PackageResources.actions_mustache),
         ("findings", PackageResources.findings_mustache), ("confirm", PackageResources.confirm_mustache),
-        ("finding", PackageResources.finding_mustache),
+        ("finding", PackageResources.finding_mustache), ("certificates", PackageResources.certificates_mustache),
+        ("alerts", PackageResources.alerts_mustache), ("audit", PackageResources.audit_mustache),
+        ("reports", PackageResources.reports_mustache), ("compliance", PackageResources.compliance_mustache),
+        ("requirement", PackageResources.requirement_mustache),
     ]
 
     static let stylesheet = PackageResources.console_css

@@ -7,6 +7,10 @@ import Hummingbird
 extension Console {
     /// Most groups or findings one page shows.
     static let queueRows = 200
+    /// Most findings the queue groups and counts when the filter is on a host, a time or a text
+    /// (the tallies answer the others whole): a page stays fast on a million findings, and says
+    /// when there are more.
+    static let queueScan = 50_000
 
     struct Option {
         var value: String
@@ -38,7 +42,23 @@ extension Console {
         // The queue opens on the work to do: open findings, until the filter says otherwise.
         let filter = QueueFilter { name in request.uri.query == nil && name == "status" ? "open" : query.get(name) }
         let storeFilter = try filter.findingFilter(limit: Self.queueRows, language: language)
-        let matched = try await stored { () async throws(StoreError) in try await store.countFindings(storeFilter) }
+        let whole = store.countsWhole(storeFilter)
+        // Grouped from the findings (a host, a time, a text), the groups already count what they
+        // hold: the filter is only walked a second time when they may not hold everything.
+        let scanned =
+            whole || filter.listsFindings
+            ? nil
+            : try await stored { () async throws(StoreError) in try await store.findingGroups(storeFilter, scanLimit: Self.queueScan) }
+        let grouped = scanned?.reduce(0) { $0 + $1.count }
+        let matched =
+            if let grouped, grouped < Self.queueScan, (scanned?.count ?? 0) < Self.queueRows {
+                grouped
+            } else {
+                try await stored { () async throws(StoreError) in
+                    try await store.countFindings(storeFilter, upTo: whole ? .max : Self.queueScan + 1)
+                }
+            }
+        let partial = matched > Self.queueScan
 
         struct GroupRow {
             var severity: String
@@ -89,7 +109,15 @@ extension Console {
                     lastSeen: ConsoleFormat.time(finding.lastSeen))
             }
         } else {
-            groups = try await stored { () async throws(StoreError) in try await store.findingGroups(storeFilter) }.map { group in
+            let found: [FindingGroup]
+            if let scanned {
+                found = scanned
+            } else {
+                found = try await stored { () async throws(StoreError) in
+                    try await store.findingGroups(storeFilter, scanLimit: Self.queueScan)
+                }
+            }
+            groups = found.map { group in
                 var narrowed = filter
                 narrowed.values["rule"] = group.rule
                 narrowed.values["system"] = group.system
@@ -105,15 +133,23 @@ extension Console {
         }
         let canAct = visit.user.map { $0.role >= .analyst } ?? false
         let users = canAct ? try await stored { () async throws(StoreError) in try await store.users() }.map(\.name) : []
-        let count = ConsoleFormat.number(matched, language)
+        let count = ConsoleFormat.number(min(matched, Self.queueScan), language)
         let body = Body(
             filter: try await filterForm(filter, action: "/ui/findings", language: language),
-            summary: language == .vi ? "\(count) phát hiện khớp bộ lọc." : "\(count) findings match the filter.",
+            summary: partial
+                ? (language == .vi
+                    ? "Hơn \(count) phát hiện khớp bộ lọc; các nhóm dưới đây là của \(ConsoleFormat.number(Self.queueScan, language)) phát hiện mới nhất. Thu hẹp bộ lọc để xem đủ."
+                    : "More than \(count) findings match the filter; the groups below are of the newest \(ConsoleFormat.number(Self.queueScan, language)). Narrow the filter to see them all.")
+                : (language == .vi ? "\(count) phát hiện khớp bộ lọc." : "\(count) findings match the filter."),
             grouped: !filter.listsFindings, groups: groups, moreGroups: groups.count == Self.queueRows, findings: findings,
             moreFindings: findings.count == Self.queueRows, canAct: canAct, matched: matched > 0,
-            actionScope: language == .vi
-                ? "Thao tác áp dụng cho tất cả \(count) phát hiện khớp bộ lọc (\(filter.described(language))), không chỉ những dòng đang hiện."
-                : "The action applies to all \(count) findings the filter matches (\(filter.described(language))), not only the rows shown.",
+            actionScope: partial
+                ? (language == .vi
+                    ? "Thao tác áp dụng cho mọi phát hiện khớp bộ lọc (\(filter.described(language))); trang xác nhận cho biết chính xác bao nhiêu."
+                    : "The action applies to every finding the filter matches (\(filter.described(language))); the confirmation says exactly how many.")
+                : language == .vi
+                    ? "Thao tác áp dụng cho tất cả \(count) phát hiện khớp bộ lọc (\(filter.described(language))), không chỉ những dòng đang hiện."
+                    : "The action applies to all \(count) findings the filter matches (\(filter.described(language))), not only the rows shown.",
             hidden: filter.pairs.map { HiddenField(name: $0.0, value: $0.1) }, users: users)
         return page("findings", body, request: request, context: context, notice: Self.notice(query, language))
     }
