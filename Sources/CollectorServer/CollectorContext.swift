@@ -25,6 +25,10 @@ public struct CollectorContext: RequestContext {
     /// A visit to the web console, as its gate admitted it.
     var console: ConsoleVisit?
 
+    /// The console visit; outside the gate (which always sets it) an anonymous one, whose every
+    /// `user(atLeast:)` is refused.
+    var visit: ConsoleVisit { console ?? ConsoleVisit(language: .vi, address: "unknown") }
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         channel = source.channel

@@ -24,7 +24,7 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -128,10 +128,21 @@ def browser():
 
 
 def submit(driver, button):
-    """Clicks a button that sends a form and waits for the page that answers it."""
+    """Clicks a button or link that loads a page and waits until the new page has loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def replaced(_):
+        # Chromium's driver reports the old page's node either as stale or, under load, as a node
+        # that "does not belong to the document": both mean the page was replaced.
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 60).until(replaced)
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in_browser(driver, collector, token):
@@ -361,7 +372,7 @@ class SessionLimitTests(unittest.TestCase):
 
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="canh-console-limits")
-        self.collector = Collector(self.work, '[console]\nsession_idle = "2s"\nsession_lifetime = "1h"\n')
+        self.collector = Collector(self.work, '[console]\nsession_idle = "4s"\nsession_lifetime = "1h"\n')
         self.analyst = self.collector.add_user("triage", "analyst")
 
     def tearDown(self):
@@ -385,7 +396,7 @@ class SessionLimitTests(unittest.TestCase):
         visitor = Visitor(self.collector)
         visitor.sign_in(self.analyst)
         token = visitor.csrf()
-        time.sleep(3)
+        time.sleep(6)
         status, headers, _ = visitor.request("GET", "/ui/findings")
         self.assertEqual((status, headers.get("location")), (303, "/ui/signin"))
         status, _, page = visitor.request("POST", "/ui/findings/bulk", {

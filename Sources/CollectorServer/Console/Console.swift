@@ -66,7 +66,7 @@ struct Console: Sendable {
     )
         -> Response
     {
-        let visit = context.console ?? ConsoleVisit(language: .vi, address: "")
+        let visit = context.visit
         let frame = ConsoleFrame(
             visit: visit, path: request.uri.path, query: request.uri.query ?? "", notice: notice, now: now())
         guard let html = templates.render(template, frame: frame, body: body) else {
@@ -86,7 +86,7 @@ struct Console: Sendable {
 
     /// The page of a refusal or failure, in the visitor's language.
     func errorPage(_ error: any Error, request: Request, context: CollectorContext) -> Response {
-        let language = context.console?.language ?? .vi
+        let language = context.visit.language
         let vi = language == .vi
         let status: HTTPResponse.Status
         let message: String

@@ -57,8 +57,8 @@ extension Console {
 
     private func signIn(request: Request, context: CollectorContext) async throws -> Response {
         var request = request
-        let vi = context.console?.language != .en
-        let address = context.console?.address ?? "unknown"
+        let vi = context.visit.language == .vi
+        let address = context.visit.address
         let time = now()
         if let seconds = await throttle.wait(for: address, at: time) {
             try await api.audit(nil, "console.signin.throttled", address, "retry after \(seconds) s")

@@ -8,8 +8,8 @@ import Hummingbird
 extension Console {
     func addAlertRoutes(to group: RouterGroup<CollectorContext>) {
         group.get("alerts") { request, context in
-            let language = context.console?.language ?? .vi
-            let user = try context.console?.user(atLeast: .viewer)
+            let language = context.visit.language
+            let user = try context.visit.user(atLeast: .viewer)
             let state = try request.uri.queryParameters.choice("state", as: QueuedAlert.State.self) ?? .pending
             let counts = try await stored { () async throws(StoreError) in try await store.alertCounts() }
             let alerts = try await stored { () async throws(StoreError) in try await store.queuedAlerts(state: state, limit: 500) }
@@ -53,14 +53,14 @@ extension Console {
                         value: $0.rawValue, label: Self.alertState($0, language), count: ConsoleFormat.number(counts[$0] ?? 0, language),
                         selected: $0 == state)
                 },
-                canRetry: (user?.role ?? .viewer) >= .analyst, dead: state == .dead && !alerts.isEmpty, alerts: rows)
+                canRetry: user.role >= .analyst, dead: state == .dead && !alerts.isEmpty, alerts: rows)
             let retried = request.uri.queryParameters.get("retried").flatMap(Int.init).map { count in
                 language == .vi ? "Đã đưa \(count) cảnh báo trở lại hàng đợi gửi." : "\(count) alerts queued to be sent again."
             }
             return page("alerts", body, request: request, context: context, notice: retried)
         }
         group.post("alerts/retry") { _, context in
-            guard let visit = context.console else { throw ConsoleRefusal.signInNeeded }
+            let visit = context.visit
             let user = try visit.user(atLeast: .analyst)
             var ids: [Int64] = []
             if let text = visit.form["id"] {

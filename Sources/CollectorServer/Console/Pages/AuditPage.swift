@@ -6,8 +6,8 @@ import Hummingbird
 extension Console {
     func addAuditRoutes(to group: RouterGroup<CollectorContext>) {
         group.get("audit") { request, context in
-            let language = context.console?.language ?? .vi
-            _ = try context.console?.user(atLeast: .admin)
+            let language = context.visit.language
+            _ = try context.visit.user(atLeast: .admin)
             let limit = try request.uri.queryParameters.number("limit", in: 1...10_000) ?? 500
             let entries = try await stored { () async throws(StoreError) in try await store.auditLog(limit: limit) }
             struct Row {

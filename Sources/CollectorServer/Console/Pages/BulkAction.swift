@@ -8,7 +8,7 @@ import Reports
 /// confirm, then the change in one transaction, refused if the count moved in between.
 extension Console {
     func bulk(request: Request, context: CollectorContext) async throws -> Response {
-        let visit = context.console ?? ConsoleVisit(language: .vi, address: "")
+        let visit = context.visit
         let language = visit.language
         let vi = language == .vi
         let user = try visit.user(atLeast: .analyst)

@@ -11,9 +11,9 @@ extension Console {
 
     func addCertificateRoutes(to group: RouterGroup<CollectorContext>) {
         group.get("certificates") { request, context in
-            let language = context.console?.language ?? .vi
+            let language = context.visit.language
             let vi = language == .vi
-            _ = try context.console?.user(atLeast: .viewer)
+            _ = try context.visit.user(atLeast: .viewer)
             let query = request.uri.queryParameters
             let within = try query.number("within", in: 0...3650) ?? 0
             let system = query.get("system").flatMap { $0.isEmpty ? nil : $0 }

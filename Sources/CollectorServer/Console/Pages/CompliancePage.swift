@@ -19,7 +19,7 @@ extension Console {
             try await requirementPage(request: request, context: context)
         }
         group.post("compliance/:system/:requirement/attest") { _, context in
-            guard let visit = context.console else { throw ConsoleRefusal.signInNeeded }
+            let visit = context.visit
             let user = try visit.user(atLeast: .analyst)
             let system = try context.parameters.require("system")
             let requirement = try context.parameters.require("requirement")
@@ -62,9 +62,9 @@ extension Console {
     }
 
     private func matrix(request: Request, context: CollectorContext) async throws -> Response {
-        let language = context.console?.language ?? .vi
+        let language = context.visit.language
         let vi = language == .vi
-        _ = try context.console?.user(atLeast: .viewer)
+        _ = try context.visit.user(atLeast: .viewer)
         let query = request.uri.queryParameters
         let owner = query.get("owner").flatMap { $0.isEmpty ? nil : $0 }
         let level = try query.number("level", in: 1...5)
@@ -153,7 +153,7 @@ extension Console {
     }
 
     private func requirementPage(request: Request, context: CollectorContext) async throws -> Response {
-        let visit = context.console ?? ConsoleVisit(language: .vi, address: "")
+        let visit = context.visit
         let language = visit.language
         let vi = language == .vi
         _ = try visit.user(atLeast: .viewer)

@@ -13,7 +13,7 @@ extension Console {
     }
 
     private func finding(request: Request, context: CollectorContext) async throws -> Response {
-        let visit = context.console ?? ConsoleVisit(language: .vi, address: "")
+        let visit = context.visit
         let language = visit.language
         _ = try visit.user(atLeast: .viewer)
         let fingerprint = try context.parameters.require("fingerprint")

@@ -35,7 +35,7 @@ extension Console {
     }
 
     func queue(request: Request, context: CollectorContext) async throws -> Response {
-        let visit = context.console ?? ConsoleVisit(language: .vi, address: "")
+        let visit = context.visit
         let language = visit.language
         _ = try visit.user(atLeast: .viewer)
         let query = request.uri.queryParameters

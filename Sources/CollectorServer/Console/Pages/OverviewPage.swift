@@ -13,7 +13,7 @@ extension Console {
             try await overview(request: request, context: context)
         }
         group.get("live") { _, context in
-            _ = try context.console?.user(atLeast: .viewer)
+            _ = try context.visit.user(atLeast: .viewer)
             var counts: [String: Int] = [:]
             let open = try await stored { () async throws(StoreError) in try await store.openFindingsBySeverity() }
             for severity in Severity.allCases { counts["open-\(severity.rawValue)"] = open[severity] ?? 0 }
@@ -25,8 +25,8 @@ extension Console {
     }
 
     private func overview(request: Request, context: CollectorContext) async throws -> Response {
-        let language = context.console?.language ?? .vi
-        _ = try context.console?.user(atLeast: .viewer)
+        let language = context.visit.language
+        _ = try context.visit.user(atLeast: .viewer)
         struct LevelRow {
             var level: Int
             var systems: Int

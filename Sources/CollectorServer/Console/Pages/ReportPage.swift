@@ -8,9 +8,9 @@ import Reports
 extension Console {
     func addReportRoutes(to group: RouterGroup<CollectorContext>) {
         group.get("reports") { request, context in
-            let language = context.console?.language ?? .vi
+            let language = context.visit.language
             let vi = language == .vi
-            _ = try context.console?.user(atLeast: .viewer)
+            _ = try context.visit.user(atLeast: .viewer)
             struct Card {
                 var kind: String
                 var title: String
@@ -64,7 +64,7 @@ extension Console {
             return page("reports", Body(reports: cards), request: request, context: context)
         }
         group.get("reports/download") { request, context in
-            _ = try context.console?.user(atLeast: .viewer)
+            _ = try context.visit.user(atLeast: .viewer)
             let query = request.uri.queryParameters
             guard let kind = query.get("kind").flatMap(ReportKind.init(rawValue:)) else {
                 throw HTTPError(.badRequest, message: "kind: compliance, coverage or annual")

@@ -7,8 +7,8 @@ import Hummingbird
 extension Console {
     func addSystemRoutes(to group: RouterGroup<CollectorContext>) {
         group.get("systems") { request, context in
-            let language = context.console?.language ?? .vi
-            _ = try context.console?.user(atLeast: .viewer)
+            let language = context.visit.language
+            _ = try context.visit.user(atLeast: .viewer)
             struct Row {
                 var id: String
                 var name: String
@@ -33,8 +33,8 @@ extension Console {
             return page("systems", Body(systems: rows), request: request, context: context)
         }
         group.get("systems/:id") { request, context in
-            let language = context.console?.language ?? .vi
-            _ = try context.console?.user(atLeast: .viewer)
+            let language = context.visit.language
+            _ = try context.visit.user(atLeast: .viewer)
             let id = try context.parameters.require("id")
             guard let system = try await stored({ () async throws(StoreError) in try await store.system(id: id) }) else {
                 throw HTTPError(.notFound, message: language == .vi ? "Không có hệ thống \(id)." : "No system \(id).")
