@@ -91,45 +91,28 @@ extension SQLiteCollectorStore {
 
     /// The WHERE clause over `finding_tallies f` that counts what the filter matches, or nil
     /// when the filter asks about more than the tallies hold (host, time, text, one finding).
+    /// The tallies' columns have the findings' names, so the findings' clause serves.
     static func tallyClause(_ filter: FindingFilter) -> (String, [(any DatabaseValueConvertible)?])? {
         guard filter.host == nil, filter.since == nil, filter.text == nil, filter.fingerprint == nil else { return nil }
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        for (condition, value) in [
-            ("f.system_id = ?", filter.system), ("f.rule = ?", filter.rule), ("f.status = ?", filter.status?.rawValue),
-        ] {
-            if let value {
-                conditions.append(condition)
-                arguments.append(value)
-            }
-        }
-        if let severity = filter.minimumSeverity {
-            conditions.append("f.severity >= ?")
-            arguments.append(severity.rank)
-        }
-        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+        return whereClause(filter)
     }
 
     public func openFindingsBySeverity() async throws(StoreError) -> [Severity: Int] {
-        try await read { db in
-            var counts: [Severity: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT severity, sum(count) AS n FROM finding_tallies WHERE status = 'open' GROUP BY severity")
-            {
-                if let severity = Severity(rank: row["severity"]) { counts[severity] = row["n"] }
-            }
-            return counts
-        }
+        let counts: [Int: Int] = try await openTallies(by: "severity")
+        return Dictionary(uniqueKeysWithValues: counts.compactMap { key, count in Severity(rank: key).map { ($0, count) } })
     }
 
     public func openFindingsBySystem() async throws(StoreError) -> [String: Int] {
+        try await openTallies(by: "system_id")
+    }
+
+    /// Open findings summed by one column of the tallies.
+    private func openTallies<Key: DatabaseValueConvertible & Hashable & Sendable>(by column: String) async throws(StoreError) -> [Key: Int]
+    {
         try await read { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT system_id, sum(count) AS n FROM finding_tallies WHERE status = 'open' GROUP BY system_id")
-            {
-                counts[row["system_id"]] = row["n"]
-            }
+            var counts: [Key: Int] = [:]
+            let sql = "SELECT \(column) AS key, sum(count) AS n FROM finding_tallies WHERE status = 'open' GROUP BY \(column)"
+            for row in try Row.fetchAll(db, sql: sql) { counts[row["key"]] = row["n"] }
             return counts
         }
     }

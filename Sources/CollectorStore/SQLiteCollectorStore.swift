@@ -428,10 +428,10 @@ public final class SQLiteCollectorStore: CollectorStore {
         // one newest first and stop at the limit ("x IS NULL OR …" would defeat every index).
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        func require(_ condition: String, _ values: (any DatabaseValueConvertible)?...) {
-            guard let first = values.first, first != nil else { return }
+        func require(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
             conditions.append(condition)
-            arguments.append(contentsOf: values)
+            arguments.append(value)
         }
         require("f.system_id = ?", filter.system)
         require("f.host = ?", filter.host)

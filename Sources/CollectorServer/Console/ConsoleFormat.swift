@@ -10,42 +10,21 @@ enum ConsoleFormat {
         return "\(two(date.day))/\(two(date.month))/\(date.year) \(two(minutes / 60)):\(two(minutes % 60))"
     }
 
-    static func day(_ time: Timestamp) -> String {
-        let date = LocalDate(time)
-        return "\(two(date.day))/\(two(date.month))/\(date.year)"
-    }
+    static func day(_ time: Timestamp) -> String { ReportStrings.vietnamese.formatDate(time) }
 
     private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-    static func severity(_ severity: Severity, _ language: Language) -> String {
-        switch (severity, language) {
-        case (.critical, .vi): "Nghiêm trọng"
-        case (.high, .vi): "Cao"
-        case (.medium, .vi): "Trung bình"
-        case (.low, .vi): "Thấp"
-        case (.info, .vi): "Thông tin"
-        case (_, .en): severity.rawValue.capitalized
-        }
-    }
+    // Severities, statuses and numbers in the reports' words, so that a page and the report a
+    // reviewer signs name a finding's state alike.
+    static func severity(_ severity: Severity, _ language: Language) -> String { ReportStrings.of(language).severityName(severity) }
 
-    static func status(_ status: FindingStatus, _ language: Language) -> String {
-        switch (status, language) {
-        case (.open, .vi): "Đang mở"
-        case (.acknowledged, .vi): "Đã ghi nhận"
-        case (.resolved, .vi): "Đã khắc phục"
-        case (.excepted, .vi): "Ngoại lệ"
-        case (_, .en): status.rawValue.capitalized
-        }
-    }
+    static func status(_ status: FindingStatus, _ language: Language) -> String { ReportStrings.of(language).findingStatusName(status) }
 
     static func hostStatus(_ status: EnrolledHost.Status, _ language: Language) -> String {
-        switch (status, language) {
-        case (.active, .vi): "Hoạt động"
-        case (.stale, .vi): "Im lặng"
-        case (.revoked, .vi): "Đã thu hồi"
-        case (_, .en): status.rawValue.capitalized
-        }
+        ReportStrings.of(language).hostStatusName(status)
     }
+
+    static func number(_ value: Int, _ language: Language) -> String { ReportStrings.of(language).formatInteger(value) }
 
     static func role(_ role: Role, _ language: Language) -> String {
         switch (role, language) {
@@ -54,16 +33,5 @@ enum ConsoleFormat {
         case (.admin, .vi): "quản trị"
         case (_, .en): role.rawValue
         }
-    }
-
-    /// Thousands separated as each language writes them.
-    static func number(_ value: Int, _ language: Language) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(language == .vi ? "." : ",") }
-            grouped.append(digit)
-        }
-        return (value < 0 ? "-" : "") + grouped
     }
 }

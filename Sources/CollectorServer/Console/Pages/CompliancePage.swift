@@ -50,14 +50,17 @@ extension Console {
         }
     }
 
+    /// The reports' words for what they also say; the two states of a manual requirement are
+    /// the matrix's own.
     private static func cellLabel(_ key: String, _ language: Language) -> String {
         let vi = language == .vi
+        let words = ReportStrings.of(language)
         return switch key {
-        case "pass": vi ? "Đạt" : "Pass"
-        case "fail": vi ? "Không đạt" : "Fail"
+        case "pass": words.statusName(.pass)
+        case "fail": words.statusName(.fail)
         case "attested": vi ? "Đã xác nhận" : "Attested"
         case "manual": vi ? "Cần xác nhận" : "Manual"
-        default: vi ? "Chưa đánh giá" : "Not evaluated"
+        default: words.statusName(.notEvaluated)
         }
     }
 
