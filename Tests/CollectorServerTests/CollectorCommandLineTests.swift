@@ -76,6 +76,11 @@ import Testing
                 "4: alerts.maintenance.until: the window ends before it starts"
             ),
             ("[alerts]\nwindow = \"10s\"\n", "2: alerts.window: 10s is shorter than the 60 s minimum"),
+            ("[console]\nsession_idle = \"soon\"\n", "2: console.session_idle: \"soon\" is not a duration"),
+            (
+                "[console]\nsession_idle = \"2h\"\nsession_lifetime = \"1h\"\n",
+                "2: console.session_idle: longer than session_lifetime"
+            ),
             (
                 "[[alerts.channels]]\nname = \"x\"\ntype = \"sms\"\n",
                 "3: alerts.channels.type: \"sms\" is not one of webhook, syslog, email"

@@ -227,6 +227,32 @@ class ConsoleTests(unittest.TestCase):
         # The token itself still signs in.
         self.assertEqual(Visitor(self.collector).sign_in(self.viewer)[0], 303)
 
+    def test_malformed_filters_and_forms_are_refused_naming_the_field(self):
+        visitor = Visitor(self.collector)
+        visitor.sign_in(self.analyst)
+        for path, field in (("/ui/findings?severity=dire", "severity"), ("/ui/findings?since=2026-02-30", "since"),
+                            ("/ui/findings?status=gone", "status"), ("/ui/findings?host=web%1B%5B2J", "host"),
+                            ("/ui/findings/xyz", None), ("/ui/certificates?within=99999", "within")):
+            status, _, page = visitor.request("GET", path)
+            self.assertIn(status, (400, 404), path)
+            if field:
+                self.assertIn(field, page, path)
+        token = visitor.csrf()
+        base = {"csrf": token, "system": "sys-3", "rule": "auth.sudo.failure", "confirm": "yes", "expected": "0"}
+        for form, field in (({"action": "except", "reason": "scanner"}, "until"),
+                            ({"action": "except", "reason": "scanner", "until": "2026-13-01"}, "until"),
+                            ({"action": "resolve", "reason": "  "}, "reason"),
+                            ({"action": "comment", "reason": "a\x1b[2Jb"}, "reason"),
+                            ({"action": "delete", "reason": "x"}, "action")):
+            status, _, page = visitor.request("POST", "/ui/findings/bulk", {**base, **form})
+            self.assertEqual(status, 400, form)
+            self.assertIn(field, page, form)
+        status, _, page = visitor.request("POST", "/ui/compliance/sys-3/ND85-MGT-POL-01/attest", {"csrf": token, "evidence": " "})
+        self.assertEqual(status, 400)
+        self.assertIn("evidence", page)
+        attestations = json.loads(self.collector.cli("attestations", "list", "--system", "sys-3", "--format", "json"))
+        self.assertFalse(any(a["requirement"] == "ND85-MGT-POL-01" and a["attested_by"] == "user:triage" for a in attestations))
+
     def test_a_bulk_action_is_refused_when_the_filter_matches_other_findings_than_confirmed(self):
         visitor = Visitor(self.collector)
         visitor.sign_in(self.analyst)
