@@ -60,6 +60,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Compliance and coverage reports: pure evaluation and renderers, no store.
         .target(name: "Reports", dependencies: ["Rules", "CanhModel"]),
@@ -111,11 +112,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), "Yams",
             ]),
+        // Composition root of the collector as a library: the HTTPS service, alert delivery and the
+        // periodic work over one store, as services of one group with an ordered graceful shutdown.
+        .target(
+            name: "CollectorService",
+            dependencies: [
+                "CollectorStore", "AlertDelivery", "Systemd", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery",
+                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery", "CollectorService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]

@@ -3,6 +3,7 @@ public import CanhModel
 public import CollectorStore
 public import Logging
 public import Prometheus
+public import ServiceLifecycle
 
 /// `[alerts]` of collector.toml: timing of delivery, throttling and retries.
 public struct AlertDeliverySettings: Sendable, Hashable {
@@ -34,7 +35,7 @@ public struct AlertDeliverySettings: Sendable, Hashable {
 /// limits fold them into digests, failures are retried with backoff until they are dead. A
 /// message is marked sent only after its channel took it, so a crash in between sends it again
 /// with the same key (at least once, and exactly once for a receiver that drops repeated keys).
-public struct AlertDispatcher: Sendable {
+public struct AlertDispatcher: Service {
     let store: any CollectorStore
     let channels: [String: Route]
     let settings: AlertDeliverySettings
@@ -68,12 +69,12 @@ public struct AlertDispatcher: Sendable {
         self.now = now
     }
 
-    /// Delivers until cancelled. Stale hosts and ended throttle windows are looked for every
+    /// Delivers until cancelled or shut down gracefully (a pass under way ends first). Stale hosts and ended throttle windows are looked for every
     /// 30 s, not on every pass: both read a whole table's worth of rows under a flood, and a
     /// digest 30 s late still covers its window.
     public func run() async {
         var lastSweep: Timestamp?
-        while !Task.isCancelled {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let time = now()
             if lastSweep.map({ time.since($0) >= .seconds(30) }) ?? true {
                 lastSweep = time
@@ -83,7 +84,7 @@ public struct AlertDispatcher: Sendable {
                 await queueDigests(at: time)
             }
             await deliverDue(digests: false)
-            try? await Task.sleep(for: settings.pollInterval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
         }
     }
 

@@ -84,13 +84,13 @@ public struct BulkChangeSummary: Sendable, Hashable {
 }
 
 /// The columns `finding_tallies` counts findings by.
-struct FindingTally: Hashable {
-    var system: String
-    var rule: String
-    var status: FindingStatus
-    var severity: Severity
+package struct FindingTally: Hashable, Sendable {
+    package var system: String
+    package var rule: String
+    package var status: FindingStatus
+    package var severity: Severity
 
-    init(_ state: FindingState) {
+    package init(_ state: FindingState) {
         system = state.system
         rule = state.rule
         status = state.status

@@ -9,30 +9,10 @@ import GRDB
 /// answered only once its transaction is durable, so an acknowledgement always means "stored".
 actor IngestCommitter {
     struct Batch: Sendable {
-        var records: [PreparedRecord]
+        var records: [IngestRecord]
         var certificates: [CertificateRecord]
         var host: EnrolledHost
         var time: Timestamp
-    }
-
-    /// A record with what the writer needs from it computed beforehand, on the task that
-    /// received it: the writer is the one thread every batch waits for, so it only does what
-    /// needs the database.
-    struct PreparedRecord: Sendable {
-        var record: FindingRecord
-        /// Identifies the record among its host's: 16 bytes of the SHA-256 of its id.
-        var idKey: Data
-        /// The index key of its fingerprint.
-        var findingKey: Int64
-        /// Its evidence as JSON text, as findings store it.
-        var evidence: String
-
-        init(_ record: FindingRecord) {
-            self.record = record
-            idKey = Data(StableDigest.key(of: record.id))
-            findingKey = SQLiteCollectorStore.key(record.fingerprint)
-            evidence = record.evidence.json.serialized
-        }
     }
 
     private struct Waiting {

@@ -105,7 +105,7 @@ extension SQLiteCollectorStore {
 
     public func queueDigests(suppressedBefore before: Timestamp, windowMinutes: Int, at time: Timestamp) async throws(StoreError) -> Int {
         let groupsSQL = """
-            SELECT channel, system_id, rule, count(*) AS n, min(created_at) AS since, max(created_at) AS until,
+            SELECT channel, count(*) AS n, min(created_at) AS since, max(created_at) AS until,
                 min(id) AS first, max(id) AS last, max(message) AS sample
             FROM alert_outbox WHERE state = 'suppressed'
             GROUP BY channel, system_id, rule HAVING min(created_at) < ?
@@ -115,25 +115,19 @@ extension SQLiteCollectorStore {
         let due = try await read { db in try Row.fetchOne(db, sql: groupsSQL, arguments: [before.microsecondsSinceEpoch]) != nil }
         guard due else { return 0 }
         return try await write { db in
-            let groups = try Row.fetchAll(db, sql: groupsSQL, arguments: [before.microsecondsSinceEpoch])
+            let groups = try Row.fetchAll(db, sql: groupsSQL, arguments: [before.microsecondsSinceEpoch]).map { row in
+                AlertSweeps.SuppressedGroup(
+                    channel: row["channel"], count: row["n"], since: Timestamp(microsecondsSinceEpoch: row["since"]),
+                    until: Timestamp(microsecondsSinceEpoch: row["until"]), first: row["first"], last: row["last"], sample: row["sample"])
+            }
             for group in groups {
-                let sample = try AlertOutbox.decode(AlertMessage.self, from: group["sample"])
-                let channel: String = group["channel"]
-                let first: Int64 = group["first"]
-                let last: Int64 = group["last"]
-                let digest = AlertMessage(
-                    key: StableDigest.hex(of: ["digest", channel, sample.system.id, sample.rule, String(first), String(last)]),
-                    kind: .digest, transition: nil, alertRule: sample.alertRule, at: time, system: sample.system, host: nil,
-                    rule: sample.rule, severity: sample.severity,
-                    digest: AlertDigest(
-                        count: group["n"], since: Timestamp(microsecondsSinceEpoch: group["since"]),
-                        until: Timestamp(microsecondsSinceEpoch: group["until"]), windowMinutes: windowMinutes))
-                try AlertOutbox.insert(digest, channel: channel, at: time, in: db)
+                let digest = try AlertSweeps.digest(of: group, windowMinutes: windowMinutes, at: time)
+                try Self.insert(digest.entry, in: db)
                 try db.execute(
                     sql: """
                         UPDATE alert_outbox SET state = 'digested'
                         WHERE state = 'suppressed' AND channel = ? AND system_id = ? AND rule = ? AND id BETWEEN ? AND ?
-                        """, arguments: [channel, sample.system.id, sample.rule, first, last])
+                        """, arguments: [group.channel, digest.system, digest.rule, group.first, group.last])
             }
             return groups.count
         }
@@ -141,7 +135,7 @@ extension SQLiteCollectorStore {
 
     public func queueStaleHostAlerts(staleAfter: TimeSpan, at time: Timestamp) async throws(StoreError) -> Int {
         let routing = self.routing
-        guard routing.rules.contains(where: { $0.transitions.isEmpty || $0.transitions.contains(.hostStale) }) else { return 0 }
+        guard AlertSweeps.watchesStaleHosts(routing) else { return 0 }
         return try await write { db in
             let silent = try Row.fetchAll(
                 db,
@@ -150,17 +144,37 @@ extension SQLiteCollectorStore {
                     ORDER BY system_id, agent_id
                     """, arguments: [(time - staleAfter).microsecondsSinceEpoch]
             ).map(Self.host)
+            guard !silent.isEmpty else { return 0 }
+            let systems = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT * FROM systems").map(Self.system).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }
+            )
             var newlyStale = 0
-            var outboxes: [String: AlertOutbox] = [:]
-            for host in silent {
-                var outbox = outboxes[host.system] ?? AlertOutbox(routing: routing, systemID: host.system, queuedAt: time)
-                // The time it went stale, so that one silence is one alert however often this runs.
-                let staleSince = (host.lastSeen ?? host.enrolledAt) + staleAfter
-                if try outbox.queueStale(host, at: staleSince, in: db) > 0 { newlyStale += 1 }
-                outboxes[host.system] = outbox
+            for (_, entries) in try AlertSweeps.staleHostAlerts(
+                silent, systems: systems, routing: routing, staleAfter: staleAfter, at: time)
+            {
+                var inserted = false
+                for entry in entries where try Self.insert(entry, in: db) { inserted = true }
+                if inserted { newlyStale += 1 }
             }
             return newlyStale
         }
+    }
+
+    /// Queues one message for one channel unless (key, channel) is already queued; true when it
+    /// was new.
+    @discardableResult
+    static func insert(_ entry: OutboxEntry, in db: Database) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO alert_outbox (key, channel, kind, system_id, rule, message, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key, channel) DO NOTHING
+                """
+        ).execute(arguments: [
+            entry.key, entry.channel, entry.kind.rawValue, entry.systemID, entry.rule, entry.text, entry.queuedAt.microsecondsSinceEpoch,
+            entry.queuedAt.microsecondsSinceEpoch,
+        ])
+        return db.changesCount == 1
     }
 
     public func retryAlerts(ids: [Int64], at time: Timestamp) async throws(StoreError) -> Int {

@@ -1,3 +1,4 @@
+import Alerts
 public import CanhModel
 import Foundation
 import GRDB
@@ -11,7 +12,7 @@ extension SQLiteCollectorStore {
                 db,
                 sql: """
                     SELECT n.* FROM finding_notes n JOIN findings f ON f.id = n.finding WHERE \(Self.byFingerprint) ORDER BY n.id
-                    """, arguments: [Self.key(fingerprint), fingerprint]
+                    """, arguments: [FindingKey.of(fingerprint), fingerprint]
             ).map { row in
                 FindingNote(
                     fingerprint: fingerprint, at: Timestamp(microsecondsSinceEpoch: row["at"]), actor: row["actor"],
@@ -139,6 +140,7 @@ extension SQLiteCollectorStore {
                     "the filter now matches \(rows.count) findings, not the \(expected) confirmed; look at them again before changing them")
             }
             var summary = BulkChangeSummary(matched: rows.count, changed: 0, skipped: [:])
+            var systems = SystemRows(routing: routing)
             let audit = try db.cachedStatement(sql: "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
             let note = try db.cachedStatement(
                 sql: "INSERT INTO finding_notes (finding, at, actor, kind, text) VALUES (?, ?, ?, ?, ?)")
@@ -151,16 +153,12 @@ extension SQLiteCollectorStore {
                         summary.skipped[refusal, default: 0] += 1
                         continue
                     }
-                    var state = previous
-                    state.status = status
-                    state.reason = reason
-                    state.exceptedUntil = status == .excepted ? until : nil
-                    let transition = FindingTransition(
-                        fingerprint: state.fingerprint, at: time, from: previous.status, to: status, actor: actor, reason: reason)
+                    let system = try systems.system(previous.system, in: db)
+                    let (state, transition, alerts) = try FindingWorkflow.apply(
+                        status, reason: reason, until: until, actor: actor, at: time, to: previous, system: system, routing: routing)
                     try Self.update(state, id: id, in: db)
                     try Self.save(transition, finding: id, in: db)
-                    var outbox = AlertOutbox(routing: routing, systemID: state.system, queuedAt: time)
-                    try outbox.queue(previous: previous, current: state, change: transition, at: time, in: db)
+                    for entry in alerts { try Self.insert(entry, in: db) }
                     try audit.execute(
                         arguments: [time.microsecondsSinceEpoch, actor, "finding.\(Self.verb(status))", state.fingerprint, reason])
                 case .assign(let name):
@@ -248,5 +246,21 @@ extension SQLiteCollectorStore {
                     """, arguments: [time.microsecondsSinceEpoch, idHash, user])
             return db.changesCount
         }
+    }
+}
+
+/// Systems a bulk change's messages name, each read once, and none when no alert is routed.
+private struct SystemRows {
+    let routing: AlertRouting
+    private var read: [String: InformationSystem?] = [:]
+
+    init(routing: AlertRouting) { self.routing = routing }
+
+    mutating func system(_ id: String, in db: Database) throws -> InformationSystem? {
+        guard AlertOutbox.routes(routing) else { return nil }
+        if let system = read[id] { return system }
+        let system = try SQLiteCollectorStore.systemRow(id, in: db)
+        read[id] = system
+        return system
     }
 }

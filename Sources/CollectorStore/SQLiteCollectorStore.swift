@@ -329,67 +329,73 @@ public final class SQLiteCollectorStore: CollectorStore {
     {
         try await committer.commit(
             IngestCommitter.Batch(
-                records: records.map(IngestCommitter.PreparedRecord.init), certificates: certificates, host: host, time: time))
+                records: records.map(IngestRecord.init), certificates: certificates, host: host, time: time))
     }
 
-    /// One batch folded into the store inside the caller's transaction (the committer's).
+    /// One batch folded into the store inside the caller's transaction (the committer's): the
+    /// records not stored before, the states they touch, then what `IngestPlan` decided.
     static func apply(
         _ batch: IngestCommitter.Batch, routing: AlertRouting, ruleTitles: [String: LocalizedText], in db: Database
     ) throws -> IngestSummary {
-        var summary = IngestSummary(accepted: 0, duplicates: 0)
         let host = batch.host
-        let actor = "agent:\(host.agentID)"
         guard let hostID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM hosts WHERE agent_id = ?"), arguments: [host.agentID])
         else { throw StoreError.notFound("host \(host.agentID)") }
         let insertRecord = try db.cachedStatement(sql: "INSERT INTO records (host, id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        var fresh: [IngestRecord] = []
+        fresh.reserveCapacity(batch.records.count)
+        for prepared in batch.records {
+            try insertRecord.execute(arguments: [hostID, prepared.idKey])
+            if db.changesCount == 1 { fresh.append(prepared) }
+        }
         // Most records of a busy estate are new findings: the id alone answers "is it known?"
         // without building a row of 18 columns for nothing.
         let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE host_id = ? AND key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT \(findingColumns) WHERE f.id = ?")
-        var outbox = AlertOutbox(routing: routing, systemID: host.system, queuedAt: batch.time)
-        // New findings of the batch by tally; moves of existing ones are counted by the trigger.
-        var newFindings: [FindingTally: Int] = [:]
-        for prepared in batch.records {
-            let record = prepared.record
-            try insertRecord.execute(arguments: [hostID, prepared.idKey])
-            guard db.changesCount == 1 else {
-                summary.duplicates += 1
-                continue
-            }
-            summary.accepted += 1
-            let existing = try Int64.fetchOne(findFinding, arguments: [hostID, prepared.findingKey, record.fingerprint])
-            let row = try existing.flatMap { id in try Row.fetchOne(selectFinding, arguments: [id]) }
-            let previous = row.map(Self.finding)
-            let (state, transition) = FindingFold.fold(
-                record, title: ruleTitles[record.rule] ?? LocalizedText(vi: record.rule, en: record.rule), evidence: prepared.evidence,
-                into: previous, system: host.system, actor: actor)
-            let findingID: Int64
-            if let existing {
-                findingID = existing
-                try Self.update(state, id: findingID, in: db)
-            } else {
-                findingID = try Self.insert(state, key: prepared.findingKey, hostID: hostID, in: db)
-                newFindings[FindingTally(state), default: 0] += 1
-            }
-            if let transition { try Self.save(transition, finding: findingID, in: db) }
-            try outbox.queue(previous: previous, current: state, change: transition, at: record.time, in: db)
+        var ids: [String: Int64] = [:]
+        var prior: [String: FindingState] = [:]
+        var looked: Set<String> = []
+        for prepared in fresh where looked.insert(prepared.record.fingerprint).inserted {
+            guard let id = try Int64.fetchOne(findFinding, arguments: [hostID, prepared.findingKey, prepared.record.fingerprint]),
+                let row = try Row.fetchOne(selectFinding, arguments: [id])
+            else { continue }
+            ids[prepared.record.fingerprint] = id
+            prior[prepared.record.fingerprint] = finding(row)
         }
+        let system = try AlertOutbox.routes(routing) ? systemRow(host.system, in: db) : nil
+        let plan = try IngestPlan(fresh, prior: prior, host: host, system: system, routing: routing, ruleTitles: ruleTitles, at: batch.time)
+        for planned in plan.findings {
+            if let id = ids[planned.state.fingerprint] {
+                try update(planned.state, id: id, in: db)
+            } else {
+                ids[planned.state.fingerprint] = try insert(planned.state, hostID: hostID, in: db)
+            }
+        }
+        for transition in plan.transitions {
+            guard let id = ids[transition.fingerprint] else { throw StoreError.database("no finding for \(transition.fingerprint)") }
+            try save(transition, finding: id, in: db)
+        }
+        for entry in plan.alerts { try insert(entry, in: db) }
         let tally = try db.cachedStatement(
             sql: """
                 INSERT INTO finding_tallies (system_id, rule, status, severity, count) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET count = count + excluded.count
                 """)
-        for (key, count) in newFindings {
+        for (key, count) in plan.newTallies {
             try tally.execute(arguments: [key.system, key.rule, key.status.rawValue, key.severity.rank, count])
         }
-        for certificate in batch.certificates { try Self.save(certificate, system: host.system, in: db) }
+        for certificate in batch.certificates { try save(certificate, system: host.system, in: db) }
         try db.cachedStatement(
             sql: "UPDATE hosts SET last_seen = ? WHERE id = ?"
         ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO host_days (host, day) VALUES (?, ?)").execute(arguments: [
-            hostID, Self.vietnamDay(batch.time),
+            hostID, vietnamDay(batch.time),
         ])
-        return summary
+        return IngestSummary(accepted: fresh.count, duplicates: batch.records.count - fresh.count)
+    }
+
+    /// A system's row (without its assessments), or nil when there is none.
+    static func systemRow(_ id: String, in db: Database) throws -> InformationSystem? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM systems WHERE id = ?"), arguments: [id]).map(system)
     }
 
     /// Finds `f` by fingerprint alone (arguments: its key, then the fingerprint): the index is
@@ -441,7 +447,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         require("f.last_seen >= ?", filter.since?.microsecondsSinceEpoch)
         if let fingerprint = filter.fingerprint {
             conditions.append(byFingerprint)
-            arguments.append(key(fingerprint))
+            arguments.append(FindingKey.of(fingerprint))
             arguments.append(fingerprint)
         }
         // LIKE is case-insensitive for ASCII; the subquery reads only the entity index.
@@ -458,7 +464,7 @@ public final class SQLiteCollectorStore: CollectorStore {
         try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT \(Self.findingColumns) WHERE \(Self.byFingerprint)",
-                arguments: [Self.key(fingerprint), fingerprint]
+                arguments: [FindingKey.of(fingerprint), fingerprint]
             ).map(Self.finding)
         }
     }
@@ -469,20 +475,17 @@ public final class SQLiteCollectorStore: CollectorStore {
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT \(Self.findingColumns) WHERE \(Self.byFingerprint)",
-                    arguments: [Self.key(change.fingerprint), change.fingerprint])
+                    arguments: [FindingKey.of(change.fingerprint), change.fingerprint])
             else { throw StoreError.notFound("finding \(change.fingerprint)") }
-            var state = Self.finding(row)
-            try FindingWorkflow.validate(change, current: state)
-            let transition = FindingTransition(
-                fingerprint: change.fingerprint, at: change.at, from: state.status, to: change.status, actor: change.actor,
-                reason: change.reason)
-            state.status = change.status
-            state.reason = change.reason
-            state.exceptedUntil = change.status == .excepted ? change.until : nil
+            let previous = Self.finding(row)
+            try FindingWorkflow.validate(change, current: previous)
+            let system = try AlertOutbox.routes(routing) ? Self.systemRow(previous.system, in: db) : nil
+            let (state, transition, alerts) = try FindingWorkflow.apply(
+                change.status, reason: change.reason, until: change.until, actor: change.actor, at: change.at, to: previous,
+                system: system, routing: routing)
             try Self.update(state, id: Self.findingID(row), in: db)
             try Self.save(transition, finding: Self.findingID(row), in: db)
-            var outbox = AlertOutbox(routing: routing, systemID: state.system, queuedAt: change.at)
-            try outbox.queue(previous: Self.finding(row), current: state, change: transition, at: change.at, in: db)
+            for entry in alerts { try Self.insert(entry, in: db) }
             return state
         }
     }
@@ -494,7 +497,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                 sql: """
                     SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE \(Self.byFingerprint)
                     ORDER BY t.id
-                    """, arguments: [Self.key(fingerprint), fingerprint]
+                    """, arguments: [FindingKey.of(fingerprint), fingerprint]
             ).map { row in
                 FindingTransition(
                     fingerprint: fingerprint, at: Timestamp(microsecondsSinceEpoch: row["at"]),
@@ -699,7 +702,7 @@ public final class SQLiteCollectorStore: CollectorStore {
     /// The store's id of a finding read with `findingColumns`.
     static func findingID(_ row: Row) -> Int64 { row[0] }
 
-    private static func insert(_ state: FindingState, key: Int64, hostID: Int64, in db: Database) throws -> Int64 {
+    private static func insert(_ state: FindingState, hostID: Int64, in db: Database) throws -> Int64 {
         try db.cachedStatement(
             sql: """
                 INSERT INTO findings (key, fingerprint, rule, entity, host, host_id, system_id, severity, status, outcome, count,
@@ -708,7 +711,8 @@ public final class SQLiteCollectorStore: CollectorStore {
                 """
         ).execute(
             arguments: [
-                key, state.fingerprint, state.rule, state.entity, state.host, hostID, state.system, state.severity.rank,
+                FindingKey.of(state.fingerprint), state.fingerprint, state.rule, state.entity, state.host, hostID, state.system,
+                state.severity.rank,
                 state.status.rawValue,
                 state.outcome.rawValue, state.count, state.firstSeen.microsecondsSinceEpoch, state.lastSeen.microsecondsSinceEpoch,
                 state.requirements.joined(separator: ","), state.evidence, state.reason, state.exceptedUntil?.microsecondsSinceEpoch,
@@ -739,12 +743,6 @@ public final class SQLiteCollectorStore: CollectorStore {
                 finding, transition.at.microsecondsSinceEpoch, transition.from?.rawValue, transition.to.rawValue, transition.actor,
                 transition.reason,
             ])
-    }
-
-    /// The index key of a fingerprint: its first 16 hex digits as a 64-bit integer (0 when they
-    /// are not hex). The key only narrows the search; the fingerprint itself is always compared.
-    static func key(_ fingerprint: String) -> Int64 {
-        Int64(bitPattern: UInt64(fingerprint.prefix(16), radix: 16) ?? 0)
     }
 
     // MARK: Transactions

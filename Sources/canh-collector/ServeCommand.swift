@@ -2,6 +2,7 @@ import AlertDelivery
 import Alerts
 import ArgumentParser
 import CollectorServer
+import CollectorService
 import CollectorStore
 import ConfigurationFile
 import Foundation
@@ -74,50 +75,10 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("listening on https://\(host):\(boundPort)\n".utf8))
                 notifier.ready(status: "listening on https://\(host):\(boundPort), rule pack \(loaded.pack.version)")
             })
-        let watchdog = Task { await Self.feedWatchdog(notifier, store: store, logger: logger) }
-        let statistics = Task { await Self.refreshStatistics(store: store, logger: logger) }
-        let delivery = Task { await dispatcher.run() }
-        defer {
-            delivery.cancel()
-            watchdog.cancel()
-            statistics.cancel()
-            notifier.stopped()
-        }
+        defer { notifier.stopped() }
         logger.info("starting", metadata: ["address": "\(address)", "rules": "\(rulesDirectory)"])
-        try await app.runService()
+        try await CollectorServices.run(store: store, http: app, dispatcher: dispatcher, notifier: notifier, logger: logger)
     }
-
-    /// Under systemd with `WatchdogSec=`: tells the manager the collector is alive as long as its
-    /// store answers, at half the interval; a wedged store gets the service restarted.
-    /// The query planner's statistics, shortly after start and then every hour: the store grows
-    /// from nothing, and without them SQLite may walk a million open findings to find one rule's.
-    private static func refreshStatistics(store: SQLiteCollectorStore, logger: Logger) async {
-        try? await Task.sleep(for: .seconds(5))
-        while !Task.isCancelled {
-            let started = ContinuousClock.now
-            do {
-                try await store.refreshStatistics()
-                logger.debug("query planner statistics refreshed", metadata: ["seconds": "\(ContinuousClock.now - started)"])
-            } catch {
-                logger.warning("the query planner's statistics could not be refreshed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: .seconds(3600))
-        }
-    }
-
-    private static func feedWatchdog(_ notifier: ServiceNotifier, store: SQLiteCollectorStore, logger: Logger) async {
-        guard let interval = notifier.watchdogInterval else { return }
-        while !Task.isCancelled {
-            do {
-                try await store.ping()
-                notifier.watchdogAlive()
-            } catch {
-                logger.error("the store does not answer; the watchdog is not fed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: interval / 2)
-        }
-    }
-
 }
 
 extension CollectorConfiguration {
