@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries: declared once, each imported by exactly one Swift module.
@@ -81,6 +82,14 @@ let package = Package(
         .target(name: "AgentSpool", dependencies: ["CanhModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // The collector's storage interface and its SQLite implementation (GRDB).
         .target(name: "CollectorStore", dependencies: ["CanhModel", "Alerts", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The collector's store on PostgreSQL (postgres-nio): several collectors on one database.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "CanhModel", "Alerts", "CollectorStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The collector's certificate authority: its own CA, the server certificate, agents' client
         // certificates from their CSRs (swift-certificates).
         .target(
@@ -124,7 +133,7 @@ let package = Package(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery", "CollectorService",
+                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery", "CollectorService", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -183,7 +192,9 @@ let package = Package(
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "TestSupport"]),
         .testTarget(
             name: "CollectorStoreTests",
-            dependencies: ["CollectorStore", "Alerts", "CanhModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "CollectorStore", "PostgresStore", "Alerts", "CanhModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Rules", "CanhModel", "TestSupport"]),
         .testTarget(
             name: "AgentTests",

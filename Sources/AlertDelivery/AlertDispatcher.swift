@@ -19,6 +19,9 @@ public struct AlertDeliverySettings: Sendable, Hashable {
     /// Three missed heartbeats (SPEC §6).
     public var staleAfter: TimeSpan = .seconds(180)
     public var maintenance: [MaintenanceWindow] = []
+    /// With several collectors on one PostgreSQL store: how long the messages a collector took to
+    /// send stay its own; after that (it died sending them), another collector sends them.
+    public var claimTimeout: TimeSpan = .seconds(60)
 
     public init() {}
 
@@ -126,6 +129,7 @@ public struct AlertDispatcher: Service {
         var counts = ThrottleCounts()
         var decided: [(id: Int64, outcome: AlertOutcome)] = []
         for alert in alerts {
+            guard await stillOurs(alert) else { continue }
             let outcome = await decide(alert, route: channels[name], counts: &counts)
             metrics.count(outcome, channel: name)
             decided.append((alert.id, outcome))
@@ -138,6 +142,17 @@ public struct AlertDispatcher: Service {
             if case .failed = outcome { return }
         }
         await record(decided)
+    }
+
+    /// Whether this collector may still send the message (see `CollectorStore.renewClaim`):
+    /// another collector sharing the store may have taken it over.
+    private func stillOurs(_ alert: DueAlert) async -> Bool {
+        do {
+            return try await store.renewClaim(alert: alert.id, at: now())
+        } catch {
+            logger.error("renewing the claim on an alert failed; it waits", metadata: ["key": "\(alert.key)", "error": "\(error)"])
+            return false
+        }
     }
 
     private func record(_ outcomes: [(id: Int64, outcome: AlertOutcome)]) async {

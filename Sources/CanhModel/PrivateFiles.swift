@@ -19,4 +19,15 @@ public enum PrivateFiles {
         }
         return nil
     }
+
+    /// Why a secret's file is not private (readable or writable by others than its owner and
+    /// group), or nil when it is.
+    public static func problem(with path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return "cannot read \(path): \(String(cString: strerror(errno)))" }
+        guard status.st_mode & 0o007 == 0 else {
+            return "\(path) can be read by every user (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 0600 or 0640 it"
+        }
+        return nil
+    }
 }

@@ -1,6 +1,6 @@
 import CanhModel
 import CollectorPKI
-import CollectorStore
+public import CollectorStore
 public import Foundation
 
 /// What `canh-collector init` makes in a data directory: the store, the CA (`ca.pem`, which
@@ -18,8 +18,12 @@ public enum DataDirectory {
         }
     }
 
+    /// - Parameter store: the store to add the first admin to; nil: a new SQLite store in the
+    ///   directory.
     /// - Returns: the admin API token, which is also written to `admin.token` (mode 0600).
-    public static func initialise(_ directory: String, hostnames: [String], now: Date = Date()) async throws -> String {
+    public static func initialise(_ directory: String, hostnames: [String], store: (any CollectorStore)? = nil, now: Date = Date())
+        async throws -> String
+    {
         let files = CollectorServer.Files(dataDirectory: directory)
         let manager = FileManager.default
         guard !manager.fileExists(atPath: files.caCertificate) else { throw Failure.alreadyInitialised(directory) }
@@ -34,7 +38,7 @@ public enum DataDirectory {
         try write(authority.keyPEM, to: files.caKey, mode: 0o600)
         try write(server.certificatePEM, to: files.serverCertificate, mode: 0o644)
         try write(server.keyPEM, to: files.serverKey, mode: 0o600)
-        let store = try SQLiteCollectorStore(path: files.database)
+        let store = try store ?? SQLiteCollectorStore(path: files.database)
         let token = Secrets.newToken()
         try await store.addUser(User(name: "admin", role: .admin, createdAt: .now()), tokenHash: Secrets.hash(token))
         try await store.recordAudit(

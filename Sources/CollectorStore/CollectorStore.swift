@@ -105,6 +105,10 @@ public protocol CollectorStore: Sendable {
     func alertCounts(_ states: [QueuedAlert.State]) async throws(StoreError) -> [QueuedAlert.State: Int]
     /// Pending messages whose next attempt is due at `time`, oldest first.
     func dueAlerts(at time: Timestamp, limit: Int) async throws(StoreError) -> [DueAlert]
+    /// Just before a due message is sent: keeps it this collector's for another claim period and
+    /// says whether it still is. With several collectors on one store, a message whose claim ran
+    /// out (its collector was slow or died) may have been claimed by another, which sends it.
+    func renewClaim(alert id: Int64, at time: Timestamp) async throws(StoreError) -> Bool
     /// What became of attempts (or of decisions not to make one), in one transaction: all of
     /// them or, when a message is not in the outbox, none.
     func recordAlertOutcomes(_ outcomes: [(id: Int64, outcome: AlertOutcome)], at time: Timestamp) async throws(StoreError)
@@ -233,7 +237,7 @@ public struct DueAlert: Sendable, Hashable {
     let text: String
     let heldText: String?
 
-    init(
+    package init(
         id: Int64, channel: String, attempts: Int, key: String, kind: AlertMessage.Kind, systemID: String, rule: String, text: String,
         heldText: String?
     ) {

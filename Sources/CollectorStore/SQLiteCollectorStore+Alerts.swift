@@ -39,6 +39,9 @@ extension SQLiteCollectorStore {
         }
     }
 
+    /// One collector serves a SQLite store: its messages are always its own.
+    public func renewClaim(alert id: Int64, at time: Timestamp) async throws(StoreError) -> Bool { true }
+
     public func recordAlertOutcomes(_ outcomes: [(id: Int64, outcome: AlertOutcome)], at time: Timestamp) async throws(StoreError) {
         guard !outcomes.isEmpty else { return }
         try await write { db in

@@ -160,7 +160,7 @@ extension SQLiteCollectorStore {
                     try Self.save(transition, finding: id, in: db)
                     for entry in alerts { try Self.insert(entry, in: db) }
                     try audit.execute(
-                        arguments: [time.microsecondsSinceEpoch, actor, "finding.\(Self.verb(status))", state.fingerprint, reason])
+                        arguments: [time.microsecondsSinceEpoch, actor, FindingWorkflow.auditAction(status), state.fingerprint, reason])
                 case .assign(let name):
                     guard previous.assignee != name else {
                         summary.skipped["already assigned so", default: 0] += 1
@@ -180,15 +180,6 @@ extension SQLiteCollectorStore {
     }
 
     /// The API's verb for a status change, as the audit log names single changes.
-    private static func verb(_ status: FindingStatus) -> String {
-        switch status {
-        case .acknowledged: "ack"
-        case .resolved: "resolve"
-        case .excepted: "except"
-        case .open: "open"
-        }
-    }
-
     // MARK: Console sessions
 
     public func addConsoleSession(_ session: ConsoleSession, idHash: String) async throws(StoreError) {

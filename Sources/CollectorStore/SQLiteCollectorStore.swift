@@ -147,7 +147,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             guard db.changesCount == 1 else { throw StoreError.notFound("host \(agentID)") }
             try db.execute(
                 sql: "INSERT OR IGNORE INTO host_days (host, day) SELECT id, ? FROM hosts WHERE agent_id = ?",
-                arguments: [Self.vietnamDay(time), agentID])
+                arguments: [EnrollmentDecision.vietnamDay(time), agentID])
         }
     }
 
@@ -163,11 +163,6 @@ public final class SQLiteCollectorStore: CollectorStore {
             while let row = try rows.next() { days[row[0], default: []].insert(row[1]) }
             return days
         }
-    }
-
-    /// The day of `time` in Vietnam (UTC+07:00), as days since 1970-01-01.
-    static func vietnamDay(_ time: Timestamp) -> Int64 {
-        (time.microsecondsSinceEpoch + 25_200_000_000).floorDivided(by: 86_400_000_000)
     }
 
     // MARK: Access
@@ -232,7 +227,7 @@ public final class SQLiteCollectorStore: CollectorStore {
                     ORDER BY id
                     """, arguments: [enrolled.hostname, enrolled.machineID]
             ).map(Self.host)
-            let replaced = try Self.checkHolders(holders, of: enrolled, replace: replace)
+            let replaced = try EnrollmentDecision.replaced(among: holders, by: enrolled, replace: replace)
             try db.execute(sql: "UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE id = ?", arguments: [id])
             if let replaced {
                 try db.execute(
@@ -274,28 +269,6 @@ public final class SQLiteCollectorStore: CollectorStore {
                 ])
             return EnrollmentOutcome(host: enrolled, replaced: replaced, findingsMoved: moved)
         }
-    }
-
-    /// The one host a re-enrollment replaces, nil when nobody holds the name or machine id;
-    /// refused when someone does and `replace` was not asked for, or when two hosts do.
-    private static func checkHolders(_ holders: [EnrolledHost], of host: EnrolledHost, replace: Bool) throws(StoreError) -> EnrolledHost? {
-        guard let holder = holders.first else { return nil }
-        func described(_ holder: EnrolledHost) -> String {
-            let what =
-                holder.hostname.caseInsensitiveCompare(host.hostname) == .orderedSame
-                ? "the host name \(holder.hostname)" : "machine id \(holder.machineID ?? "")"
-            return "\(what) is held by agent \(holder.agentID) in system \(holder.system) (\(holder.status.rawValue))"
-        }
-        guard holders.count == 1 else {
-            throw StoreError.conflict(
-                holders.map(described).joined(separator: " and ") + "; revoke one of them before enrolling this machine")
-        }
-        guard replace else {
-            throw StoreError.conflict(
-                "\(described(holder)); if this is the same machine enrolling again, enroll with --replace: the old agent is revoked "
-                    + "and its findings move to the new one")
-        }
-        return holder
     }
 
     public func recordAudit(_ entry: AuditEntry) async throws(StoreError) {
@@ -348,32 +321,30 @@ public final class SQLiteCollectorStore: CollectorStore {
             if db.changesCount == 1 { fresh.append(prepared) }
         }
         // Most records of a busy estate are new findings: the id alone answers "is it known?"
-        // without building a row of 18 columns for nothing.
+        // without building a row of 18 columns for nothing. (A fingerprint twice in a batch is
+        // looked for twice: rarer, and cheaper than remembering every fingerprint looked for.)
         let findFinding = try db.cachedStatement(sql: "SELECT id FROM findings WHERE host_id = ? AND key = ? AND fingerprint = ?")
         let selectFinding = try db.cachedStatement(sql: "SELECT \(findingColumns) WHERE f.id = ?")
-        var ids: [String: Int64] = [:]
-        var prior: [String: FindingState] = [:]
-        var looked: Set<String> = []
-        for prepared in fresh where looked.insert(prepared.record.fingerprint).inserted {
+        var prior: [String: IngestPlan.Stored] = [:]
+        for prepared in fresh {
             guard let id = try Int64.fetchOne(findFinding, arguments: [hostID, prepared.findingKey, prepared.record.fingerprint]),
                 let row = try Row.fetchOne(selectFinding, arguments: [id])
             else { continue }
-            ids[prepared.record.fingerprint] = id
-            prior[prepared.record.fingerprint] = finding(row)
+            prior[prepared.record.fingerprint] = (finding(row), id)
         }
         let system = try AlertOutbox.routes(routing) ? systemRow(host.system, in: db) : nil
         let plan = try IngestPlan(fresh, prior: prior, host: host, system: system, routing: routing, ruleTitles: ruleTitles, at: batch.time)
+        var ids: [Int64] = []
+        ids.reserveCapacity(plan.findings.count)
         for planned in plan.findings {
-            if let id = ids[planned.state.fingerprint] {
+            if let id = planned.id {
                 try update(planned.state, id: id, in: db)
+                ids.append(id)
             } else {
-                ids[planned.state.fingerprint] = try insert(planned.state, hostID: hostID, in: db)
+                ids.append(try insert(planned.state, hostID: hostID, in: db))
             }
         }
-        for transition in plan.transitions {
-            guard let id = ids[transition.fingerprint] else { throw StoreError.database("no finding for \(transition.fingerprint)") }
-            try save(transition, finding: id, in: db)
-        }
+        for (index, transition) in plan.transitions { try save(transition, finding: ids[index], in: db) }
         for entry in plan.alerts { try insert(entry, in: db) }
         let tally = try db.cachedStatement(
             sql: """
@@ -388,7 +359,7 @@ public final class SQLiteCollectorStore: CollectorStore {
             sql: "UPDATE hosts SET last_seen = ? WHERE id = ?"
         ).execute(arguments: [batch.time.microsecondsSinceEpoch, hostID])
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO host_days (host, day) VALUES (?, ?)").execute(arguments: [
-            hostID, vietnamDay(batch.time),
+            hostID, EnrollmentDecision.vietnamDay(batch.time),
         ])
         return IngestSummary(accepted: fresh.count, duplicates: batch.records.count - fresh.count)
     }

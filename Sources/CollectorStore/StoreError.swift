@@ -9,6 +9,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database could not be opened, migrated or written: where and why.
     case database(String)
 
+    /// What went wrong, without the kind.
+    public var message: String {
+        switch self {
+        case .notFound(let text), .conflict(let text), .invalid(let text), .database(let text): text
+        }
+    }
+
     public var description: String {
         switch self {
         case .notFound(let what): "not found: \(what)"

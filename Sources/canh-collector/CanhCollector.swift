@@ -13,7 +13,8 @@ struct CanhCollector: AsyncParsableCommand {
         abstract: "Canh collector: the inventory of information systems, enrolled hosts and their findings.",
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ServeCommand.self, SystemCommand.self, TokenCommand.self, HostsCommand.self, FindingsCommand.self,
+            InitCommand.self, MigrateCommand.self, ServeCommand.self, SystemCommand.self, TokenCommand.self, HostsCommand.self,
+            FindingsCommand.self,
             UsersCommand.self, AuditCommand.self, CertsCommand.self, ReportCommand.self, AttestationsCommand.self,
             AlertsCommand.self,
         ]

@@ -2,16 +2,22 @@ import AlertDelivery
 import Alerts
 import CanhModel
 import CollectorServer
+import CollectorStore
 import ConfigurationFile
 import Foundation
+import PostgresStore
 
 /// `/etc/canh/collector.toml` (SPEC §6); command-line flags override it. Every table and key is
 /// checked, so a misspelt setting is an error with its line rather than silently ignored.
 struct CollectorConfiguration: Equatable {
     var dataDirectory: String?
     var listen: String?
-    /// Empty: SQLite in the data directory.
+    /// Empty: SQLite in the data directory; `postgres://…`: PostgreSQL.
     var database: String?
+    /// The PostgreSQL password, in a file of its own (else CANH_DATABASE_PASSWORD).
+    var databasePasswordFile: String?
+    /// This collector's share of PostgreSQL's `max_connections`.
+    var databaseConnections: Int?
     /// The rule pack whose requirement catalogue reports judge compliance on.
     var rules: String?
     /// Timeouts and the per-address connection limit of the HTTPS listener.
@@ -30,10 +36,11 @@ struct CollectorConfiguration: Equatable {
     static let schema: [String: Set<String>] = [
         "": [],
         "collector": [
-            "data_dir", "listen", "database", "rules", "header_timeout", "request_timeout", "idle_timeout", "max_connections_per_address",
+            "data_dir", "listen", "database", "database_password_file", "database_connections", "rules", "header_timeout",
+            "request_timeout", "idle_timeout", "max_connections_per_address",
         ],
         "console": ["session_idle", "session_lifetime"],
-        "alerts": ["poll_interval", "window", "attempts", "retry_delay", "max_retry_delay"],
+        "alerts": ["poll_interval", "window", "attempts", "retry_delay", "max_retry_delay", "claim_timeout"],
         "alerts.channels": [
             "name", "type", "url", "secret", "address", "tls", "smtp", "from", "to", "lang", "username", "password", "ca", "limit",
             "limit_per_rule",
@@ -58,9 +65,15 @@ struct CollectorConfiguration: Equatable {
             if let count = try collector.integer("max_connections_per_address", in: 1...100_000) {
                 connectionLimits.connectionsPerAddress = Int(count)
             }
-            if let database, !database.isEmpty, !database.hasPrefix("sqlite:") {
-                throw collector.failure("database", "only SQLite in data_dir is available yet; leave it empty")
+            if let database, !database.isEmpty {
+                do {
+                    _ = try PostgresLocation(url: database, password: nil)
+                } catch {
+                    throw collector.failure("database", "\(error.message); leave it empty for SQLite in data_dir")
+                }
             }
+            databasePasswordFile = try collector.string("database_password_file")
+            databaseConnections = try collector.integer("database_connections", in: 1...1000).map(Int.init)
         }
         if let console = document.table("console") {
             if let seconds = try console.duration("session_idle", atLeast: 1) { consoleLimits.idle = .seconds(seconds) }
@@ -75,6 +88,7 @@ struct CollectorConfiguration: Equatable {
             if let attempts = try alerts.integer("attempts", in: 1...100) { alertDelivery.attempts = Int(attempts) }
             if let seconds = try alerts.duration("retry_delay", atLeast: 1) { alertDelivery.retryDelay = .seconds(seconds) }
             if let seconds = try alerts.duration("max_retry_delay", atLeast: 1) { alertDelivery.maximumRetryDelay = .seconds(seconds) }
+            if let seconds = try alerts.duration("claim_timeout", atLeast: 1) { alertDelivery.claimTimeout = .seconds(seconds) }
         }
         for table in document.tables("alerts.channels") {
             let channel = try Self.channel(table)

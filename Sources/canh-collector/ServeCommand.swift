@@ -40,10 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let (host, port) = hostAndPort(listen) else {
             throw ValidationError("listen \(listen): expected HOST:PORT, e.g. 127.0.0.1:8443")
         }
-        let database = CollectorServer.Files(dataDirectory: dataDir).database
-        guard FileManager.default.fileExists(atPath: database) else {
-            throw ValidationError("\(dataDir) holds no store; run `canh-collector init --data-dir \(dataDir)` first.")
-        }
+        let storeSettings = StoreSettings(dataDirectory: dataDir, database: nil, settings: settings)
+        try storeSettings.requireStore()
         var logger = Logger(label: "canh-collector")
         logger.logLevel = .info
         let rulesDirectory = rules ?? settings.rules ?? RulePackLocator.defaultDirectory(installed: RulePackLocator.installedForCollector)
@@ -54,8 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
                     + loaded.problems.map(\.description).joined(separator: "\n"))
         }
         // Alerts are queued in the store with the changes that cause them, and delivered from it.
-        let store = try SQLiteCollectorStore(
-            path: database, alertRouting: AlertRouting(rules: settings.alertRules), ruleTitles: loaded.pack.titles)
+        let store = try await storeSettings.open(
+            alertRouting: AlertRouting(rules: settings.alertRules), ruleTitles: loaded.pack.titles, logger: logger)
         let registry = PrometheusCollectorRegistry()
         let dispatcher: AlertDispatcher
         do {

@@ -51,9 +51,21 @@ import Testing
         let mistakes = [
             (
                 "[collector]\ndatadir = \"/x\"\n",
-                "2: unknown key datadir in [collector]; known: data_dir, database, header_timeout, idle_timeout, listen"
+                "2: unknown key datadir in [collector]; known: data_dir, database, database_connections, database_password_file, header_timeout"
             ),
-            ("[collector]\ndatabase = \"postgres://canh@db/canh\"\n", "2: collector.database: only SQLite in data_dir is available yet"),
+            (
+                "[collector]\ndatabase = \"mysql://canh@db/canh\"\n",
+                "2: collector.database: database mysql://canh@db/canh: expected postgres://USER@HOST"
+            ),
+            (
+                "[collector]\n\ndatabase = \"postgres://canh:s3cret@db/canh\"\n",
+                "3: collector.database: database: the address holds a password; put it in database_password_file"
+            ),
+            (
+                "[collector]\ndatabase = \"postgres://canh@db/canh?sslmode=maybe\"\n",
+                "2: collector.database: database postgres://canh@db/canh?sslmode=maybe: sslmode=maybe is not one of disable, prefer, require, verify-full"
+            ),
+            ("[collector]\ndatabase_connections = 0\n", "2: collector.database_connections:"),
             (
                 "[[alerts.rules]]\nname = \"r\"\nchannels = [\"pager\"]\n",
                 "3: alerts.rules.channels: no [[alerts.channels]] is called pager"

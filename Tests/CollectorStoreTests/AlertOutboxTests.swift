@@ -7,18 +7,18 @@ import Testing
 
 /// Alerts are queued in the store's outbox in the transaction of the change that causes them:
 /// once per (event, channel), whatever is re-sent.
-@Suite struct AlertOutboxTests {
+struct AlertOutboxCases {
     let directory: TemporaryDirectory
-    let store: SQLiteCollectorStore
+    let store: any CollectorStore
     let host = EnrolledHost(agentID: "agent-1", hostname: "web01", system: "hy-dvc", enrolledAt: .at("2026-11-01T00:00:00Z"))
 
-    init() async throws {
+    init(_ kind: StoreKind) async throws {
         directory = try TemporaryDirectory()
         let routing = AlertRouting(rules: [
             AlertRule(name: "high", minimumSeverity: .high, rulePatterns: ["ssh.*"], channels: ["soc", "siem"]),
             AlertRule(name: "resolutions", transitions: [.resolved], channels: ["siem"]),
         ])
-        store = try SQLiteCollectorStore(path: directory.file("canh.sqlite"), alertRouting: routing)
+        store = try await kind.makeStore(in: directory, alertRouting: routing)
         try await store.addSystem(
             InformationSystem(id: "hy-dvc", name: "Cổng dịch vụ công", owner: "UBND tỉnh Hưng Yên", level: Level.all[2]))
         try await store.addHost(host)
@@ -38,7 +38,7 @@ import Testing
         }
     }
 
-    @Test func eachTransitionQueuesOnceForEachChannelOfTheRulesItMatches() async throws {
+    func eachTransitionQueuesOnceForEachChannelOfTheRulesItMatches() async throws {
         let opened = record(.fail, severity: .medium, at: "2026-11-22T01:00:00Z")
         _ = try await store.ingest([opened], from: host, at: .at("2026-11-22T01:00:05Z"))
         #expect(try await queued() == [], "medium is below the rule's minimum; opening alerts no one else")
@@ -67,7 +67,7 @@ import Testing
         #expect(Set(all.filter { $0.message.transition == .reopened }.map(\.message.key)).count == 1)
     }
 
-    @Test func aNewFindingOpensAndIsQueuedAtOnce() async throws {
+    func aNewFindingOpensAndIsQueuedAtOnce() async throws {
         _ = try await store.ingest(
             [record(.fail, rule: "ssh.config.password_auth", at: "2026-11-22T01:00:00Z")], from: host, at: .at("2026-11-22T01:00:01Z"))
         #expect(try await queued() == ["open→soc", "open→siem"])
@@ -84,5 +84,14 @@ import Testing
         _ = try await store.ingest(
             [record(.fail, rule: "tls.cert.expired", at: "2026-11-22T01:00:00Z")], from: host, at: .at("2026-11-22T01:00:01Z"))
         #expect(try await queued().count == 3, "no rule takes tls.*")
+    }
+}
+
+@Suite struct AlertOutboxTests {
+    @Test(arguments: StoreKind.allCases) func eachTransitionQueuesOnceForEachChannelOfTheRulesItMatches(_ kind: StoreKind) async throws {
+        try await AlertOutboxCases(kind).eachTransitionQueuesOnceForEachChannelOfTheRulesItMatches()
+    }
+    @Test(arguments: StoreKind.allCases) func aNewFindingOpensAndIsQueuedAtOnce(_ kind: StoreKind) async throws {
+        try await AlertOutboxCases(kind).aNewFindingOpensAndIsQueuedAtOnce()
     }
 }

@@ -7,15 +7,15 @@ import Testing
 
 /// What the web console asks of the store: counts and groups that agree with the findings
 /// through every kind of change, bulk actions in one transaction, notes, and sessions.
-@Suite struct ConsoleStoreTests {
+struct ConsoleStoreCases {
     let directory: TemporaryDirectory
-    let store: SQLiteCollectorStore
+    let store: any CollectorStore
     let hosts: [EnrolledHost]
     let start = Timestamp.at("2026-11-20T00:00:00Z")
 
-    init() async throws {
+    init(_ kind: StoreKind) async throws {
         directory = try TemporaryDirectory()
-        store = try SQLiteCollectorStore(path: directory.file("canh.sqlite"))
+        store = try await kind.makeStore(in: directory)
         var hosts: [EnrolledHost] = []
         for system in ["hy-a", "hy-b"] {
             try await store.addSystem(InformationSystem(id: system, name: system, owner: "UBND", level: Level.all[2]))
@@ -68,7 +68,6 @@ import Testing
             try await store.openFindingsBySystem().filter { $0.value > 0 } == Dictionary(grouping: open, by: \.system).mapValues(\.count))
     }
 
-    @Test("counts and groups agree with the findings after records, a pass, a person's change and a bulk action")
     func talliesFollowEveryChange() async throws {
         try await seed()
         try await expectTalliesAgree("after the first batches")
@@ -106,7 +105,6 @@ import Testing
             ])
     }
 
-    @Test("text is found inside entities, wildcards in it are plain characters, and a scan limit bounds the groups")
     func textAndScanLimit() async throws {
         try await seed()
         #expect(try await store.countFindings(FindingFilter(text: "113.3")) == 4)
@@ -119,7 +117,6 @@ import Testing
         #expect(!store.countsWhole(FindingFilter(text: "203.0")) && store.countsWhole(FindingFilter(system: "hy-a", status: .open)))
     }
 
-    @Test("tallies are built from the findings of a store that had them before the console's migration")
     func talliesOfAnOlderStore() async throws {
         try await seed()
         let path = directory.file("canh.sqlite")
@@ -140,7 +137,6 @@ import Testing
         #expect(try await reopened.openFindingsBySeverity() == [.high: 20, .medium: 4])
     }
 
-    @Test("a bulk action changes every finding the filter matches in one transaction, or none when the count moved")
     func bulkAction() async throws {
         try await seed()
         let filter = FindingFilter(rule: "auth.ssh.bruteforce", status: .open)
@@ -169,7 +165,6 @@ import Testing
         #expect(audit.count { $0.action == "finding.resolve" && $0.actor == "user:triage" && $0.detail == "blocked" } == 19)
     }
 
-    @Test("assignments and comments join a finding's timeline; an unknown user cannot be assigned")
     func notes() async throws {
         try await seed()
         let filter = FindingFilter(host: hosts[1].hostname, rule: "ssh.config.root_login")
@@ -192,7 +187,6 @@ import Testing
         #expect(try await store.finding(fingerprint: finding.fingerprint)?.assignee == "triage")
     }
 
-    @Test("sessions: found with their user, touched, revoked one by one or all of a user's")
     func sessions() async throws {
         let session = ConsoleSession(user: "triage", csrfToken: "csrf-1", createdAt: start, lastSeen: start)
         try await store.addConsoleSession(session, idHash: "hash-1")
@@ -211,4 +205,27 @@ import Testing
         #expect(try await store.revokeConsoleSessions(idHash: nil, user: "triage", at: start + .minutes(7)) == 1)
         #expect(try await store.consoleSession(idHash: "unknown") == nil)
     }
+}
+
+@Suite struct ConsoleStoreTests {
+    @Test(
+        "counts and groups agree with the findings after records, a pass, a person's change and a bulk action",
+        arguments: StoreKind.allCases) func talliesFollowEveryChange(_ kind: StoreKind) async throws
+    { try await ConsoleStoreCases(kind).talliesFollowEveryChange() }
+    @Test(
+        "text is found inside entities, wildcards in it are plain characters, and a scan limit bounds the groups",
+        arguments: StoreKind.allCases) func textAndScanLimit(_ kind: StoreKind) async throws
+    { try await ConsoleStoreCases(kind).textAndScanLimit() }
+    @Test("tallies are built from the findings of a store that had them before the console's migration") func talliesOfAnOlderStore()
+        async throws
+    { try await ConsoleStoreCases(.sqlite).talliesOfAnOlderStore() }
+    @Test(
+        "a bulk action changes every finding the filter matches in one transaction, or none when the count moved",
+        arguments: StoreKind.allCases) func bulkAction(_ kind: StoreKind) async throws
+    { try await ConsoleStoreCases(kind).bulkAction() }
+    @Test("assignments and comments join a finding's timeline; an unknown user cannot be assigned", arguments: StoreKind.allCases)
+    func notes(_ kind: StoreKind) async throws { try await ConsoleStoreCases(kind).notes() }
+    @Test("sessions: found with their user, touched, revoked one by one or all of a user's", arguments: StoreKind.allCases) func sessions(
+        _ kind: StoreKind
+    ) async throws { try await ConsoleStoreCases(kind).sessions() }
 }

@@ -28,12 +28,15 @@ import Testing
             at: .at("2026-12-01T03:00:00Z"))
         #expect(plan.findings.count == 1)
         let finding = try #require(plan.findings.first)
-        #expect(finding.isNew)
+        #expect(finding.id == nil)
         #expect(finding.state.status == .resolved)
         #expect(finding.state.count == 3)
         // The collector's title, never the record's.
         #expect(finding.state.title.en == "Root login")
-        #expect(plan.transitions.map { "\($0.from?.rawValue ?? "-")→\($0.to.rawValue)" } == ["-→open", "open→resolved"])
+        #expect(
+            plan.transitions.map { "\($0.finding) \($0.transition.from?.rawValue ?? "-")→\($0.transition.to.rawValue)" } == [
+                "0 -→open", "0 open→resolved",
+            ])
         #expect(plan.alerts.count == 2)
         #expect(plan.alerts.allSatisfy { $0.channel == "soc" && $0.queuedAt == .at("2026-12-01T03:00:00Z") })
         // The new finding is tallied as it ends the batch.
@@ -50,9 +53,9 @@ import Testing
         #expect(first.alerts.isEmpty)
         let late = try IngestPlan(
             [record(.pass, at: "2026-12-01T04:00:00Z"), record(.fail, entity: "other", at: "2026-12-01T06:00:00Z")],
-            prior: [stored.fingerprint: stored], host: host, system: system, routing: routing, ruleTitles: [:],
+            prior: [stored.fingerprint: (stored, 42)], host: host, system: system, routing: routing, ruleTitles: [:],
             at: .at("2026-12-01T06:00:00Z"))
-        #expect(late.findings.map(\.isNew) == [false, true])
+        #expect(late.findings.map(\.id) == [42, nil])
         #expect(late.findings.first?.state.status == .open)
         #expect(late.findings.first?.state.lastSeen == .at("2026-12-01T05:00:00Z"))
         #expect(late.transitions.count == 1)

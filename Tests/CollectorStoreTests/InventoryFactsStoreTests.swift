@@ -37,10 +37,10 @@ import Testing
         #expect(try await store.hosts(system: "hy-dvc").map(\.hostname) == ["web01"], "hosts still point at their system")
     }
 
-    @Test("every fact of a system round-trips, and its assessments are replaced as a whole")
-    func factsRoundTrip() async throws {
+    @Test("every fact of a system round-trips, and its assessments are replaced as a whole", arguments: StoreKind.allCases)
+    func factsRoundTrip(_ kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteCollectorStore(path: directory.file("canh.sqlite"))
+        let store = try await kind.makeStore(in: directory)
         var system = InformationSystem(
             id: "hy-dvc", name: "Cổng dịch vụ công", owner: "UBND tỉnh Hưng Yên", operatorUnit: "Sở KH&CN",
             level: Level(rawValue: 3) ?? .lowest, proposedLevel: Level(rawValue: 3), dossier: .approved, decisionNumber: "1234/QĐ-UBND",

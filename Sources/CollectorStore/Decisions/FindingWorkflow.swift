@@ -38,3 +38,15 @@ public enum FindingWorkflow {
         }
     }
 }
+
+extension FindingWorkflow {
+    /// The audit log's action for a person's change to `status`, as the API names it.
+    package static func auditAction(_ status: FindingStatus) -> String {
+        switch status {
+        case .acknowledged: "finding.ack"
+        case .resolved: "finding.resolve"
+        case .excepted: "finding.except"
+        case .open: "finding.open"
+        }
+    }
+}

@@ -34,53 +34,71 @@ package enum FindingKey {
 /// that every store decides alike: a store finds which records are new (not stored before) and
 /// the states they touch, and writes what this returns.
 package struct IngestPlan: Sendable {
+    /// A finding as a store holds it: its state and its row.
+    package typealias Stored = (state: FindingState, id: Int64)
+
     package struct Finding: Sendable {
         package var state: FindingState
-        /// Whether the store holds no row for it yet.
-        package var isNew: Bool
+        /// Its row, nil when the store holds none yet.
+        package var id: Int64?
     }
 
     /// Every finding the batch touched, once, in the order first touched, in its final state.
     package var findings: [Finding] = []
-    /// State changes in the order they happened.
-    package var transitions: [FindingTransition] = []
+    /// State changes in the order they happened, each with its finding's index in `findings`.
+    package var transitions: [(finding: Int, transition: FindingTransition)] = []
     /// The messages the changes queue.
     package var alerts: [OutboxEntry] = []
     /// How many new findings each tally gains (a store's trigger moves existing ones).
     package var newTallies: [FindingTally: Int] = [:]
 
     /// Folds `records` (new ones, in the order the agent sent them) into `prior`, the stored
-    /// states of the fingerprints they name (absent: no finding yet).
+    /// findings of the fingerprints they name (absent: no finding yet).
     /// - Parameters:
     ///   - system: the host's system, needed only when `AlertOutbox.routes(routing)`.
     ///   - ruleTitles: the collector's titles, by rule id; a rule it does not know is shown by id.
     package init(
-        _ records: [IngestRecord], prior: [String: FindingState], host: EnrolledHost, system: InformationSystem?, routing: AlertRouting,
+        _ records: [IngestRecord], prior: [String: Stored], host: EnrolledHost, system: InformationSystem?, routing: AlertRouting,
         ruleTitles: [String: LocalizedText], at time: Timestamp
     ) throws {
         let actor = "agent:\(host.agentID)"
         var outbox = AlertOutbox(routing: routing, system: system, queuedAt: time)
-        var states = prior
+        // Ingest's writer runs this for every record: one look-up per record, sized up front.
         var position: [String: Int] = [:]
+        position.reserveCapacity(records.count)
+        findings.reserveCapacity(records.count)
         for prepared in records {
             let record = prepared.record
-            let previous = states[record.fingerprint]
+            let index: Int
+            let previous: FindingState?
+            if let known = position[record.fingerprint] {
+                index = known
+                previous = findings[known].state
+            } else {
+                index = findings.count
+                position[record.fingerprint] = index
+                let stored = prior.isEmpty ? nil : prior[record.fingerprint]
+                previous = stored?.state
+                findings.append(Finding(state: FindingState.placeholder, id: stored?.id))
+            }
             let (state, transition) = FindingFold.fold(
                 record, title: ruleTitles[record.rule] ?? LocalizedText(vi: record.rule, en: record.rule), evidence: prepared.evidence,
                 into: previous, system: host.system, actor: actor)
-            states[record.fingerprint] = state
-            if let index = position[record.fingerprint] {
-                findings[index].state = state
-            } else {
-                position[record.fingerprint] = findings.count
-                findings.append(Finding(state: state, isNew: prior[record.fingerprint] == nil))
-            }
-            if let transition { transitions.append(transition) }
+            findings[index].state = state
+            if let transition { transitions.append((index, transition)) }
             try outbox.queue(previous: previous, current: state, change: transition, at: record.time)
         }
-        for finding in findings where finding.isNew { newTallies[FindingTally(finding.state), default: 0] += 1 }
+        for finding in findings where finding.id == nil { newTallies[FindingTally(finding.state), default: 0] += 1 }
         alerts = outbox.entries
     }
+}
+
+extension FindingState {
+    /// Stands in for a finding's state until the fold writes it.
+    fileprivate static let placeholder = FindingState(
+        fingerprint: "", rule: "", entity: "", host: "", system: "", severity: .info, status: .open, outcome: .fail, count: 0,
+        firstSeen: Timestamp(microsecondsSinceEpoch: 0), lastSeen: Timestamp(microsecondsSinceEpoch: 0), requirements: [],
+        title: LocalizedText(vi: "", en: ""), evidence: "")
 }
 
 extension FindingWorkflow {

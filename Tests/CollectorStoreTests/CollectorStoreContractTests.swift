@@ -6,18 +6,18 @@ import Testing
 
 /// The SQLite store on real database files: inventory rules, ingest folding, de-duplication and
 /// the workflow of finding states.
-@Suite struct SQLiteCollectorStoreTests {
+struct StoreContract {
     let directory: TemporaryDirectory
-    let store: SQLiteCollectorStore
+    let store: any CollectorStore
     let portal = InformationSystem(
         id: "hy-dvc", name: "Cổng dịch vụ công tỉnh Hưng Yên", owner: "UBND tỉnh Hưng Yên", operatorUnit: "Sở KH&CN",
         level: Level.all[2],
         dossier: .approved, decisionNumber: "1234/QĐ-UBND", decisionDate: "2025-06-30")
     let web01: EnrolledHost
 
-    init() async throws {
+    init(_ kind: StoreKind) async throws {
         directory = try TemporaryDirectory()
-        store = try SQLiteCollectorStore(path: directory.file("canh.sqlite"))
+        store = try await kind.makeStore(in: directory)
         web01 = EnrolledHost(agentID: "agent-1", hostname: "web01", system: "hy-dvc", enrolledAt: Self.time("2026-11-01T00:00:00Z"))
         try await store.addSystem(portal)
         try await store.addHost(web01)
@@ -38,7 +38,6 @@ import Testing
             evidence: Evidence([("permit_root_login", .text("yes (/etc/ssh/sshd_config:3)"))]))
     }
 
-    @Test("systems: added, updated, listed; a duplicate id and removing a system that has hosts are refused")
     func inventory() async throws {
         #expect(try await store.system(id: "hy-dvc") == portal)
         await #expect(throws: StoreError.conflict("system hy-dvc already exists")) { try await store.addSystem(portal) }
@@ -54,7 +53,6 @@ import Testing
         await #expect(throws: StoreError.notFound("system nowhere")) { try await store.addHost(orphan) }
     }
 
-    @Test("a batch sent twice is stored once: the second delivery counts only duplicates")
     func deduplication() async throws {
         let batch = [
             record(at: "2026-11-22T01:00:00Z"),
@@ -70,7 +68,6 @@ import Testing
         #expect(try await store.host(agentID: "agent-1")?.lastSeen == Self.time("2026-11-22T01:07:00Z"))
     }
 
-    @Test("a pass resolves an open finding, a new failure reopens it, and every transition names its actor")
     func stateChecks() async throws {
         _ = try await store.ingest([record(at: "2026-11-20T00:00:00Z")], from: web01, at: Self.time("2026-11-20T00:00:01Z"))
         _ = try await store.ingest([record(outcome: .pass, at: "2026-11-21T00:00:00Z")], from: web01, at: Self.time("2026-11-21T00:00:01Z"))
@@ -87,7 +84,6 @@ import Testing
         #expect(transitions[1].reason == "the check passed")
     }
 
-    @Test("findings whose fingerprints share their first 16 hex digits stay apart, and one batch may fail and pass one finding")
     func fingerprintsSharingTheirIndexKey() async throws {
         // The store finds a finding by the first 8 bytes of its fingerprint, then compares the whole.
         func twin(_ suffix: String, outcome: Outcome, at time: String) -> FindingRecord {
@@ -110,7 +106,6 @@ import Testing
         #expect(try await store.finding(fingerprint: "not a fingerprint") == nil)
     }
 
-    @Test("a late re-send of an older pass does not resolve a newer failure")
     func outOfOrder() async throws {
         _ = try await store.ingest([record(at: "2026-11-22T00:00:00Z")], from: web01, at: Self.time("2026-11-22T00:00:01Z"))
         _ = try await store.ingest([record(outcome: .pass, at: "2026-11-21T00:00:00Z")], from: web01, at: Self.time("2026-11-22T00:00:02Z"))
@@ -119,7 +114,6 @@ import Testing
         #expect(try await store.finding(fingerprint: fingerprint)?.outcome == .fail)
     }
 
-    @Test("people acknowledge, except until a date and resolve; an expired exception is reopened by the next failure")
     func workflow() async throws {
         _ = try await store.ingest([record(at: "2026-11-20T00:00:00Z")], from: web01, at: Self.time("2026-11-20T00:00:01Z"))
         let fingerprint = FindingRecord.fingerprint(host: "web01", rule: "ssh.config.root_login", entity: "web01")
@@ -152,7 +146,6 @@ import Testing
         }
     }
 
-    @Test("queries filter by system, host, rule, severity, status and time, newest first")
     func queries() async throws {
         let batch = (0..<20).map { index in
             record(
@@ -168,12 +161,37 @@ import Testing
         #expect(try await store.findings(FindingFilter(host: "web01", status: .open, limit: 3)).count == 3)
     }
 
-    @Test("the store reopens with its data, and a second collector process sees the same file")
     func persistence() async throws {
         _ = try await store.ingest([record(at: "2026-11-22T00:00:00Z")], from: web01, at: Self.time("2026-11-22T00:00:01Z"))
         let reopened = try SQLiteCollectorStore(path: directory.file("canh.sqlite"))
         #expect(try await reopened.findings(FindingFilter()).count == 1)
         #expect(try await reopened.systems() == [portal])
         #expect(throws: StoreError.self) { try SQLiteCollectorStore(path: directory.file("missing/dir/canh.sqlite")) }
+    }
+}
+
+@Suite struct CollectorStoreContractTests {
+    @Test("systems: added, updated, listed; a duplicate id and removing a system that has hosts are refused", arguments: StoreKind.allCases)
+    func inventory(_ kind: StoreKind) async throws { try await StoreContract(kind).inventory() }
+    @Test("a batch sent twice is stored once: the second delivery counts only duplicates", arguments: StoreKind.allCases)
+    func deduplication(_ kind: StoreKind) async throws { try await StoreContract(kind).deduplication() }
+    @Test("a pass resolves an open finding, a new failure reopens it, and every transition names its actor", arguments: StoreKind.allCases)
+    func stateChecks(_ kind: StoreKind) async throws { try await StoreContract(kind).stateChecks() }
+    @Test(
+        "findings whose fingerprints share their first 16 hex digits stay apart, and one batch may fail and pass one finding",
+        arguments: StoreKind.allCases) func fingerprintsSharingTheirIndexKey(_ kind: StoreKind) async throws
+    { try await StoreContract(kind).fingerprintsSharingTheirIndexKey() }
+    @Test("a late re-send of an older pass does not resolve a newer failure", arguments: StoreKind.allCases) func outOfOrder(
+        _ kind: StoreKind
+    ) async throws { try await StoreContract(kind).outOfOrder() }
+    @Test(
+        "people acknowledge, except until a date and resolve; an expired exception is reopened by the next failure",
+        arguments: StoreKind.allCases) func workflow(_ kind: StoreKind) async throws
+    { try await StoreContract(kind).workflow() }
+    @Test("queries filter by system, host, rule, severity, status and time, newest first", arguments: StoreKind.allCases) func queries(
+        _ kind: StoreKind
+    ) async throws { try await StoreContract(kind).queries() }
+    @Test("the store reopens with its data, and a second collector process sees the same file") func persistence() async throws {
+        try await StoreContract(.sqlite).persistence()
     }
 }
