@@ -146,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "canh-collector-load",
             dependencies: [
-                "CanhModel", "CollectorClient", "CollectorPKI", "CollectorStore",
+                "CanhModel", "CollectorClient", "CollectorPKI", "CollectorStore", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "benchmarks/collector-load"

@@ -86,19 +86,24 @@ def cpu_seconds(pid):
 
 class Collector:
     """canh-collector init + serve on a free port; stopped on exit. `wrapper` runs serve under
-    another program (valgrind); `config` is a collector.toml for serve."""
+    another program (valgrind); `config` is a collector.toml for serve. With `postgres` (a
+    PostgresCluster), the store is its database `canh` (the config must name it too); a second
+    collector on the same database is given `data` of the first, whose CA and keys it serves with."""
 
-    def __init__(self, collector, data, wrapper=(), config=None):
+    def __init__(self, collector, data, wrapper=(), config=None, postgres=None):
         self.collector, self.data, self.wrapper, self.config = collector, data, list(wrapper), config
+        self.environment = dict(os.environ, **(postgres.environment if postgres else {}))
         if not (data / "ca.pem").exists():
-            run([collector, "init", "--data-dir", str(data)], stdout=subprocess.DEVNULL)
+            database = ["--database", postgres.url] if postgres else []
+            run([collector, "init", "--data-dir", str(data), *database], stdout=subprocess.DEVNULL, env=self.environment)
         self.token = (data / "admin.token").read_text().strip()
 
     def __enter__(self):
         command = self.wrapper + [self.collector, "serve", "--data-dir", str(self.data), "--listen", "127.0.0.1:0"]
         if self.config:
             command += ["--config", str(self.config)]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        env=self.environment)
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
             raise SystemExit(f"canh-collector serve did not start: {line!r}")
@@ -112,3 +117,32 @@ class Collector:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=300)
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the benchmark's own (scripts/postgres-cluster: initdb, pg_ctl, durable
+    settings) on a free port; `fresh()` gives an empty database `canh`; `stop()` removes it all."""
+
+    def __init__(self):
+        import socket
+        import tempfile
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.directory = pathlib.Path(tempfile.mkdtemp(prefix="canh-postgres-"))
+        self.url = subprocess.run([str(ROOT / "scripts/postgres-cluster"), "start", str(self.directory), str(self.port)], cwd=ROOT,
+                                  check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        self.password = (self.directory / "password").read_text().strip()
+        self.environment = {"CANH_DATABASE_PASSWORD": self.password}
+
+    def psql(self, sql, database="postgres", stdin=None):
+        return subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
+                               "-U", "canh", "-d", database, "-c", sql], input=stdin, check=True, capture_output=True, text=True,
+                              env=dict(os.environ, PGPASSWORD=self.password)).stdout
+
+    def fresh(self):
+        self.psql("DROP DATABASE IF EXISTS canh WITH (FORCE)")
+        self.psql("CREATE DATABASE canh")
+
+    def stop(self):
+        subprocess.run([str(ROOT / "scripts/postgres-cluster"), "stop", str(self.directory)], cwd=ROOT, check=False)

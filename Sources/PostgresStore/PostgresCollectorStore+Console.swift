@@ -35,7 +35,6 @@ extension PostgresCollectorStore {
                 FROM finding_tallies f
                 """
             Self.whereClause(filter, into: &sql)
-            sql.text += sql.text.contains(" WHERE ") ? " AND f.count > 0" : " WHERE f.count > 0"
         } else {
             // The newest `scanLimit` findings the filter matches.
             sql.text = "SELECT f.rule, f.system_id, count(*)::bigint AS total, max(f.severity) AS severity, "
@@ -48,6 +47,7 @@ extension PostgresCollectorStore {
             SELECT g.*, t.title_vi, t.title_en FROM (
                 \(sql.text)
                 GROUP BY f.rule, f.system_id
+                \(Self.countsFromTallies(filter) ? "HAVING sum(f.count) > 0" : "")
                 ORDER BY severity DESC, total DESC, f.rule, f.system_id
                 LIMIT \(sql.bind(filter.limit))
             ) g LEFT JOIN rule_titles t ON t.rule = g.rule

@@ -47,13 +47,13 @@ extension PostgresCollectorStore {
                     return (id, transition)
                 }, on: connection)
             try await insertAlerts(plan.alerts, on: connection)
-            try await addTallies(plan.newTallies, on: connection)
+            try await addTallies(plan.newTallies, shard: hostID % Self.tallyShards, on: connection)
             for certificate in certificates { try await save(certificate, system: host.system, on: connection) }
             try await connection.query(
-                "UPDATE hosts SET last_seen = \(time.microsecondsSinceEpoch) WHERE id = \(hostID)", logger: pool.logger)
-            try await connection.query(
-                "INSERT INTO host_days (host, day) VALUES (\(hostID), \(EnrollmentDecision.vietnamDay(time))) ON CONFLICT DO NOTHING",
-                logger: pool.logger)
+                """
+                WITH seen AS (UPDATE hosts SET last_seen = \(time.microsecondsSinceEpoch) WHERE id = \(hostID))
+                INSERT INTO host_days (host, day) VALUES (\(hostID), \(EnrollmentDecision.vietnamDay(time))) ON CONFLICT DO NOTHING
+                """, logger: pool.logger)
             return IngestSummary(accepted: fresh.count, duplicates: prepared.count - fresh.count)
         }
     }
@@ -148,19 +148,24 @@ extension PostgresCollectorStore {
         }
     }
 
-    private func addTallies(_ tallies: [FindingTally: Int], on connection: PostgresConnection) async throws {
+    /// How many shards each tally is split over (`finding_tallies.shard`, the host's id modulo it).
+    static let tallyShards: Int64 = 16
+
+    private func addTallies(_ tallies: [FindingTally: Int], shard: Int64, on connection: PostgresConnection) async throws {
         guard !tallies.isEmpty else { return }
         let sorted = tallies.sorted {
             ($0.key.system, $0.key.rule, $0.key.status.rawValue, $0.key.severity.rank)
                 < ($1.key.system, $1.key.rule, $1.key.status.rawValue, $1.key.severity.rank)
         }
-        var sql = SQLBuilder(text: "INSERT INTO finding_tallies (system_id, rule, status, severity, count) VALUES ")
+        var sql = SQLBuilder(text: "INSERT INTO finding_tallies (system_id, rule, status, severity, shard, count) VALUES ")
         sql.text += sorted.map { key, count in
-            "("
-                + [sql.bind(key.system), sql.bind(key.rule), sql.bind(key.status.rawValue), sql.bind(key.severity.rank), sql.bind(count)]
-                .joined(separator: ", ") + ")"
+            let values = [
+                sql.bind(key.system), sql.bind(key.rule), sql.bind(key.status.rawValue), sql.bind(key.severity.rank), sql.bind(shard),
+                sql.bind(count),
+            ]
+            return "(" + values.joined(separator: ", ") + ")"
         }.joined(separator: ", ")
-        sql.text += " ON CONFLICT (system_id, rule, status, severity) DO UPDATE SET count = finding_tallies.count + excluded.count"
+        sql.text += " ON CONFLICT (system_id, rule, status, severity, shard) DO UPDATE SET count = finding_tallies.count + excluded.count"
         try await connection.query(sql.query, logger: pool.logger)
     }
 
@@ -266,10 +271,15 @@ extension PostgresCollectorStore {
             """, logger: pool.logger)
     }
 
+    /// The rows of a finding's history table (`finding_transitions`, `finding_notes`), oldest first.
+    static func history(_ table: String, fingerprint: String) -> PostgresQuery {
+        var sql = SQLBuilder(text: "SELECT h.* FROM \(table) h JOIN findings f ON f.id = h.finding WHERE ")
+        sql.text += byFingerprint(sql.bind(fingerprint)) + " ORDER BY h.id"
+        return sql.query
+    }
+
     public func transitions(fingerprint: String) async throws(StoreError) -> [FindingTransition] {
-        var sql = SQLBuilder(text: "SELECT t.* FROM finding_transitions t JOIN findings f ON f.id = t.finding WHERE ")
-        sql.text += Self.byFingerprint(sql.bind(fingerprint)) + " ORDER BY t.id"
-        let query = sql.query
+        let query = Self.history("finding_transitions", fingerprint: fingerprint)
         return try await pool.read { connection in
             try await connection.query(query, logger: pool.logger).all { row in
                 FindingTransition(
@@ -282,9 +292,7 @@ extension PostgresCollectorStore {
     }
 
     public func notes(fingerprint: String) async throws(StoreError) -> [FindingNote] {
-        var sql = SQLBuilder(text: "SELECT n.* FROM finding_notes n JOIN findings f ON f.id = n.finding WHERE ")
-        sql.text += Self.byFingerprint(sql.bind(fingerprint)) + " ORDER BY n.id"
-        let query = sql.query
+        let query = Self.history("finding_notes", fingerprint: fingerprint)
         return try await pool.read { connection in
             try await connection.query(query, logger: pool.logger).all { row in
                 FindingNote(

@@ -30,7 +30,7 @@ public final class PostgresCollectorStore: CollectorStore {
         maximumConnections: Int = 10, claimTime: TimeSpan = .seconds(60), logger: Logger = Logger(label: "canh-collector.postgres")
     ) async throws(StoreError) {
         pool = try PostgresConnectionPool(location, maximumConnections: maximumConnections, logger: logger)
-        await pool.started()
+        try await pool.started()
         routing = alertRouting
         self.ruleTitles = ruleTitles
         self.claimTime = claimTime
@@ -50,7 +50,7 @@ public final class PostgresCollectorStore: CollectorStore {
     {
         let pool = try PostgresConnectionPool(location, maximumConnections: 1, logger: logger)
         defer { pool.close() }
-        await pool.started()
+        try await pool.started()
         return try await PostgresMigrator(pool: pool).migrate()
     }
 

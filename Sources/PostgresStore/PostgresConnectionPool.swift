@@ -11,27 +11,39 @@ final class PostgresConnectionPool: Sendable {
     let logger: Logger
     private let running: Task<Void, Never>
 
+    /// The connection settings of `location`, and its TLS context.
+    let location: PostgresLocation
+    private let tlsConfiguration: TLSConfiguration?
+
     init(_ location: PostgresLocation, maximumConnections: Int, logger: Logger) throws(StoreError) {
-        var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.username, password: location.password,
-            database: location.database, tls: .disable)
+        self.location = location
+        var tlsConfiguration: TLSConfiguration?
         do {
             switch location.tls {
-            case .disable: configuration.tls = .disable
+            case .disable: break
             case .prefer, .require:
                 var tls = TLSConfiguration.makeClientConfiguration()
                 tls.certificateVerification = .none
-                configuration.tls = location.tls == .prefer ? .prefer(tls) : .require(tls)
+                tlsConfiguration = tls
             case .verifyFull:
                 var tls = TLSConfiguration.makeClientConfiguration()
                 tls.certificateVerification = .fullVerification
                 if let root = location.rootCertificate {
                     tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root))
                 }
-                configuration.tls = .require(tls)
+                tlsConfiguration = tls
             }
         } catch {
             throw .database("\(location): the CA file \(location.rootCertificate ?? "") cannot be read: \(error)")
+        }
+        self.tlsConfiguration = tlsConfiguration
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: .disable)
+        switch (location.tls, tlsConfiguration) {
+        case (.prefer, let tls?): configuration.tls = .prefer(tls)
+        case (_, let tls?): configuration.tls = .require(tls)
+        case (_, nil): configuration.tls = .disable
         }
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(10)
@@ -41,12 +53,32 @@ final class PostgresConnectionPool: Sendable {
         running = Task { await client.run() }
     }
 
+    /// Connects once, outside the pool, and says why it cannot: the pool itself retries a
+    /// connection that fails (a wrong password, a certificate that does not verify) for a minute
+    /// before giving up with no reason.
+    func probe() async throws(StoreError) {
+        do {
+            var configuration = PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.username, password: location.password,
+                database: location.database, tls: .disable)
+            if let tlsConfiguration {
+                let context = try NIOSSLContext(configuration: tlsConfiguration)
+                configuration.tls = location.tls == .prefer ? .prefer(context) : .require(context)
+            }
+            configuration.options.connectTimeout = .seconds(10)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw .database("\(location): cannot connect: \(Self.storeError(error).message)")
+        }
+    }
+
     deinit { running.cancel() }
 
-    /// Gives the pool's task a moment to start: a connection asked for before it runs waits for
-    /// it anyway, but postgres-nio warns about it in the log.
-    func started() async {
-        try? await Task.sleep(for: .milliseconds(20))
+    /// Checks that the database can be reached (`probe`), which also gives the pool's task the
+    /// moment it needs to start: postgres-nio warns about a connection asked for before it runs.
+    func started() async throws(StoreError) {
+        try await probe()
     }
 
     /// Stops the pool: connections close, requests waiting fail.
@@ -109,7 +141,7 @@ final class PostgresConnectionPool: Sendable {
                 let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
                 return .database("PostgreSQL: \(message)\(detail) [\(error.serverInfo?[.sqlState] ?? "")]")
             }
-            return .database("PostgreSQL: \(error.code)")
+            return .database("PostgreSQL: \(error.code)\(error.underlying.map { ": \($0)" } ?? "")")
         }
         return .database("\(error)")
     }

@@ -132,14 +132,17 @@ enum PostgresSchema {
                     reason text,
                     excepted_until bigint,
                     assignee text,
-                    UNIQUE (host_id, fingerprint)
+                    -- Also the index of a look-up by fingerprint alone (a person's, across hosts).
+                    UNIQUE (fingerprint, host_id)
                 );
-                CREATE INDEX findings_by_fingerprint ON findings(fingerprint);
-                CREATE INDEX findings_by_system ON findings(system_id, last_seen);
-                CREATE INDEX findings_by_host ON findings(host, last_seen);
-                CREATE INDEX findings_by_rule ON findings(rule, last_seen);
-                CREATE INDEX findings_by_status ON findings(status, last_seen);
-                CREATE INDEX findings_by_last_seen ON findings(last_seen);
+                -- Each ends in (last_seen, id), the order queries list findings in, so that a filter
+                -- walks one index backwards and stops at its limit (SQLite's indexes end in the row id
+                -- by themselves; without it, findings seen at the same moment were sorted whole).
+                CREATE INDEX findings_by_system ON findings(system_id, last_seen, id);
+                CREATE INDEX findings_by_host ON findings(host, last_seen, id);
+                CREATE INDEX findings_by_rule ON findings(rule, last_seen, id);
+                CREATE INDEX findings_by_status ON findings(status, last_seen, id);
+                CREATE INDEX findings_by_last_seen ON findings(last_seen, id);
                 -- The console's search for a piece of text inside entities.
                 CREATE EXTENSION IF NOT EXISTS pg_trgm;
                 CREATE INDEX findings_by_entity ON findings USING gin (entity gin_trgm_ops);
@@ -257,23 +260,28 @@ enum PostgresSchema {
                 CREATE INDEX finding_notes_by_finding ON finding_notes(finding, id);
                 -- How many findings each (system, rule, status, severity) holds: ingest adds its new
                 -- findings once per batch; these triggers move a finding that changes tally, or
-                -- remove one.
+                -- remove one. Each count is split over 16 shards by host (readers sum them): one row
+                -- per tally would be locked by every batch of the system until it commits, and
+                -- batches of different hosts would wait for each other. A shard may go below zero
+                -- (a finding moved to another host is taken from the new host's shard); sums hold.
                 CREATE TABLE finding_tallies (
                     system_id text NOT NULL,
                     rule text NOT NULL,
                     status text NOT NULL,
                     severity integer NOT NULL,
+                    shard integer NOT NULL,
                     count bigint NOT NULL,
-                    PRIMARY KEY (system_id, rule, status, severity)
+                    PRIMARY KEY (system_id, rule, status, severity, shard)
                 );
                 CREATE FUNCTION finding_tallies_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    UPDATE finding_tallies SET count = count - 1
-                    WHERE system_id = OLD.system_id AND rule = OLD.rule AND status = OLD.status AND severity = OLD.severity;
+                    INSERT INTO finding_tallies (system_id, rule, status, severity, shard, count)
+                    VALUES (OLD.system_id, OLD.rule, OLD.status, OLD.severity, OLD.host_id % 16, -1)
+                    ON CONFLICT (system_id, rule, status, severity, shard) DO UPDATE SET count = finding_tallies.count - 1;
                     IF TG_OP = 'UPDATE' THEN
-                        INSERT INTO finding_tallies (system_id, rule, status, severity, count)
-                        VALUES (NEW.system_id, NEW.rule, NEW.status, NEW.severity, 1)
-                        ON CONFLICT (system_id, rule, status, severity) DO UPDATE SET count = finding_tallies.count + 1;
+                        INSERT INTO finding_tallies (system_id, rule, status, severity, shard, count)
+                        VALUES (NEW.system_id, NEW.rule, NEW.status, NEW.severity, NEW.host_id % 16, 1)
+                        ON CONFLICT (system_id, rule, status, severity, shard) DO UPDATE SET count = finding_tallies.count + 1;
                     END IF;
                     RETURN NULL;
                 END

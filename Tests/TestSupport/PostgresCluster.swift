@@ -9,6 +9,8 @@ public final class PostgresCluster: Sendable {
     public let port: Int
     public let user = "canh"
     public let password: String
+    /// The server's certificate, which is its own CA: what a client pins as `sslrootcert`.
+    public let certificate: String
     private let process: Process
     private let stdin: Pipe
 
@@ -43,13 +45,28 @@ public final class PostgresCluster: Sendable {
         let directory = "/tmp/canh-postgres-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(password.utf8).write(to: URL(fileURLWithPath: directory + "/password"))
+        // TLS too, with a certificate of its own for localhost and 127.0.0.1 (its own CA: tests
+        // pin it as sslrootcert); clients may still connect without TLS.
+        let certified = try ProcessRunner.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", directory + "/server.key", "-out",
+                directory + "/server.crt",
+            ])
+        guard certified.status == 0 else { throw FixtureError(description: "openssl req: \(certified.standardError)") }
+        chmod(directory + "/server.key", 0o600)
+        certificate = directory + "/ca.pem"
+        try FileManager.default.copyItem(atPath: directory + "/server.crt", toPath: certificate)
         let asRoot = getuid() == 0
         if asRoot {
             let owned = try ProcessRunner.run("/bin/chown", ["-R", "postgres:postgres", directory])
             guard owned.status == 0 else { throw FixtureError(description: "chown \(directory): \(owned.standardError)") }
         }
         // Durability is not what these tests are about: no fsync.
-        let options = "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=200"
+        let options =
+            "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=200 -c ssl=on "
+            + "-c ssl_cert_file=\(directory)/server.crt -c ssl_key_file=\(directory)/server.key"
         let script = """
             set -e
             \(bin)/initdb -D \(directory)/data -U canh --pwfile=\(directory)/password --auth-local=trust --auth-host=scram-sha-256 \

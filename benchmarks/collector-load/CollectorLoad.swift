@@ -4,6 +4,7 @@ import CollectorClient
 import CollectorPKI
 import CollectorStore
 import Foundation
+import PostgresStore
 
 /// Load for the collector (issue 5): N agents over real mutual TLS sending batches, and the
 /// same records written straight into a store as the baseline; filtered findings queries over
@@ -52,6 +53,14 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
 }
 
+/// The store at `database`: a SQLite file, or a PostgreSQL address (password in
+/// CANH_DATABASE_PASSWORD) that `canh-collector init` has migrated.
+func openStore(_ database: String) async throws -> any CollectorStore {
+    guard PostgresLocation.names(database) else { return try SQLiteCollectorStore(path: database) }
+    return try await PostgresCollectorStore(
+        location: try PostgresLocation(url: database, password: ProcessInfo.processInfo.environment["CANH_DATABASE_PASSWORD"]))
+}
+
 func printJSON(_ object: [String: Any]) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
@@ -59,7 +68,7 @@ func printJSON(_ object: [String: Any]) throws {
 
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Enroll N agents, then have all of them send batches at once.")
-    @Option var server: String
+    @Option(help: "A collector; repeated: collectors sharing one store, agent N sending to the (N mod count)th.") var server: [String]
     @Option var ca: String
     @Option var adminToken: String
     @Option var agents = 1000
@@ -74,7 +83,7 @@ struct Ingest: AsyncParsableCommand {
     @Option(help: "Host names are TAG-N, so that runs against one collector do not overlap.") var tag = "load"
 
     func run() async throws {
-        let admin = try CollectorClient(CollectorConnection(url: server, caFile: ca, token: adminToken))
+        let admin = try CollectorClient(CollectorConnection(url: server[0], caFile: ca, token: adminToken))
         let system = InformationSystem(id: "load", name: "Load test", owner: "Canh", level: Level.all[2])
         let _: InformationSystem? = try? await admin.post("/api/v1/systems", body: system)
         let token: APIMessages.TokenResponse = try await admin.post(
@@ -91,7 +100,7 @@ struct Ingest: AsyncParsableCommand {
                     let directory = "\(work)/\(tag)-\(agent)"
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                     let keys = try AgentKeyPair.generate(hostname: "\(tag)-\(agent)")
-                    let client = try CollectorClient(CollectorConnection(url: server, caFile: ca))
+                    let client = try CollectorClient(CollectorConnection(url: server[0], caFile: ca))
                     let answer: APIMessages.EnrollResponse = try await client.post(
                         "/api/v1/enroll",
                         body: APIMessages.EnrollRequest(token: token.token, hostname: "\(tag)-\(agent)", csr: keys.requestPEM))
@@ -111,7 +120,7 @@ struct Ingest: AsyncParsableCommand {
             let directory = directories[agent] ?? ""
             return try CollectorClient(
                 CollectorConnection(
-                    url: server, caFile: ca, clientCertificateFile: directory + "/agent.pem", clientKeyFile: directory + "/agent.key"))
+                    url: server[agent % server.count], caFile: ca, clientCertificateFile: directory + "/agent.pem", clientKeyFile: directory + "/agent.key"))
         }
         // Each agent starts as a running agent does, with a heartbeat, which opens its mutual-TLS
         // connection; the batches are timed from then on (a running agent keeps its connection).
@@ -221,7 +230,7 @@ struct Seed: AsyncParsableCommand {
     @Option var findings = 1_000_000
 
     func run() async throws {
-        let store = try SQLiteCollectorStore(path: database)
+        let store = try await openStore(database)
         if try await store.system(id: "seed") == nil {
             try await store.addSystem(InformationSystem(id: "seed", name: "Seeded estate", owner: "Canh", level: Level.all[3]))
         }
@@ -415,7 +424,7 @@ struct Query: AsyncParsableCommand {
             guard !found.isEmpty else { throw ValidationError("query \(query) found nothing; seed the store first") }
         }
         await client.shutdown()
-        let store = try SQLiteCollectorStore(path: database)
+        let store = try await openStore(database)
         var direct: [Double] = []
         for round in 0..<rounds {
             let query = Dictionary(uniqueKeysWithValues: filters[round % filters.count].map { ($0.0, $0.1 ?? "") })
