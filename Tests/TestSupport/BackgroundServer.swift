@@ -35,6 +35,14 @@ public final class BackgroundServer: @unchecked Sendable {
         }
     }
 
+    /// SIGTERM, then waits at most `seconds` for the exit status (nil: still running).
+    public func terminate(waitSeconds seconds: Double = 30) -> Int32? {
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     /// What the server printed so far.
     public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
