@@ -294,4 +294,10 @@ private actor VerifiedClients {
         made = []
         for client in clients { try? await client.shutdown() }
     }
+
+    /// A client released without `shutdown()` (an error thrown before it was reached) still
+    /// closes its connections, in the background: AsyncHTTPClient stops a debug build otherwise.
+    deinit {
+        for client in made { client.shutdown { _ in } }
+    }
 }

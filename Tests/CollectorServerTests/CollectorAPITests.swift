@@ -25,6 +25,19 @@ import Testing
         return collector
     }
 
+    @Test("a client dropped without shutdown after a refused request closes its connections quietly (no stop in a debug build)")
+    func droppedClient() async throws {
+        let collector = try await collector()
+        var admin: CollectorClient? = try collector.client()
+        await #expect(throws: CollectorClientError.self) {
+            let _: [FindingState] = try await admin?.get("/api/v1/no-such-thing") ?? []
+        }
+        admin = nil
+        // AsyncHTTPClient's deinit check would have stopped the test process by now.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(admin == nil)
+    }
+
     func enrollmentToken(_ collector: RunningCollector, uses: Int = 1, expiresIn: Int = 3600) async throws -> String {
         let admin = try collector.client()
         defer { Task { await admin.shutdown() } }
