@@ -72,9 +72,9 @@ public struct AlertDispatcher: Service {
         self.now = now
     }
 
-    /// Delivers until cancelled or shut down gracefully (a pass under way ends first). Stale hosts and ended throttle windows are looked for every
-    /// 30 s, not on every pass: both read a whole table's worth of rows under a flood, and a
-    /// digest 30 s late still covers its window.
+    /// Delivers until cancelled or shut down gracefully (a pass under way ends first). Stale hosts
+    /// and ended throttle windows are looked for every 30 s, not on every pass: both read a whole
+    /// table's worth of rows under a flood, and a digest 30 s late still covers its window.
     public func run() async {
         var lastSweep: Timestamp?
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
@@ -87,7 +87,7 @@ public struct AlertDispatcher: Service {
                 await queueDigests(at: time)
             }
             await deliverDue(digests: false)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
+            await Task.sleepUnlessShuttingDown(for: settings.pollInterval)
         }
     }
 
@@ -129,8 +129,8 @@ public struct AlertDispatcher: Service {
         var counts = ThrottleCounts()
         var decided: [(id: Int64, outcome: AlertOutcome)] = []
         for alert in alerts {
-            guard await stillOurs(alert) else { continue }
-            let outcome = await decide(alert, route: channels[name], counts: &counts)
+            // nil: another collector sharing the store has taken the message over.
+            guard let outcome = await decide(alert, route: channels[name], counts: &counts) else { continue }
             metrics.count(outcome, channel: name)
             decided.append((alert.id, outcome))
             switch outcome {
@@ -174,7 +174,7 @@ public struct AlertDispatcher: Service {
         static func ruleKey(_ alert: DueAlert) -> String { alert.systemID + "\u{0}" + alert.rule }
     }
 
-    private func decide(_ alert: DueAlert, route: Route?, counts: inout ThrottleCounts) async -> AlertOutcome {
+    private func decide(_ alert: DueAlert, route: Route?, counts: inout ThrottleCounts) async -> AlertOutcome? {
         guard let route else { return .failed("no [[alerts.channels]] is called \(alert.channel) any more", retryAt: nil) }
         let time = now()
         let ruleKey = ThrottleCounts.ruleKey(alert)
@@ -197,6 +197,8 @@ public struct AlertDispatcher: Service {
                 return .failed("cannot count what was sent: \(error)", retryAt: time + settings.retryDelay)
             }
         }
+        // Only a message about to be sent needs its claim renewed (a write with a shared store).
+        guard await stillOurs(alert) else { return nil }
         do {
             try await route.sender.send(try alert.message())
             if alert.kind == .alert {

@@ -1,3 +1,4 @@
+import AlertDelivery
 import CollectorStore
 import Logging
 import ServiceLifecycle
@@ -11,7 +12,7 @@ struct StatisticsService: Service {
     var interval: Duration = .seconds(3600)
 
     func run() async throws {
-        await sleep(firstAfter)
+        await Task.sleepUnlessShuttingDown(for: firstAfter)
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let started = ContinuousClock.now
             do {
@@ -20,12 +21,7 @@ struct StatisticsService: Service {
             } catch {
                 logger.warning("the query planner's statistics could not be refreshed", metadata: ["error": "\(error)"])
             }
-            await sleep(interval)
+            await Task.sleepUnlessShuttingDown(for: interval)
         }
     }
-}
-
-/// Sleeps, returning early (without throwing) on graceful shutdown or cancellation.
-func sleep(_ duration: Duration) async {
-    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
 }

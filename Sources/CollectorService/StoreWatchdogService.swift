@@ -1,3 +1,4 @@
+import AlertDelivery
 import CollectorStore
 import Logging
 import ServiceLifecycle
@@ -19,7 +20,7 @@ struct StoreWatchdogService: Service {
             } catch {
                 logger.error("the store does not answer; the watchdog is not fed", metadata: ["error": "\(error)"])
             }
-            await sleep(interval / 2)
+            await Task.sleepUnlessShuttingDown(for: interval / 2)
         }
     }
 }

@@ -179,7 +179,6 @@ extension SQLiteCollectorStore {
         }
     }
 
-    /// The API's verb for a status change, as the audit log names single changes.
     // MARK: Console sessions
 
     public func addConsoleSession(_ session: ConsoleSession, idHash: String) async throws(StoreError) {

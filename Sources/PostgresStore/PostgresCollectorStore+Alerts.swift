@@ -227,7 +227,8 @@ extension PostgresCollectorStore {
             ).all(PostgresRows.host)
             guard !silent.isEmpty else { return 0 }
             let systems = Dictionary(
-                try await systems(where: "", nil, on: connection).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                try await connection.query("SELECT * FROM systems", logger: pool.logger).all(PostgresRows.system).map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first })
             var newlyStale = 0
             for (_, entries) in try AlertSweeps.staleHostAlerts(
                 silent, systems: systems, routing: routing, staleAfter: staleAfter, at: time)

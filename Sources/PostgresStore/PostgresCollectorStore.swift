@@ -131,27 +131,23 @@ public final class PostgresCollectorStore: CollectorStore {
     }
 
     public func system(id: String) async throws(StoreError) -> InformationSystem? {
-        try await pool.read { connection in try await systems(where: "WHERE id = $1", id, on: connection).first }
+        try await pool.read { connection in try await systems(id: id, on: connection).first }
     }
 
     public func systems() async throws(StoreError) -> [InformationSystem] {
-        try await pool.read { connection in try await systems(where: "", nil, on: connection) }
+        try await pool.read { connection in try await systems(id: nil, on: connection) }
     }
 
-    /// Systems with their assessments.
-    func systems(where clause: String, _ id: String?, on connection: PostgresConnection) async throws -> [InformationSystem] {
-        var binds = PostgresBindings()
-        if let id { binds.append(id) }
+    /// Systems with their assessments: the one with `id`, or all.
+    func systems(id: String?, on connection: PostgresConnection) async throws -> [InformationSystem] {
         var systems = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT * FROM systems \(clause) ORDER BY id", binds: binds), logger: pool.logger
+            "SELECT * FROM systems WHERE \(id)::text IS NULL OR id = \(id) ORDER BY id", logger: pool.logger
         ).all(PostgresRows.system)
         guard !systems.isEmpty else { return systems }
         var byID: [String: [Assessment]] = [:]
         let assessments = try await connection.query(
-            PostgresQuery(
-                unsafeSQL:
-                    "SELECT * FROM assessments \(clause.replacingOccurrences(of: "id =", with: "system_id =")) ORDER BY date, kind, assessor",
-                binds: binds), logger: pool.logger)
+            "SELECT * FROM assessments WHERE \(id)::text IS NULL OR system_id = \(id) ORDER BY date, kind, assessor",
+            logger: pool.logger)
         for try await row in assessments {
             let row = row.makeRandomAccess()
             guard let kind = Assessment.Kind(rawValue: try row.value("kind")) else { continue }

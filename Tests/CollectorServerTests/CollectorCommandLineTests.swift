@@ -105,6 +105,25 @@ import Testing
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("\(file):\(message)"), "\(refused.standardError)")
         }
+        // The database password's file: missing, or readable by every user, refused before
+        // anything is served (and the password itself is never printed).
+        let password = data.file("db.password")
+        try "s3cret-password\n".write(toFile: password, atomically: true, encoding: .utf8)
+        chmod(password, 0o644)
+        for (passwordFile, reason) in [
+            (data.file("absent.password"), "database_password_file \(data.file("absent.password")) cannot be read"),
+            (password, "database_password_file: \(password) can be read by every user (mode 644); chmod 0600 or 0640 it"),
+        ] {
+            let file = data.file("database.toml")
+            try "[collector]\ndatabase = \"postgres://canh@127.0.0.1:1/canh\"\ndatabase_password_file = \"\(passwordFile)\"\n".write(
+                toFile: file, atomically: true, encoding: .utf8)
+            for command in [["serve", "--config", file], ["migrate", "--config", file]] {
+                let refused = try ProcessRunner.run(collector, command)
+                #expect(refused.status == 2, "\(command)")
+                #expect(refused.standardError.contains(reason), "\(refused.standardError)")
+                #expect(!refused.standardError.contains("s3cret-password"))
+            }
+        }
         // A channel whose CA file cannot be read is refused before anything is served.
         let unreadableCA = data.file("bad-ca.toml")
         try """
