@@ -46,6 +46,9 @@ let package = Package(
                 "CanhModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CompressNIO", package: "compress-nio"),
             ]),
         .target(name: "Rules", dependencies: ["CanhModel", "Yams"]),
+        // Rule packs as they travel (issue 25): the archive and its manifest, minisign signatures
+        // (Ed25519, Swift Crypto), the checks an agent makes before loading a pack.
+        .target(name: "RulePackDistribution", dependencies: ["CanhModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Sigma rules whose log source is in the journal, converted into rule files (issue 21).
         .target(name: "SigmaImport", dependencies: ["Yams"]),
         // Alert routing (issue 9): which finding and host changes go to which channels; pure.
@@ -72,7 +75,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "Systemd", "Engine", "Rules", "CanhModel", "TLSInspection", "HostInspection", "CollectorClient", "CollectorPKI",
-                "ConfigurationFile", "AgentSpool", .product(name: "Logging", package: "swift-log"),
+                "ConfigurationFile", "AgentSpool", "RulePackDistribution", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -103,7 +106,7 @@ let package = Package(
         .target(
             name: "CollectorServer",
             dependencies: [
-                "CanhModel", "CollectorStore", "CollectorPKI", "Reports", "Rules", "Alerts",
+                "CanhModel", "CollectorStore", "CollectorPKI", "Reports", "Rules", "Alerts", "RulePackDistribution",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,8 +136,8 @@ let package = Package(
             name: "canh-collector",
             dependencies: [
                 "CanhModel", "CollectorStore", "CollectorServer", "CollectorClient", "CollectorPKI", "CommandSupport", "ConfigurationFile",
-                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery", "CollectorService", "PostgresStore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Reports", "Rules", "Systemd", "Alerts", "AlertDelivery", "CollectorService", "PostgresStore", "Engine",
+                "RulePackDistribution", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -185,9 +188,11 @@ let package = Package(
             name: "CollectorServerTests",
             dependencies: [
                 "CollectorServer", "CollectorClient", "CollectorPKI", "CollectorStore", "CanhModel", "Agent", "AgentSpool", "TestSupport",
-                "canh-collector", "canh-agent", "Rules", "Reports", "Alerts", .product(name: "Logging", package: "swift-log"),
+                "canh-collector", "canh-agent", "Rules", "Reports", "Alerts", "RulePackDistribution",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .testTarget(name: "RulePackDistributionTests", dependencies: ["RulePackDistribution", "CanhModel", "TestSupport"]),
         .testTarget(name: "AgentSpoolTests", dependencies: ["AgentSpool", "CanhModel", "TestSupport"]),
         .testTarget(name: "ConfigurationFileTests", dependencies: ["ConfigurationFile", "TestSupport"]),
         .testTarget(

@@ -1,5 +1,6 @@
 public import CanhModel
 public import ConfigurationFile
+public import RulePackDistribution
 
 /// `/etc/canh/agent.toml` (SPEC §6). Every table and key is checked, so a misspelt setting is an
 /// error naming its line rather than a check that silently never runs.
@@ -41,6 +42,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var rules: String?
     /// The level used until the collector says which one the host's system has.
     public var level: Level?
+    /// The public keys (minisign's `RW…` form) a rule pack from the collector must be signed
+    /// with; more than one during a key rotation. None: packs from the collector are refused.
+    public var ruleKeys: [MinisignPublicKey] = []
     /// Where to serve Prometheus `/metrics` (loopback only); nil: not served.
     public var metrics: LoopbackAddress?
     public var journal = Journal()
@@ -51,7 +55,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public static let schema: [String: Set<String>] = [
         "": [],
         "collector": ["url", "heartbeat"],
-        "agent": ["state_dir", "rules", "level", "metrics"],
+        "agent": ["state_dir", "rules", "level", "metrics", "rule_keys"],
         "journal": ["directory", "files", "matches"],
         "certificates": ["paths", "trust", "interval"],
         "endpoints": ["targets", "interval"],
@@ -76,6 +80,11 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let agent = document.table("agent") {
             stateDirectory = try agent.string("state_dir") ?? stateDirectory
             rules = try agent.string("rules")
+            for text in try agent.strings("rule_keys") ?? [] {
+                do { ruleKeys.append(try MinisignPublicKey(parsing: text, source: "rule_keys")) } catch {
+                    throw agent.failure("rule_keys", "\"\(text.prefix(60))\": \(error.description); paste the second line of the .pub file")
+                }
+            }
             if let number = try agent.integer("level", in: Int64(Level.range.lowerBound)...Int64(Level.range.upperBound)) {
                 level = Level(rawValue: Int(number))
             }

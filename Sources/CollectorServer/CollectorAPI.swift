@@ -59,6 +59,7 @@ public struct CollectorAPI: Sendable {
         addFindingRoutes(to: api)
         addReportRoutes(to: api)
         addAlertRoutes(to: api)
+        addRulePackRoutes(to: api)
         console(logger: logger).addRoutes(to: router)
         return router
     }

@@ -87,10 +87,10 @@ extension CollectorAPI {
 
     /// A short free-text fact an agent reports (OS name, versions): at most 256 characters, no
     /// control characters.
-    static func validateLabel(_ value: String?, field: String) throws {
+    static func validateLabel(_ value: String?, field: String, maximumLength: Int = 256) throws {
         guard let value else { return }
-        guard value.count <= 256, !value.containsControlCharacter else {
-            throw HTTPError(.badRequest, message: "\(field): at most 256 characters and no control characters")
+        guard value.count <= maximumLength, !value.containsControlCharacter else {
+            throw HTTPError(.badRequest, message: "\(field): at most \(maximumLength) characters and no control characters")
         }
     }
 }

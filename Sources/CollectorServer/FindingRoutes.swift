@@ -38,12 +38,15 @@ extension CollectorAPI {
             let beat = try await RequestBody.decode(APIMessages.Heartbeat.self, from: request, context: context)
             try Self.validateLabel(beat.agentVersion, field: "agent_version")
             try Self.validateLabel(beat.rulesVersion, field: "rules_version")
+            try Self.validateLabel(beat.rulesFailure, field: "rules_failure", maximumLength: 1024)
             try await stored { () async throws(StoreError) in
                 try await store.recordHeartbeat(
-                    agentID: host.agentID, agentVersion: beat.agentVersion, rulesVersion: beat.rulesVersion, at: now())
+                    agentID: host.agentID, agentVersion: beat.agentVersion, rulesVersion: beat.rulesVersion,
+                    rulesFailure: beat.rulesFailure, at: now())
             }
             let system = try await stored { () async throws(StoreError) in try await store.system(id: host.system) }
-            return APIMessages.HeartbeatReply(system: host.system, level: system?.level ?? .lowest)
+            return APIMessages.HeartbeatReply(
+                system: host.system, level: system?.level ?? .lowest, rulePack: try await assignedRulePack(system: host.system))
         }
         api.get("findings") { request, context -> [FindingState] in
             _ = try context.user(atLeast: .viewer)

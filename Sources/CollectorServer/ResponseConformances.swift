@@ -10,3 +10,6 @@ extension CertificateRecord: ResponseEncodable {}
 extension APIMessages.FindingDetail: ResponseEncodable {}
 extension APIMessages.HeartbeatReply: ResponseEncodable {}
 extension APIMessages.SignOutReply: ResponseEncodable {}
+extension RulePackRelease: ResponseEncodable {}
+extension RulePackAssignment: ResponseEncodable {}
+extension APIMessages.RulePackStatus: ResponseEncodable {}

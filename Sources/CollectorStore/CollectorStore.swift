@@ -34,8 +34,10 @@ public protocol CollectorStore: Sendable {
     func host(agentID: String) async throws(StoreError) -> EnrolledHost?
     func hosts(system: String?) async throws(StoreError) -> [EnrolledHost]
     func setHostStatus(agentID: String, _ status: EnrolledHost.Status) async throws(StoreError)
-    /// An agent's heartbeat: it is alive, with these versions.
-    func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
+    /// An agent's heartbeat: it is alive, with these versions, and why it refused the rule pack
+    /// it was told to run (nil: it refused none).
+    func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, rulesFailure: String?, at time: Timestamp)
+        async throws(StoreError)
     /// The days (in Vietnam's time, days since 1970-01-01) each host reported on, by agent id,
     /// from `first` to `last` inclusive: a heartbeat or a batch marks its day.
     func reportingDays(from first: Int64, through last: Int64) async throws(StoreError) -> [String: Set<Int64>]
@@ -132,10 +134,30 @@ public protocol CollectorStore: Sendable {
     /// Withdraws every attestation of the requirement for the system; returns how many there were.
     func withdrawAttestations(system: String, requirement: String) async throws(StoreError) -> Int
 
+    // MARK: Rule packs
+    /// Keeps a published pack; refused when its version is published already.
+    func addRulePack(_ release: RulePackRelease, archive: [UInt8], signature: String) async throws(StoreError)
+    /// Every published pack, the newest publication first.
+    func rulePacks() async throws(StoreError) -> [RulePackRelease]
+    /// A published pack's archive and minisign signature.
+    func rulePackFiles(version: String) async throws(StoreError) -> (archive: [UInt8], signature: String)?
+    /// Replaces the assignments of the systems named (or the one for every system) in one
+    /// transaction; refused whole when a version or a system is unknown.
+    func assignRulePack(_ assignments: [RulePackAssignment]) async throws(StoreError)
+    func rulePackAssignments() async throws(StoreError) -> [RulePackAssignment]
+
     // MARK: Certificates
     /// Certificates seen by any host (of `system`, when named), optionally only those expiring
     /// before a time, soonest first.
     func certificates(system: String?, expiringBefore: Timestamp?) async throws(StoreError) -> [CertificateRecord]
+}
+
+extension CollectorStore {
+    /// A heartbeat of an agent that has refused no rule pack.
+    public func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
+    {
+        try await recordHeartbeat(agentID: agentID, agentVersion: agentVersion, rulesVersion: rulesVersion, rulesFailure: nil, at: time)
+    }
 }
 
 /// A host enrolled, and the host it replaced, if any.

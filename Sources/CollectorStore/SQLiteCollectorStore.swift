@@ -136,14 +136,16 @@ public final class SQLiteCollectorStore: CollectorStore {
         }
     }
 
-    public func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
-    {
+    public func recordHeartbeat(
+        agentID: String, agentVersion: String?, rulesVersion: String?, rulesFailure: String?, at time: Timestamp
+    ) async throws(StoreError) {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE hosts SET last_seen = ?, agent_version = coalesce(?, agent_version), rules_version = coalesce(?, rules_version)
+                    UPDATE hosts SET last_seen = ?, agent_version = coalesce(?, agent_version), rules_version = coalesce(?, rules_version),
+                        rules_failure = ?
                     WHERE agent_id = ?
-                    """, arguments: [time.microsecondsSinceEpoch, agentVersion, rulesVersion, agentID])
+                    """, arguments: [time.microsecondsSinceEpoch, agentVersion, rulesVersion, rulesFailure, agentID])
             guard db.changesCount == 1 else { throw StoreError.notFound("host \(agentID)") }
             try db.execute(
                 sql: "INSERT OR IGNORE INTO host_days (host, day) SELECT id, ? FROM hosts WHERE agent_id = ?",
@@ -652,7 +654,8 @@ public final class SQLiteCollectorStore: CollectorStore {
     static func host(_ row: Row) -> EnrolledHost {
         EnrolledHost(
             agentID: row["agent_id"], hostname: row["hostname"], machineID: row["machine_id"], os: row["os"],
-            agentVersion: row["agent_version"], rulesVersion: row["rules_version"], system: row["system_id"],
+            agentVersion: row["agent_version"], rulesVersion: row["rules_version"], rulesFailure: row["rules_failure"],
+            system: row["system_id"],
             enrolledAt: Timestamp(microsecondsSinceEpoch: row["enrolled_at"]),
             lastSeen: (row["last_seen"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
             status: EnrolledHost.Status(rawValue: row["status"]) ?? .active, replacedBy: row["replaced_by"])

@@ -375,6 +375,23 @@ enum SQLiteSchema {
                     DROP TRIGGER IF EXISTS finding_tallies_insert;
                     """)
         }
+        migrator.registerMigration("12 rule packs published, assigned, refused") { db in
+            // A pack is small (hundreds of KiB) and published a few times a year: its bytes live
+            // in the store, so every collector on one database serves the same ones.
+            try db.execute(
+                sql: """
+                    CREATE TABLE rule_packs (
+                        version TEXT PRIMARY KEY, name TEXT NOT NULL, minimum_agent_version TEXT NOT NULL, sha256 TEXT NOT NULL,
+                        key_id TEXT NOT NULL, size INTEGER NOT NULL, archive BLOB NOT NULL, signature TEXT NOT NULL,
+                        published_at INTEGER NOT NULL, published_by TEXT NOT NULL);
+                    CREATE TABLE rule_pack_assignments (
+                        system_id TEXT REFERENCES systems(id) ON DELETE CASCADE,
+                        version TEXT NOT NULL REFERENCES rule_packs(version),
+                        assigned_at INTEGER NOT NULL, assigned_by TEXT NOT NULL);
+                    CREATE UNIQUE INDEX rule_pack_assignments_by_system ON rule_pack_assignments(coalesce(system_id, ''));
+                    ALTER TABLE hosts ADD COLUMN rules_failure TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -232,14 +232,16 @@ public final class PostgresCollectorStore: CollectorStore {
         }
     }
 
-    public func recordHeartbeat(agentID: String, agentVersion: String?, rulesVersion: String?, at time: Timestamp) async throws(StoreError)
-    {
+    public func recordHeartbeat(
+        agentID: String, agentVersion: String?, rulesVersion: String?, rulesFailure: String?, at time: Timestamp
+    ) async throws(StoreError) {
         try await pool.write { connection in
             guard
                 let id = try await connection.query(
                     """
                     UPDATE hosts SET last_seen = \(time.microsecondsSinceEpoch),
-                        agent_version = coalesce(\(agentVersion), agent_version), rules_version = coalesce(\(rulesVersion), rules_version)
+                        agent_version = coalesce(\(agentVersion), agent_version), rules_version = coalesce(\(rulesVersion), rules_version),
+                        rules_failure = \(rulesFailure)
                     WHERE agent_id = \(agentID) RETURNING id
                     """, logger: pool.logger
                 ).scalar(Int64.self)

@@ -98,7 +98,8 @@ enum PostgresRows {
         EnrolledHost(
             agentID: try row.value("agent_id"), hostname: try row.value("hostname"), machineID: try row.value("machine_id"),
             os: try row.value("os"), agentVersion: try row.value("agent_version"), rulesVersion: try row.value("rules_version"),
-            system: try row.value("system_id"), enrolledAt: try row.time("enrolled_at"), lastSeen: try row.time("last_seen"),
+            rulesFailure: try row.value("rules_failure"), system: try row.value("system_id"), enrolledAt: try row.time("enrolled_at"),
+            lastSeen: try row.time("last_seen"),
             status: EnrolledHost.Status(rawValue: try row.value("status")) ?? .active, replacedBy: try row.value("replaced_by"))
     }
 

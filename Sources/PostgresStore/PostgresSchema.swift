@@ -292,6 +292,30 @@ enum PostgresSchema {
                     EXECUTE FUNCTION finding_tallies_change();
                 CREATE TRIGGER finding_tallies_delete AFTER DELETE ON findings
                     FOR EACH ROW EXECUTE FUNCTION finding_tallies_change();
-                """)
+                """),
+        Migration(
+            version: 2, name: "rule packs published, assigned, refused (SQLite store version 12)",
+            sql: """
+                CREATE TABLE rule_packs (
+                    version text PRIMARY KEY,
+                    name text NOT NULL,
+                    minimum_agent_version text NOT NULL,
+                    sha256 text NOT NULL,
+                    key_id text NOT NULL,
+                    size integer NOT NULL,
+                    archive bytea NOT NULL,
+                    signature text NOT NULL,
+                    published_at bigint NOT NULL,
+                    published_by text NOT NULL
+                );
+                CREATE TABLE rule_pack_assignments (
+                    system_id text REFERENCES systems(id) ON DELETE CASCADE,
+                    version text NOT NULL REFERENCES rule_packs(version),
+                    assigned_at bigint NOT NULL,
+                    assigned_by text NOT NULL
+                );
+                CREATE UNIQUE INDEX rule_pack_assignments_by_system ON rule_pack_assignments((coalesce(system_id, '')));
+                ALTER TABLE hosts ADD COLUMN rules_failure text;
+                """),
     ]
 }

@@ -24,13 +24,9 @@ struct RulesCommand: ParsableCommand {
         var directory: String?
 
         func run() throws {
-            let directory = directory ?? RulePackLocator.defaultDirectory()
-            let (pack, problems) = RulePack.load(directory: directory)
-            let compileProblems = JournalEngine.problems(in: pack) + PostureEngine.problems(in: pack) + pack.uncitedAutomatedRequirements
-            let results = RuleTestRunner.run(pack)
-            for problem in problems + compileProblems { Console.output(problem.description) }
-            for result in results where !result.passed { Console.output(result.description) }
-            let failed = problems.count + compileProblems.count + results.filter { !$0.passed }.count
+            let check = RulePackCheck(directory: directory ?? RulePackLocator.defaultDirectory())
+            let pack = check.pack
+            for failure in check.failures { Console.output(failure) }
             let imported = pack.rules.filter { $0.sigma != nil }
             let unmapped = imported.filter(\.requirements.isEmpty).map(\.id)
             if !unmapped.isEmpty {
@@ -43,8 +39,8 @@ struct RulesCommand: ParsableCommand {
                 return journal.tests.isEmpty
             }
             if !untested.isEmpty { Console.output("\(untested.count) imported Sigma rule(s) have no embedded tests yet") }
-            Console.output("\(results.filter(\.passed).count) passed, \(failed) failed")
-            if failed > 0 { throw ExitCode(1) }
+            Console.output(check.summary)
+            if !check.passed { throw ExitCode(1) }
         }
     }
 

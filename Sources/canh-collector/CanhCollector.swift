@@ -5,6 +5,7 @@ import CollectorServer
 import CollectorStore
 import CommandSupport
 import Reports
+import RulePackDistribution
 
 @main
 struct CanhCollector: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct CanhCollector: AsyncParsableCommand {
             InitCommand.self, MigrateCommand.self, ServeCommand.self, SystemCommand.self, TokenCommand.self, HostsCommand.self,
             FindingsCommand.self,
             UsersCommand.self, AuditCommand.self, CertsCommand.self, ReportCommand.self, AttestationsCommand.self,
-            AlertsCommand.self,
+            AlertsCommand.self, RulesCommand.self,
         ]
     )
 
@@ -32,6 +33,7 @@ struct CanhCollector: AsyncParsableCommand {
             case let error as PKIError: error.description
             case let error as ReportError: error.description
             case let error as OutputFile.Failure: error.description
+            case let error as PackError: error.description
             default: nil
             }
         }

@@ -14,6 +14,7 @@ import Testing
         #expect(configuration.collectorURL == "https://canh.hungyen.gov.vn:8443")
         #expect(configuration.stateDirectory == "/var/lib/canh-agent")
         #expect(configuration.rules == nil)
+        #expect(configuration.ruleKeys.isEmpty, "packs from the collector are refused until a key is pinned")
         #expect(configuration.level == Level.all[2])
         #expect(configuration.journal.directory == "")
         #expect(configuration.journal.files.isEmpty && configuration.journal.matches.isEmpty)
@@ -38,6 +39,10 @@ import Testing
             ("[endpoints]\ntargets = [\"portal\"]\n", "2: endpoints.targets: \"portal\" is not HOST:PORT or HOST:PORT@SNI"),
             ("[journal]\nmatches = [\"sshd\"]\n", "2: journal.matches: \"sshd\" is not a FIELD=value match"),
             ("[agent]\nmetrics = \"0.0.0.0:9464\"\n", "2: agent.metrics: 0.0.0.0:9464: give a loopback address and port"),
+            (
+                "[agent]\nrule_keys = [\"RWQf6LRCGA9i53mlYecO4IzT51TGPpvW\"]\n",
+                "2: agent.rule_keys: \"RWQf6LRCGA9i53mlYecO4IzT51TGPpvW\": rule_keys: not a minisign Ed25519 public key"
+            ),
             ("[collector]\nheartbeat = \"0s\"\n", "2: collector.heartbeat: \"0s\" is not a duration such as 30m, 6h or 1d"),
             // Ten years is the longest: a nanosecond sleep of this many seconds would overflow and trap.
             (

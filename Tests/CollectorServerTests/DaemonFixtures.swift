@@ -116,7 +116,7 @@ final class AgentProcess: @unchecked Sendable {
     /// - Parameter agentSettings: more lines for the `[agent]` table.
     init(
         collector: CollectorProcess, journalDirectory: String, hostname: String = "portal-hy", agentSettings: String = "",
-        rules: String = ProcessRunner.repositoryRoot + "/rules"
+        rules: String = ProcessRunner.repositoryRoot + "/rules", system: String = "hy-portal"
     ) async throws {
         state = try TemporaryDirectory(prefix: "canh-agent-process")
         log = state.file("agent.log")
@@ -138,7 +138,8 @@ final class AgentProcess: @unchecked Sendable {
         let enrolled = try ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"),
             [
-                "enroll", "--config", configuration, "--token", try await collector.enrollmentToken(), "--ca", collector.caFile,
+                "enroll", "--config", configuration, "--token", try await collector.enrollmentToken(system: system), "--ca",
+                collector.caFile,
                 "--hostname", hostname, "--machine-id", MachineIDs.fresh(),
             ])
         guard enrolled.status == 0 else { throw FixtureError(description: "canh-agent enroll: \(enrolled.standardError)") }

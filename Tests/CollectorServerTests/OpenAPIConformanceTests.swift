@@ -6,6 +6,7 @@ import CollectorServer
 import Foundation
 import Hummingbird
 import NIOHTTP1
+import RulePackDistribution
 import Rules
 import TestSupport
 import Testing
@@ -136,6 +137,33 @@ import Testing
         let withdraw = "/api/v1/systems/{id}/attestations/{requirement}"
         _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")
         _ = try await call(admin, .DELETE, "\(attestations)/\(manual.id)", as: "DELETE \(withdraw)")  // 404
+        let key = PackSigningKey()
+        let pack = try SignedRulePack.build(
+            files: try PackDirectory.entries(of: ProcessRunner.repositoryRoot + "/rules"), name: "canh-default", version: "2026.12.1",
+            minimumAgentVersion: "0.1.0", key: key, at: .at("2026-12-01T00:00:00Z"))
+        let upload = try String(
+            decoding: JSONEncoder().encode(
+                APIMessages.RulePackUpload(
+                    archive: Data(pack.archive).base64EncodedString(), signature: pack.signature.fileText, publicKey: key.publicKey.base64)),
+            as: UTF8.self)
+        _ = try await call(admin, .POST, "/api/v1/rule-packs", as: "POST /api/v1/rule-packs", body: upload)
+        _ = try await call(admin, .POST, "/api/v1/rule-packs", as: "POST /api/v1/rule-packs", body: upload)  // 409: published
+        let foreign = upload.replacingOccurrences(of: key.publicKey.base64, with: PackSigningKey().publicKey.base64)
+        _ = try await call(admin, .POST, "/api/v1/rule-packs", as: "POST /api/v1/rule-packs", body: foreign)  // 400: another key
+        _ = try await call(admin, .GET, "/api/v1/rule-packs", as: "GET /api/v1/rule-packs")
+        let assign = "POST /api/v1/rule-packs/{version}/assign"
+        _ = try await call(admin, .POST, "/api/v1/rule-packs/2026.12.1/assign", as: assign, body: #"{"systems":["hy-dvc"]}"#)
+        _ = try await call(admin, .POST, "/api/v1/rule-packs/2026.12.9/assign", as: assign, body: #"{"all":true}"#)  // 404
+        _ = try await call(admin, .POST, "/api/v1/rule-packs/2026.12.1/assign", as: assign, body: #"{"all":true,"systems":["x"]}"#)  // 400
+        let beat = try await call(
+            agent, .POST, "/api/v1/heartbeat", as: "POST /api/v1/heartbeat",
+            body: #"{"agent_version":"0.1.0","rules_version":"2026.11.0","rules_failure":"2026.12.1: refused for the test"}"#)
+        #expect(beat.contains(pack.sha256), "the reply names the pack assigned to the agent's system: \(beat)")
+        _ = try await call(agent, .GET, "/api/v1/rule-packs/2026.12.1/archive", as: "GET /api/v1/rule-packs/{version}/archive")
+        _ = try await call(admin, .GET, "/api/v1/rule-packs/2026.12.1/signature", as: "GET /api/v1/rule-packs/{version}/signature")
+        _ = try await call(admin, .GET, "/api/v1/rule-packs/1.0/signature", as: "GET /api/v1/rule-packs/{version}/signature")  // 404
+        let rollout = try await call(admin, .GET, "/api/v1/rule-packs/status", as: "GET /api/v1/rule-packs/status")
+        #expect(rollout.contains("refused for the test"), "\(rollout)")
         let agentID = try #require(enrolled["agent_id"] as? String)
         _ = try await call(admin, .POST, "/api/v1/hosts/\(agentID)/revoke", as: "POST /api/v1/hosts/{agent}/revoke")
         _ = try await call(admin, .DELETE, "/api/v1/systems/hy-dvc", as: "DELETE /api/v1/systems/{id}")  // 409: has hosts

@@ -43,10 +43,13 @@ import Testing
         let cluster = try PostgresCluster.shared()
         let database = try cluster.database()
         let base = database.replacingOccurrences(of: "?sslmode=disable", with: "")
+        // The first connection applies every migration; the others find the schema current.
+        var applied: [Int] = []
         for mode in ["sslmode=disable", "sslmode=require", "sslmode=verify-full&sslrootcert=\(cluster.certificate)"] {
             let location = try PostgresLocation(url: base + "?" + mode, password: cluster.password)
-            #expect(try await PostgresCollectorStore.migrate(location).count <= 1, "\(mode)")
+            applied += try await PostgresCollectorStore.migrate(location)
         }
+        #expect(!applied.isEmpty && Set(applied).count == applied.count, "each migration applied once: \(applied)")
         let other = try TemporaryDirectory()
         let made = try ProcessRunner.run(
             "/usr/bin/openssl",

@@ -138,6 +138,60 @@ struct StoreContractCases {
         #expect(try await store.hosts(system: "hy-dvc").map(\.status) == [.revoked])
     }
 
+    func rulePacks() async throws {
+        let mail = InformationSystem(id: "hy-mail", name: "Thư điện tử", owner: "UBND tỉnh Hưng Yên", level: Level.all[1])
+        try await store.addSystem(mail)
+        func release(_ version: String, at time: Timestamp) -> RulePackRelease {
+            RulePackRelease(
+                version: version, name: "canh-default", minimumAgentVersion: "0.1.0", sha256: "sha-\(version)", keyID: "8888849E27C77CCD",
+                size: 3, publishedAt: time, publishedBy: "user:admin")
+        }
+        // Bytes of every value, NUL included, come back as they went in.
+        try await store.addRulePack(release("2026.12.1", at: start), archive: [0, 1, 255], signature: "untrusted comment: x\n")
+        try await store.addRulePack(release("2026.12.2", at: start + .hours(1)), archive: [7], signature: "s2")
+        await #expect(throws: StoreError.conflict("rule pack version 2026.12.1 is published already; publish a new version")) {
+            try await store.addRulePack(release("2026.12.1", at: start + .hours(2)), archive: [9], signature: "other")
+        }
+        #expect(try await store.rulePacks() == [release("2026.12.2", at: start + .hours(1)), release("2026.12.1", at: start)])
+        let files = try #require(try await store.rulePackFiles(version: "2026.12.1"))
+        #expect(files.archive == [0, 1, 255] && files.signature == "untrusted comment: x\n")
+        #expect(try await store.rulePackFiles(version: "2099.1.0") == nil)
+
+        // The portal first, then everyone; a system's own assignment wins over the one for all.
+        let first = RulePackAssignment(system: "hy-dvc", version: "2026.12.1", assignedAt: start, assignedBy: "user:admin")
+        try await store.assignRulePack([first])
+        let all = RulePackAssignment(system: nil, version: "2026.12.2", assignedAt: start + .hours(3), assignedBy: "user:admin")
+        try await store.assignRulePack([all])
+        #expect(try await store.rulePackAssignments() == [all, first])
+        #expect(RulePackAssignment.version(for: "hy-dvc", in: try await store.rulePackAssignments())?.version == "2026.12.1")
+        #expect(RulePackAssignment.version(for: "hy-mail", in: try await store.rulePackAssignments())?.version == "2026.12.2")
+        let again = RulePackAssignment(system: "hy-dvc", version: "2026.12.2", assignedAt: start + .hours(4), assignedBy: "user:lan")
+        try await store.assignRulePack([again])
+        #expect(try await store.rulePackAssignments() == [all, again], "one assignment per system, replaced")
+        // Refused whole: an unknown version or system leaves every assignment as it was.
+        await #expect(throws: StoreError.notFound("system hy-none")) {
+            try await store.assignRulePack([
+                RulePackAssignment(system: "hy-mail", version: "2026.12.1", assignedAt: start, assignedBy: "user:admin"),
+                RulePackAssignment(system: "hy-none", version: "2026.12.1", assignedAt: start, assignedBy: "user:admin"),
+            ])
+        }
+        await #expect(throws: StoreError.notFound("rule pack version 2099.1.0; publish it first")) {
+            try await store.assignRulePack([RulePackAssignment(system: nil, version: "2099.1.0", assignedAt: start, assignedBy: "x")])
+        }
+        #expect(try await store.rulePackAssignments() == [all, again])
+        try await store.removeSystem(id: "hy-mail")
+        try await store.assignRulePack([RulePackAssignment(system: "hy-dvc", version: "2026.12.1", assignedAt: start, assignedBy: "x")])
+
+        // A host's refusal is what its last heartbeat said.
+        try await store.addHost(EnrolledHost(agentID: "a1", hostname: "web01", system: "hy-dvc", enrolledAt: start))
+        try await store.recordHeartbeat(
+            agentID: "a1", agentVersion: "0.1.0", rulesVersion: "2026.12.1", rulesFailure: "2026.12.2: not pinned", at: start)
+        #expect(try await store.host(agentID: "a1")?.rulesFailure == "2026.12.2: not pinned")
+        try await store.recordHeartbeat(agentID: "a1", agentVersion: "0.1.0", rulesVersion: "2026.12.2", at: start + .minutes(1))
+        let host = try await store.host(agentID: "a1")
+        #expect(host?.rulesFailure == nil && host?.rulesVersion == "2026.12.2")
+    }
+
     func outboxLife() async throws {
         let host = EnrolledHost(agentID: "a1", hostname: "web01", system: "hy-dvc", enrolledAt: start, lastSeen: start)
         try await store.addHost(host)
@@ -194,6 +248,11 @@ struct StoreContractCases {
 
     @Test("what the reports read: reporting days in Vietnam's time, heartbeat versions, host status", arguments: StoreKind.allCases)
     func reportInputs(_ kind: StoreKind) async throws { try await StoreContractCases(kind).reportInputs() }
+
+    @Test(
+        "rule packs: published once, bytes kept, assigned per system and for all, refused whole; a host's refusal as it last said",
+        arguments: StoreKind.allCases)
+    func rulePacks(_ kind: StoreKind) async throws { try await StoreContractCases(kind).rulePacks() }
 
     @Test("the outbox: due, sent and dead, retried, suppressed into one digest, silent hosts once", arguments: StoreKind.allCases)
     func outboxLife(_ kind: StoreKind) async throws { try await StoreContractCases(kind, routing: Self.routing).outboxLife() }

@@ -33,7 +33,14 @@ public struct AgentDaemon: Sendable {
         let identity = IdentityStore(stateDirectory: stateDirectory)
         let enrolled = try identity.load()
         let rulesDirectory = configuration.rules ?? RulePackLocator.defaultDirectory()
-        let pack = try CheckedRulePack.load(directory: rulesDirectory)
+        let localPack = try CheckedRulePack.load(directory: rulesDirectory)
+        let received = ReceivedRulePacks(stateDirectory: stateDirectory, pinned: configuration.ruleKeys)
+        let (pack, packSHA256, startupRefusal) = received.choose(local: localPack)
+        if let startupRefusal {
+            logger.error(
+                "the rule pack received from the collector cannot be used; running the local pack",
+                metadata: ["refused": "\(startupRefusal)", "rules": "\(localPack.version)"])
+        }
         let spool: Spool
         do {
             spool = try Spool(path: stateDirectory + "/spool.sqlite", capacityBytes: Self.spoolCapacityBytes)
@@ -53,7 +60,7 @@ public struct AgentDaemon: Sendable {
         let hostname = enrolled.hostname ?? LocalHost.name
         // The level the collector last gave; the configured one only until it has said.
         let level = enrolled.level
-        let runtime = AgentRuntime(pack: pack, level: level, configuration: configuration)
+        let runtime = AgentRuntime(pack: pack, packSHA256: packSHA256, level: level, configuration: configuration)
         let notifier = ServiceNotifier()
         let wake = WakeSignal()
         let control = JournalFollowerControl()
@@ -62,6 +69,7 @@ public struct AgentDaemon: Sendable {
         try? spool.setFact(StatusFacts.level, "\(level.rawValue)")
         try? spool.setFact(StatusFacts.started, Timestamp.now().iso8601)
         try? spool.setFact(StatusFacts.reloadError, "")
+        try? spool.setFact(StatusFacts.rulesRefused, startupRefusal.map { "\(Timestamp.now().iso8601) \($0)" } ?? "")
 
         let source = Self.journalSource(configuration.journal)
         let matches = Self.journalMatches(configuration.journal)
@@ -81,9 +89,12 @@ public struct AgentDaemon: Sendable {
             PostureCheckService(
                 kind: kind, runtime: runtime, spool: spool, hostname: hostname, wake: wake, metrics: metrics, logger: logger)
         }
+        let updater = RulePackUpdater(
+            client: client, runtime: runtime, spool: spool, hostname: hostname, stateDirectory: stateDirectory, wake: wake,
+            startupRefusal: startupRefusal, logger: logger)
         let heartbeat = HeartbeatService(
             client: client, spool: spool, runtime: runtime, interval: .seconds(configuration.heartbeatSeconds), identity: identity,
-            metrics: metrics, logger: logger)
+            rulePacks: updater, metrics: metrics, logger: logger)
         let reload = ReloadService(configurationPath: configurationPath, runtime: runtime, spool: spool, notifier: notifier, logger: logger)
 
         // Graceful shutdown goes in reverse order: the journal commits before delivery flushes.
@@ -107,7 +118,8 @@ public struct AgentDaemon: Sendable {
         logger.notice(
             "canh-agent started",
             metadata: [
-                "version": "\(AgentVersion.current)", "rules": "\(pack.version)", "level": "\(level.rawValue)",
+                "version": "\(AgentVersion.current)", "rules": "\(pack.version)", "from_collector": "\(packSHA256 != nil)",
+                "level": "\(level.rawValue)",
                 "collector": "\(configuration.collectorURL ?? enrolled.collector)", "host": "\(hostname)",
             ])
         defer { notifier.stopped() }

@@ -8,6 +8,8 @@ import Synchronization
 final class AgentRuntime: Sendable {
     struct Snapshot: Sendable {
         var pack: RulePack
+        /// SHA-256 of the archive of a pack received from the collector; nil for a local pack.
+        var packSHA256: String?
         var level: Level
         var configuration: AgentConfiguration
         var generation: Int
@@ -15,17 +17,27 @@ final class AgentRuntime: Sendable {
 
     private let state: Mutex<Snapshot>
 
-    init(pack: RulePack, level: Level, configuration: AgentConfiguration) {
-        state = Mutex(Snapshot(pack: pack, level: level, configuration: configuration, generation: 0))
+    init(pack: RulePack, packSHA256: String?, level: Level, configuration: AgentConfiguration) {
+        state = Mutex(Snapshot(pack: pack, packSHA256: packSHA256, level: level, configuration: configuration, generation: 0))
     }
 
     var current: Snapshot { state.withLock { $0 } }
 
     /// Replaces the pack and configuration (a reload).
-    func replace(pack: RulePack, configuration: AgentConfiguration) {
+    func replace(pack: RulePack, packSHA256: String?, configuration: AgentConfiguration) {
         state.withLock { snapshot in
             snapshot.pack = pack
+            snapshot.packSHA256 = packSHA256
             snapshot.configuration = configuration
+            snapshot.generation += 1
+        }
+    }
+
+    /// Runs a pack received from the collector.
+    func adopt(pack: RulePack, sha256: String) {
+        state.withLock { snapshot in
+            snapshot.pack = pack
+            snapshot.packSHA256 = sha256
             snapshot.generation += 1
         }
     }

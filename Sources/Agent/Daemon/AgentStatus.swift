@@ -32,6 +32,10 @@ public struct AgentStatus: Sendable {
         status.lines.append(("agent", "\(AgentVersion.current), agent \(identity.agentID), host \(identity.hostname ?? LocalHost.name)"))
         status.lines.append(("system", "\(identity.system) at level \(fact(StatusFacts.level) ?? "\(identity.level.rawValue)")"))
         status.lines.append(("rules", fact(StatusFacts.rulesVersion) ?? "unknown (the daemon has not run)"))
+        if let refused = fact(StatusFacts.rulesRefused) {
+            status.lines.append(("rules refused", refused))
+            status.healthy = false
+        }
         if let error = fact(StatusFacts.reloadError) {
             status.lines.append(("last reload", "refused: \(error)"))
             status.healthy = false

@@ -109,5 +109,6 @@ enum StatusFacts {
     static let rulesVersion = "rules_version"
     static let level = "level"
     static let reloadError = "reload_error"
+    static let rulesRefused = "rules_refused"
     static let started = "started"
 }

@@ -14,23 +14,28 @@ struct HeartbeatService: Service {
     let runtime: AgentRuntime
     let interval: Duration
     let identity: IdentityStore
+    let rulePacks: RulePackUpdater
     let metrics: AgentMetrics
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            await beat()
+            // A pack switched or refused is told to the collector at once.
+            if await beat() { _ = await beat() }
             await Task.sleepUnlessShuttingDown(for: interval)
         }
     }
 
-    private func beat() async {
+    /// - Returns: whether the reply made the agent switch or refuse a rule pack.
+    private func beat() async -> Bool {
         let current = runtime.current
         let depth = (try? spool.depth().records) ?? 0
         do {
             let reply: APIMessages.HeartbeatReply = try await client.post(
                 "/api/v1/heartbeat",
-                body: APIMessages.Heartbeat(agentVersion: AgentVersion.current, rulesVersion: current.pack.version, spoolDepth: depth))
+                body: APIMessages.Heartbeat(
+                    agentVersion: AgentVersion.current, rulesVersion: current.pack.version, spoolDepth: depth,
+                    rulesFailure: rulePacks.failure))
             try? spool.setFact(StatusFacts.lastHeartbeat, Timestamp.now().iso8601)
             try? spool.setFact(StatusFacts.lastHeartbeatError, "")
             if runtime.adopt(level: reply.level) {
@@ -40,10 +45,12 @@ struct HeartbeatService: Service {
                 identity.save(level: reply.level)
                 try? spool.setFact(StatusFacts.level, "\(reply.level.rawValue)")
             }
+            return await rulePacks.follow(reply.rulePack)
         } catch {
             logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
             metrics.heartbeatFailures.increment()
             try? spool.setFact(StatusFacts.lastHeartbeatError, "\(Timestamp.now().iso8601) \(error)")
+            return false
         }
     }
 }

@@ -35,8 +35,16 @@ struct ReloadService: Service {
                 }
             }
             let directory = configuration.rules ?? RulePackLocator.defaultDirectory()
-            let pack = try CheckedRulePack.load(directory: directory)
-            runtime.replace(pack: pack, configuration: configuration)
+            let local = try CheckedRulePack.load(directory: directory)
+            let (pack, packSHA256, refusal) = ReceivedRulePacks(
+                stateDirectory: configuration.stateDirectory, pinned: configuration.ruleKeys
+            )
+            .choose(local: local)
+            if let refusal {
+                logger.error(
+                    "the rule pack received from the collector cannot be used; running the local pack", metadata: ["refused": "\(refusal)"])
+            }
+            runtime.replace(pack: pack, packSHA256: packSHA256, configuration: configuration)
             try? spool.setFact(StatusFacts.reloadError, "")
             try? spool.setFact(StatusFacts.rulesVersion, pack.version)
             logger.notice("reloaded", metadata: ["rules": "\(directory)", "version": "\(pack.version)"])

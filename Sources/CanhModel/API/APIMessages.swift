@@ -162,28 +162,133 @@ public enum APIMessages {
         public var agentVersion: String?
         public var rulesVersion: String?
         public var spoolDepth: Int?
+        /// Why the agent refused the rule pack it was told to run, with the version; nil when it
+        /// refused none.
+        public var rulesFailure: String?
 
-        public init(agentVersion: String?, rulesVersion: String?, spoolDepth: Int?) {
+        public init(agentVersion: String?, rulesVersion: String?, spoolDepth: Int?, rulesFailure: String? = nil) {
             self.agentVersion = agentVersion
             self.rulesVersion = rulesVersion
             self.spoolDepth = spoolDepth
+            self.rulesFailure = rulesFailure
         }
 
         enum CodingKeys: String, CodingKey {
             case agentVersion = "agent_version"
             case rulesVersion = "rules_version"
             case spoolDepth = "spool_depth"
+            case rulesFailure = "rules_failure"
         }
     }
 
-    /// The reply: the level of the agent's system, which selects the rule parameters.
+    /// The reply: the level of the agent's system, which selects the rule parameters, and the
+    /// rule pack version the system is assigned, if any.
     public struct HeartbeatReply: Codable, Sendable {
         public var system: String
         public var level: Level
+        public var rulePack: AssignedRulePack?
 
-        public init(system: String, level: Level) {
+        public init(system: String, level: Level, rulePack: AssignedRulePack? = nil) {
             self.system = system
             self.level = level
+            self.rulePack = rulePack
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case system, level
+            case rulePack = "rule_pack"
+        }
+    }
+
+    /// The pack an agent is told to run: fetched from `/api/v1/rule-packs/VERSION/archive` and
+    /// `…/signature`, checked against the keys the agent pins.
+    public struct AssignedRulePack: Codable, Sendable, Hashable {
+        public var version: String
+        public var sha256: String
+
+        public init(version: String, sha256: String) {
+            self.version = version
+            self.sha256 = sha256
+        }
+    }
+
+    /// `rules publish`: the archive (base64), its minisign signature, and the public key that
+    /// signed it, which the collector checks the upload against.
+    public struct RulePackUpload: Codable, Sendable {
+        public var archive: String
+        public var signature: String
+        public var publicKey: String
+
+        public init(archive: String, signature: String, publicKey: String) {
+            self.archive = archive
+            self.signature = signature
+            self.publicKey = publicKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case archive, signature
+            case publicKey = "public_key"
+        }
+    }
+
+    /// `rules assign`: a version for the systems named, or for every system (`all`).
+    public struct RulePackAssignRequest: Codable, Sendable {
+        public var systems: [String]?
+        public var all: Bool?
+
+        public init(systems: [String]? = nil, all: Bool? = nil) {
+            self.systems = systems
+            self.all = all
+        }
+    }
+
+    /// `rules status`: what is published and assigned, and what each host runs.
+    public struct RulePackStatus: Codable, Sendable {
+        public var packs: [RulePackRelease]
+        public var assignments: [RulePackAssignment]
+        public var hosts: [HostRulePack]
+
+        public init(packs: [RulePackRelease], assignments: [RulePackAssignment], hosts: [HostRulePack]) {
+            self.packs = packs
+            self.assignments = assignments
+            self.hosts = hosts
+        }
+    }
+
+    public struct HostRulePack: Codable, Sendable, Hashable {
+        public var agentID: String
+        public var hostname: String
+        public var system: String
+        public var status: EnrolledHost.Status
+        /// The version its system is assigned; nil when none is (it runs its local pack).
+        public var assigned: String?
+        /// The version it said it runs in its last heartbeat.
+        public var running: String?
+        /// Why it refused the assigned version, if it did.
+        public var failure: String?
+        public var lastSeen: Timestamp?
+
+        public init(
+            agentID: String, hostname: String, system: String, status: EnrolledHost.Status, assigned: String?, running: String?,
+            failure: String?, lastSeen: Timestamp?
+        ) {
+            self.agentID = agentID
+            self.hostname = hostname
+            self.system = system
+            self.status = status
+            self.assigned = assigned
+            self.running = running
+            self.failure = failure
+            self.lastSeen = lastSeen
+        }
+
+        /// Whether it runs what it was assigned (or nothing is assigned).
+        public var isCurrent: Bool { assigned == nil || assigned == running }
+
+        enum CodingKeys: String, CodingKey {
+            case hostname, system, status, assigned, running, failure
+            case agentID = "agent_id"
+            case lastSeen = "last_seen"
         }
     }
 }

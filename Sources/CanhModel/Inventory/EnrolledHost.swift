@@ -11,6 +11,8 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
     public var os: String?
     public var agentVersion: String?
     public var rulesVersion: String?
+    /// Why the agent refused the rule pack it was last told to run (version and reason), or nil.
+    public var rulesFailure: String?
     public var system: String
     public var enrolledAt: Timestamp
     public var lastSeen: Timestamp?
@@ -21,8 +23,8 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
 
     public init(
         agentID: String, hostname: String, machineID: String? = nil, os: String? = nil, agentVersion: String? = nil,
-        rulesVersion: String? = nil, system: String, enrolledAt: Timestamp, lastSeen: Timestamp? = nil, status: Status = .active,
-        replacedBy: String? = nil
+        rulesVersion: String? = nil, rulesFailure: String? = nil, system: String, enrolledAt: Timestamp, lastSeen: Timestamp? = nil,
+        status: Status = .active, replacedBy: String? = nil
     ) {
         self.agentID = agentID
         self.hostname = hostname
@@ -30,6 +32,7 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
         self.os = os
         self.agentVersion = agentVersion
         self.rulesVersion = rulesVersion
+        self.rulesFailure = rulesFailure
         self.system = system
         self.enrolledAt = enrolledAt
         self.lastSeen = lastSeen
@@ -43,6 +46,7 @@ public struct EnrolledHost: Sendable, Hashable, Codable {
         case machineID = "machine_id"
         case agentVersion = "agent_version"
         case rulesVersion = "rules_version"
+        case rulesFailure = "rules_failure"
         case enrolledAt = "enrolled_at"
         case lastSeen = "last_seen"
         case replacedBy = "replaced_by"
