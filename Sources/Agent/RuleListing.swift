@@ -157,6 +157,7 @@ public struct RuleListing {
                     ("requirements", .array(rule.requirements.map(JSONValue.string))),
                     ("title", .object([("vi", .string(rule.title.vi)), ("en", .string(rule.title.en))])),
                     ("remediation", .object([("vi", .string(rule.remediation.vi)), ("en", .string(rule.remediation.en))])),
+                    ("references", .array(rule.references.map(JSONValue.string))),
                 ]
                 if level != nil {
                     members.append(("parameters", .object(parameters(of: rule).map { ($0.name, .string($0.value)) })))

@@ -45,6 +45,8 @@ public struct AlertDispatcher: Service {
     let metrics: AlertMetrics
     let logger: Logger
     let now: @Sendable () -> Timestamp
+    /// What to do about each rule's findings, added to every message as it is sent.
+    let guides: RuleGuideBook
 
     struct Route: Sendable {
         var channel: AlertChannel
@@ -53,17 +55,19 @@ public struct AlertDispatcher: Service {
 
     public init(
         store: any CollectorStore, channels: [AlertChannel], settings: AlertDeliverySettings, hostname: String,
-        registry: PrometheusCollectorRegistry, logger: Logger, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+        guides: RuleGuideBook = RuleGuideBook(), registry: PrometheusCollectorRegistry, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) throws(DeliveryError) {
         var routes: [String: Route] = [:]
         for channel in channels { routes[channel.name] = Route(channel: channel, sender: try channel.sender(hostname: hostname)) }
-        self.init(store: store, routes: routes, settings: settings, registry: registry, logger: logger, now: now)
+        self.init(store: store, routes: routes, settings: settings, guides: guides, registry: registry, logger: logger, now: now)
     }
 
     init(
-        store: any CollectorStore, routes: [String: Route], settings: AlertDeliverySettings, registry: PrometheusCollectorRegistry,
-        logger: Logger, now: @escaping @Sendable () -> Timestamp
+        store: any CollectorStore, routes: [String: Route], settings: AlertDeliverySettings, guides: RuleGuideBook = RuleGuideBook(),
+        registry: PrometheusCollectorRegistry, logger: Logger, now: @escaping @Sendable () -> Timestamp
     ) {
+        self.guides = guides
         self.store = store
         channels = routes
         self.settings = settings
@@ -200,7 +204,9 @@ public struct AlertDispatcher: Service {
         // Only a message about to be sent needs its claim renewed (a write with a shared store).
         guard await stillOurs(alert) else { return nil }
         do {
-            try await route.sender.send(try alert.message())
+            var message = try alert.message()
+            if message.kind != .test { message.guidance = guides.guidance(for: message.rule) }
+            try await route.sender.send(message)
             if alert.kind == .alert {
                 counts.channel? += 1
                 counts.byRule[ruleKey]? += 1

@@ -51,6 +51,9 @@ public struct AlertMessage: Sendable, Hashable, Codable {
     public var digest: AlertDigest?
     /// Set when a maintenance window of the system held the alert back until it ended.
     public var heldBack: MaintenanceWindow?
+    /// What to do about the rule's findings, added by the collector when it sends the message
+    /// (from the newest rule pack it knows), not kept in the outbox.
+    public var guidance: RuleGuidance?
 
     public init(
         key: String, kind: Kind = .alert, transition: AlertTransition?, alertRule: String, at: Timestamp, system: InformationSystem,
@@ -75,7 +78,7 @@ public struct AlertMessage: Sendable, Hashable, Codable {
     public static let hostStaleRule = "host.stale"
 
     enum CodingKeys: String, CodingKey {
-        case key, kind, transition, at, system, host, rule, severity, finding, digest
+        case key, kind, transition, at, system, host, rule, severity, finding, digest, guidance
         case alertRule = "alert_rule"
         case heldBack = "held_back"
     }

@@ -36,6 +36,10 @@ extension AlertMessage {
             if !finding.requirements.isEmpty { lines.append("\(words.requirements): \(finding.requirements.joined(separator: ", "))") }
             if !finding.evidence.isEmpty { lines.append("\(words.evidence): \(finding.evidence)") }
         }
+        if let guidance {
+            lines.append("\(words.remediation): \(language == .vi ? guidance.remediation.vi : guidance.remediation.en)")
+            for reference in guidance.references { lines.append("  \(reference)") }
+        }
         if let digest {
             lines.append(words.digestRange(Self.local(digest.since), Self.local(digest.until)))
         }
@@ -65,7 +69,7 @@ struct AlertWords: Sendable {
     var test: @Sendable (_ channel: String) -> String
     var heldBack: @Sendable (_ from: String, _ until: String, _ reason: String) -> String
     var seen: @Sendable (Int) -> String
-    var system, level, host, finding, entity, status, first, last, requirements, evidence, time, alertRule, key: String
+    var system, level, host, finding, entity, status, first, last, requirements, evidence, remediation, time, alertRule, key: String
 
     static func of(_ language: AlertLanguage) -> AlertWords {
         switch language {
@@ -93,7 +97,8 @@ struct AlertWords: Sendable {
         heldBack: { "Held back during the maintenance window from \($0) to \($1): \($2)." },
         seen: { $0 == 1 ? "seen once" : "seen \($0) times" },
         system: "System", level: "level", host: "Host", finding: "Finding", entity: "Entity", status: "Status", first: "first",
-        last: "last", requirements: "Requirements", evidence: "Evidence", time: "Time", alertRule: "alert rule", key: "key")
+        last: "last", requirements: "Requirements", evidence: "Evidence", remediation: "What to do", time: "Time",
+        alertRule: "alert rule", key: "key")
 
     static let vietnamese = AlertWords(
         transition: {
@@ -122,7 +127,8 @@ struct AlertWords: Sendable {
         heldBack: { "Được giữ lại trong thời gian bảo trì từ \($0) đến \($1): \($2)." },
         seen: { "ghi nhận \($0) lần" },
         system: "Hệ thống", level: "cấp độ", host: "Máy chủ", finding: "Phát hiện", entity: "Đối tượng", status: "Trạng thái",
-        first: "lần đầu", last: "lần cuối", requirements: "Yêu cầu", evidence: "Bằng chứng", time: "Thời điểm",
+        first: "lần đầu", last: "lần cuối", requirements: "Yêu cầu", evidence: "Bằng chứng", remediation: "Khắc phục",
+        time: "Thời điểm",
         alertRule: "quy tắc cảnh báo",
         key: "khoá")
 }

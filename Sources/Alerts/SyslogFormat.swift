@@ -32,6 +32,12 @@ public struct SyslogFormat: Sendable {
         if let fingerprint = message.finding?.fingerprint { parameters.append(("fingerprint", fingerprint)) }
         if let count = message.digest?.count { parameters.append(("count", String(count))) }
         if message.heldBack != nil { parameters.append(("held_back", "maintenance")) }
+        if let guidance = message.guidance {
+            // One line for a SIEM's column; the links go as they are, the first one only.
+            let text = language == .vi ? guidance.remediation.vi : guidance.remediation.en
+            parameters.append(("remediation", text.split(whereSeparator: \.isNewline).joined(separator: " ")))
+            if let reference = guidance.references.first { parameters.append(("reference", reference)) }
+        }
         let data = parameters.map { "\($0.0)=\"\(Self.escaped($0.1))\"" }.joined(separator: " ")
         let header = [
             "<\(priority)>1", message.at.iso8601, Self.field(hostname, 255), Self.field(appName, 48), "-", Self.field(messageID, 32),

@@ -14,6 +14,9 @@ public struct CollectorAPI: Sendable {
     let authority: CertificateAuthority
     /// The rule pack the agents run: its requirement catalogue and rules are what compliance is judged on.
     let rulePack: RulePack
+    /// What to do about each rule's findings: the installed pack's guidance, overlaid by the
+    /// newest published pack's.
+    let guides: RuleGuideBook
     /// The clock, fixed in tests.
     let now: @Sendable () -> Timestamp
     /// Most records one batch may carry.
@@ -29,7 +32,8 @@ public struct CollectorAPI: Sendable {
     let signIns = SignInThrottle()
 
     public init(
-        store: any CollectorStore, authority: CertificateAuthority, rulePack: RulePack, maximumBatch: Int = 10_000,
+        store: any CollectorStore, authority: CertificateAuthority, rulePack: RulePack, guides: RuleGuideBook? = nil,
+        maximumBatch: Int = 10_000,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), consoleLimits: ConsoleSessionLimits = ConsoleSessionLimits(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
@@ -38,6 +42,7 @@ public struct CollectorAPI: Sendable {
         self.store = store
         self.authority = authority
         self.rulePack = rulePack
+        self.guides = guides ?? RuleGuideBook(rulePack.guidance)
         self.maximumBatch = maximumBatch
         self.now = now
     }

@@ -34,8 +34,8 @@ public enum CollectorServer {
     }
 
     public static func application(
-        store: any CollectorStore, files: Files, rulePack: RulePack, host: String, port: Int, logger: Logger,
-        limits: ConnectionLimits = ConnectionLimits(), consoleLimits: ConsoleSessionLimits = ConsoleSessionLimits(),
+        store: any CollectorStore, files: Files, rulePack: RulePack, guides: RuleGuideBook? = nil, host: String, port: Int,
+        logger: Logger, limits: ConnectionLimits = ConnectionLimits(), consoleLimits: ConsoleSessionLimits = ConsoleSessionLimits(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
@@ -49,7 +49,8 @@ public enum CollectorServer {
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authority.certificatePEM.utf8)))
         let api = CollectorAPI(
-            store: store, authority: authority, rulePack: rulePack, registry: registry, consoleLimits: consoleLimits, now: now)
+            store: store, authority: authority, rulePack: rulePack, guides: guides, registry: registry, consoleLimits: consoleLimits,
+            now: now)
         let counter = ConnectionCounter(limit: limits.connectionsPerAddress)
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)], httpDecoderConfiguration: ConnectionLimits.decoder)

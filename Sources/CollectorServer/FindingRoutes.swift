@@ -61,7 +61,7 @@ extension CollectorAPI {
                 throw HTTPError(.notFound, message: "not found: finding \(fingerprint)")
             }
             let transitions = try await stored { () async throws(StoreError) in try await store.transitions(fingerprint: fingerprint) }
-            return APIMessages.FindingDetail(finding: finding, transitions: transitions)
+            return APIMessages.FindingDetail(finding: finding, transitions: transitions, guidance: guides.guidance(for: finding.rule))
         }
         for (verb, status) in [("ack", FindingStatus.acknowledged), ("resolve", .resolved), ("except", .excepted)] {
             api.post("findings/:fingerprint/\(verb)") { request, context -> FindingState in

@@ -32,6 +32,7 @@ extension CollectorAPI {
                 try await store.addRulePack(release, archive: archive, signature: upload.signature)
             }
             try await audit(context.caller, "rules.publish", pack.version, "\(pack.name), key \(key.id), sha256 \(pack.sha256)")
+            guides.learn(from: pack)
             return try Response.json(release, status: .created)
         }
         api.get("rule-packs") { _, context -> [RulePackRelease] in

@@ -154,6 +154,11 @@ public struct ComplianceEvaluation: Sendable {
 
         if unhandled.contains(where: { $0.outcome == .fail }) {
             (entry.status, entry.reason) = (.fail, .openFindings)
+            // What to do: the remediation of each rule with an open failure, in the pack's order.
+            let failing = Set(unhandled.filter { $0.outcome == .fail }.map(\.rule))
+            entry.remediation = rules.filter { failing.contains($0.id) }.map {
+                RuleRemediation(rule: $0.id, text: $0.remediation, references: $0.references)
+            }
         } else if monitored.isEmpty {
             entry.reason = .noHosts
         } else if reporting.isEmpty {

@@ -156,6 +156,19 @@ public struct HostSummary: Sendable, Hashable, Codable {
 }
 
 /// One applicable requirement and the evidence for its status.
+/// A failing rule's remediation, as a report prints it under the requirement it fails.
+public struct RuleRemediation: Sendable, Hashable, Codable {
+    public var rule: String
+    public var text: LocalizedText
+    public var references: [String]
+
+    public init(rule: String, text: LocalizedText, references: [String]) {
+        self.rule = rule
+        self.text = text
+        self.references = references
+    }
+}
+
 public struct RequirementCompliance: Sendable, Hashable, Codable {
     public var id: String
     /// The TT12 group: network, server, application, data, management.
@@ -187,6 +200,8 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     public var unproven: [String] = []
     /// For a requirement the inventory proves: the facts, in words.
     public var inventoryEvidence: LocalizedText?
+    /// For a failure: what to do, from each rule with an open failure.
+    public var remediation: [RuleRemediation] = []
 
     public init(
         id: String, area: String, text: LocalizedText, citation: LegalCitation?, threshold: ThresholdBasis?, check: String,
@@ -211,7 +226,7 @@ public struct RequirementCompliance: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, area, text, citation, threshold, check, status, reason, rules, hosts, findings, attestation, proof, unproven
+        case id, area, text, citation, threshold, check, status, reason, rules, hosts, findings, attestation, proof, unproven, remediation
         case inventoryEvidence = "inventory_evidence"
         case lastChecked = "last_checked"
         case findingsTotal = "findings_total"

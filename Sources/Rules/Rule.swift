@@ -11,6 +11,8 @@ public struct Rule: Sendable {
     public var requirements: [String]
     public var title: LocalizedText
     public var remediation: LocalizedText
+    /// Links to the documentation of the setting or behaviour the rule checks.
+    public var references: [String] = []
     public var parameters: LevelParameters
     public var body: RuleBody
     /// Where an imported rule came from; nil for the pack's own rules.
@@ -18,6 +20,9 @@ public struct Rule: Sendable {
     public var location: SourceLocation
 
     public func applies(at level: Level) -> Bool { levels.contains(level) }
+
+    /// What the collector shows with the rule's findings.
+    public var guidance: RuleGuidance { RuleGuidance(remediation: remediation, references: references) }
 }
 
 /// What a rule reads. Host rules join this list as a case of their own.

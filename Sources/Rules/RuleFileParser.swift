@@ -4,7 +4,7 @@ import CanhModel
 enum RuleFileParser {
     static let ruleKeys = [
         "id", "type", "severity", "levels", "requirements", "title", "remediation", "parameters",
-        "match", "threshold", "sequence", "gap", "entity", "check", "settings", "tests", "sigma",
+        "match", "threshold", "sequence", "gap", "entity", "check", "settings", "tests", "sigma", "references",
     ]
 
     static func parse(_ text: String, file: String) -> (rules: [Rule], problems: [RuleFileProblem]) {
@@ -85,7 +85,23 @@ enum RuleFileParser {
             id: id, severity: severity, levels: levels, requirements: requirements,
             title: try parseLocalizedText(rule.required("title")),
             remediation: try parseLocalizedText(rule.required("remediation")),
+            references: try rule["references"].map(parseReferences) ?? [],
             parameters: parameters, body: body, sigma: sigma, location: node.location)
+    }
+
+    /// Links to the documentation of what the rule checks: https addresses people open from an
+    /// alert or a report, so nothing that is not one (no spaces, no control characters).
+    private static func parseReferences(_ node: YAMLNode) throws(RuleFileProblem) -> [String] {
+        let references = try node.stringList()
+        for reference in references {
+            guard reference.hasPrefix("https://"), reference.utf8.count <= 512,
+                reference.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 })
+            else {
+                throw node.problem(
+                    "\"\(reference.escapingControlCharacters)\" is not an https:// address (at most 512 characters, no spaces)")
+            }
+        }
+        return references
     }
 
     /// `sigma: {id, title, author, license, references}` of an imported rule.

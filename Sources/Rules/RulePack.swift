@@ -18,6 +18,11 @@ public struct RulePack: Sendable {
     /// Every rule's title by its id: what the collector shows findings with.
     public var titles: [String: LocalizedText] { Dictionary(rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first }) }
 
+    /// Every rule's remediation and references by its id.
+    public var guidance: [String: RuleGuidance] {
+        Dictionary(rules.map { ($0.id, $0.guidance) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Loads and validates a pack.
     /// - Returns: the rules that are sound, and every problem found. A pack with problems must
     ///   not be used for scanning; `rules check` reports them all.

@@ -3,11 +3,12 @@ import CanhModel
 import CollectorClient
 import CollectorServer
 import CommandSupport
+import Foundation
 
 struct FindingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "findings", abstract: "Finding states: list them, or acknowledge, resolve or except one.",
-        subcommands: [List.self, Change.Ack.self, Change.Resolve.self, Change.Except.self], defaultSubcommand: List.self)
+        commandName: "findings", abstract: "Finding states: list them, show one, or acknowledge, resolve or except one.",
+        subcommands: [List.self, Show.self, Change.Ack.self, Change.Resolve.self, Change.Except.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List finding states, newest first.")
@@ -79,6 +80,50 @@ struct FindingsCommand: AsyncParsableCommand {
                     throw ValidationError("--until \(until): a date like 2027-03-31 or a time like 2027-03-31T00:00:00Z.")
                 }
                 try await arguments.send("except", until: time)
+            }
+        }
+    }
+}
+
+extension FindingsCommand {
+    /// `findings show FINGERPRINT`: one finding with its evidence, what to do about it and its history.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one finding: evidence, what to do about it (the rule's remediation and references) and its history.")
+        @Argument(help: "The finding's fingerprint.") var fingerprint: String
+        @Option(help: "vi or en.") var lang: Language = .vi
+        @Flag(help: "The API's JSON instead of text.") var json = false
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let detail: APIMessages.FindingDetail = try await client.with { try await $0.get("/api/v1/findings/\(fingerprint)") }
+            if json { return try Output.printJSON(detail) }
+            let finding = detail.finding
+            let vi = lang == .vi
+            var lines: [(String, String)] = [
+                (vi ? "phát hiện" : "finding", finding.title[lang]), ("rule", finding.rule),
+                (vi ? "hệ thống" : "system", finding.system), (vi ? "máy chủ" : "host", finding.host),
+                (vi ? "đối tượng" : "entity", finding.entity),
+                (vi ? "trạng thái" : "status", "\(finding.status.rawValue) (\(finding.outcome.rawValue)), \(finding.severity.rawValue)"),
+                (vi ? "số lần" : "count", "\(finding.count), \(finding.firstSeen.iso8601) … \(finding.lastSeen.iso8601)"),
+                (vi ? "yêu cầu" : "requirements", finding.requirements.joined(separator: ", ")),
+                (vi ? "bằng chứng" : "evidence", finding.evidence),
+            ]
+            if let guidance = detail.guidance {
+                lines.append((vi ? "khắc phục" : "remediation", guidance.remediation[lang]))
+                for reference in guidance.references { lines.append((vi ? "tham khảo" : "reference", reference)) }
+            }
+            for transition in detail.transitions {
+                lines.append(
+                    (
+                        vi ? "lịch sử" : "history",
+                        "\(transition.at.iso8601) \(transition.from?.rawValue ?? "-") → \(transition.to.rawValue) \(transition.actor)"
+                            + (transition.reason.map { ": \($0)" } ?? "")
+                    ))
+            }
+            let width = lines.map(\.0.count).max() ?? 0
+            for (name, value) in lines {
+                Console.output(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value.escapingControlCharacters)
             }
         }
     }

@@ -1,6 +1,7 @@
 import AlertDelivery
 import Alerts
 import ArgumentParser
+import CanhModel
 import CollectorServer
 import CollectorService
 import CollectorStore
@@ -55,18 +56,22 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await storeSettings.open(
             alertRouting: AlertRouting(rules: settings.alertRules), ruleTitles: loaded.pack.titles, logger: logger)
         let registry = PrometheusCollectorRegistry()
+        // Findings, alerts and the console show what to do from the newest pack published here.
+        let guides = RuleGuideBook(loaded.pack.guidance)
+        try await guides.learnNewestPublished(from: store)
         let dispatcher: AlertDispatcher
         do {
             dispatcher = try AlertDispatcher(
                 store: store, channels: settings.alertChannels, settings: settings.alertDelivery,
-                hostname: ProcessInfo.processInfo.hostName, registry: registry, logger: logger)
+                hostname: ProcessInfo.processInfo.hostName, guides: guides, registry: registry, logger: logger)
         } catch {
             throw ValidationError("alert channels: \(error)")
         }
         let notifier = ServiceNotifier()
         let address = "https://\(host):\(port)"
         let app = try CollectorServer.application(
-            store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, host: host, port: port,
+            store: store, files: CollectorServer.Files(dataDirectory: dataDir), rulePack: loaded.pack, guides: guides, host: host,
+            port: port,
             logger: logger, limits: settings.connectionLimits, consoleLimits: settings.consoleLimits, registry: registry,
             onServerRunning: { boundPort in
                 // One line on standard output that scripts and tests wait for.

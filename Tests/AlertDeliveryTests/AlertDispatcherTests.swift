@@ -27,16 +27,17 @@ import Testing
         try await store.addHost(host)
     }
 
-    func dispatcher(_ sender: RecordingSender, settings: AlertDeliverySettings = AlertDeliverySettings(), limitPerRule: Int = 5)
-        -> AlertDispatcher
-    {
+    func dispatcher(
+        _ sender: RecordingSender, settings: AlertDeliverySettings = AlertDeliverySettings(), limitPerRule: Int = 5,
+        guides: RuleGuideBook = RuleGuideBook()
+    ) -> AlertDispatcher {
         let channel = AlertChannel(
             name: "soc", destination: .webhook(.init(url: "http://127.0.0.1:9/", secret: "s")), language: .en, limitPerRule: limitPerRule)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let clock = self.clock
         return AlertDispatcher(
-            store: store, routes: ["soc": .init(channel: channel, sender: sender)], settings: settings,
+            store: store, routes: ["soc": .init(channel: channel, sender: sender)], settings: settings, guides: guides,
             registry: PrometheusCollectorRegistry(), logger: logger, now: { clock.now })
     }
 
@@ -77,6 +78,45 @@ import Testing
         try await open(["root"], rule: "auth.ssh.root_login")
         await dispatcher.deliverDue()
         #expect(sender.messages.last?.rule == "auth.ssh.root_login")
+    }
+
+    @Test("every message says what to do, from the newest pack the collector knows: e-mail body, webhook JSON, syslog data")
+    func remediationTravelsWithTheAlert() async throws {
+        let sender = RecordingSender()
+        let guides = RuleGuideBook([
+            "auth.ssh.bruteforce": RuleGuidance(
+                remediation: LocalizedText(vi: "Chặn địa chỉ \"nguồn\"] bằng fail2ban.", en: "Block the \"source\"] with fail2ban."),
+                references: ["https://man.openbsd.org/sshd_config#MaxAuthTries"])
+        ])
+        // A newer published pack changes the text; the next message carries the new one.
+        guides.overlay(
+            [
+                "auth.ssh.bruteforce": RuleGuidance(
+                    remediation: LocalizedText(vi: "Chặn nguồn bằng nftables.", en: "Block the source with nftables."),
+                    references: ["https://wiki.nftables.org/"])
+            ], version: "2026.12.1")
+        try await open(["203.0.113.9"])
+        await dispatcher(sender, guides: guides).deliverDue()
+        let message = try #require(sender.messages.first)
+        #expect(message.guidance?.remediation.en == "Block the source with nftables.")
+        #expect(message.text(.en).body.contains("What to do: Block the source with nftables.\n  https://wiki.nftables.org/\n"))
+        #expect(message.text(.vi).body.contains("Khắc phục: Chặn nguồn bằng nftables."))
+        let webhook = String(decoding: try WebhookSender.body(of: message), as: UTF8.self)
+        #expect(
+            webhook.contains(
+                #""guidance":{"references":["https://wiki.nftables.org/"],"remediation":{"en":"Block the source with nftables.","vi":"Chặn nguồn bằng nftables."}}"#
+            ), "\(webhook)")
+        let syslog = SyslogFormat(hostname: "canh").line(for: message)
+        #expect(syslog.contains(#"remediation="Block the source with nftables." reference="https://wiki.nftables.org/""#), "\(syslog)")
+        // A rule the collector has no guidance for sends as before; text that needs escaping is escaped.
+        guides.overlay(
+            ["auth.ssh.root_login": RuleGuidance(remediation: LocalizedText(vi: "x", en: "Say \"no\"] to root."))], version: "2026.12.2")
+        try await open(["root"], rule: "auth.ssh.root_login")
+        try await open(["u1"], rule: "auth.sudo.failure")
+        await dispatcher(sender, guides: guides).deliverDue()
+        let root = try #require(sender.messages.first { $0.rule == "auth.ssh.root_login" })
+        #expect(SyslogFormat(hostname: "canh").line(for: root).contains(#"remediation="Say \"no\"\] to root.""#))
+        #expect(sender.messages.first { $0.rule == "auth.sudo.failure" }?.guidance == nil)
     }
 
     @Test("a maintenance window holds a system's alerts back; they go out when it ends, saying so")

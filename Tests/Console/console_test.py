@@ -348,6 +348,11 @@ class ConsoleTests(unittest.TestCase):
                     self.assertEqual(driver.find_element(By.TAG_NAME, "html").get_attribute("lang"), language)
                     self.assertNotIn("Error", driver.title, path)
                     self.assertEqual(driver.find_element(By.CSS_SELECTOR, "a.language").text, switch)
+                    if name == "finding":
+                        # What to do, with links to the documentation of the setting (issue 25).
+                        links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "ul.references a")]
+                        self.assertIn("https://man.openbsd.org/sshd_config#PasswordAuthentication", links)
+                        self.assertIn("PasswordAuthentication", driver.find_element(By.TAG_NAME, "main").text)
                     if screenshots and language == "vi":
                         driver.save_screenshot(str(pathlib.Path(screenshots) / f"{name}.png"))
                 if language == "vi":

@@ -150,10 +150,14 @@ public enum APIMessages {
     public struct FindingDetail: Codable, Sendable {
         public var finding: FindingState
         public var transitions: [FindingTransition]
+        /// What to do about it, from the newest rule pack the collector knows; nil for a rule it
+        /// does not know.
+        public var guidance: RuleGuidance?
 
-        public init(finding: FindingState, transitions: [FindingTransition]) {
+        public init(finding: FindingState, transitions: [FindingTransition], guidance: RuleGuidance? = nil) {
             self.finding = finding
             self.transitions = transitions
+            self.guidance = guidance
         }
     }
 

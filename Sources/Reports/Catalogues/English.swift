@@ -98,6 +98,7 @@ extension ReportStrings {
         evidence: "Evidence",
         provedBy: "Proved by",
         unprovenOn: "Not proven on",
+        remediation: "What to do",
         lastChecked: "Last checked",
         citation: "Citation",
         currentCitation: "Current",

@@ -58,6 +58,8 @@ public struct ReportStrings: Sendable {
     public var provedBy: String
     /// Before the hosts no state check proved.
     public var unprovenOn: String
+    /// Before a failing rule's remediation.
+    public var remediation: String
     public var lastChecked: String
     public var citation: String
     /// Before the current regime's citation.

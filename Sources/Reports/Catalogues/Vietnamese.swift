@@ -98,6 +98,7 @@ extension ReportStrings {
         evidence: "Bằng chứng",
         provedBy: "Chứng minh bởi",
         unprovenOn: "Chưa chứng minh trên",
+        remediation: "Khắc phục",
         lastChecked: "Kiểm tra gần nhất",
         citation: "Căn cứ",
         currentCitation: "Hiện hành",

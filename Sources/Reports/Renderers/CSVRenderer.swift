@@ -20,7 +20,7 @@ enum CSVRenderer {
             strings.systemID, strings.system, strings.level, strings.requirementID, strings.area, strings.requirement, strings.status,
             strings.evidence, strings.lastChecked, strings.hosts, strings.findingsCount, strings.rules, strings.attestedBy,
             strings.attestedAt,
-            strings.expiresAt, strings.citation,
+            strings.expiresAt, strings.citation, strings.remediation,
         ])
         for system in data.systems {
             for requirement in system.requirements {
@@ -39,6 +39,7 @@ enum CSVRenderer {
                     requirement.attestation.map { "\($0.attestedBy): \($0.evidence)" } ?? "",
                     requirement.attestation.map { time($0.attestedAt) } ?? "", requirement.attestation.map { time($0.expiresAt) } ?? "",
                     strings.citationLines(requirement, regime: system.regime).joined(separator: " | "),
+                    requirement.remediation.map { "\($0.rule): \($0.text[strings.language])" }.joined(separator: " | "),
                 ])
             }
         }

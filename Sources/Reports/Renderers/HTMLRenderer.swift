@@ -170,9 +170,16 @@ enum HTMLRenderer {
         if requirement.findingsTotal > requirement.findings.count {
             items.append(strings.andMore(requirement.findingsTotal - requirement.findings.count))
         }
-        guard !items.isEmpty else { return }
+        guard !items.isEmpty || !requirement.remediation.isEmpty else { return }
         document.raw("<ul class=\"evidence\">")
         for item in items { document.element("li", item) }
+        for remediation in requirement.remediation {
+            document.raw("<li class=\"remediation\">")
+            document.element("strong", "\(strings.remediation) (\(remediation.rule)):")
+            document.escaped(" " + remediation.text[strings.language])
+            for reference in remediation.references { document.escaped(" " + reference) }
+            document.raw("</li>")
+        }
         document.raw("</ul>")
     }
 

@@ -65,6 +65,8 @@ extension Console {
             var lastSeen: String
             var evidence: [EvidenceRow]
             var remediation: String?
+            var references: [String]
+            var hasReferences: Bool
             var requirements: [RequirementRow]
             var timeline: [Moment]
             var canAct: Bool
@@ -73,7 +75,7 @@ extension Console {
             var users: [String]
         }
         let level = system?.level ?? .lowest
-        let rule = api.rulePack.rules.first { $0.id == finding.rule }
+        let guidance = api.guides.guidance(for: finding.rule)
         let requirements = finding.requirements.map { id in
             let requirement = api.rulePack.requirements[id]
             let citation = requirement?.citation(at: level)
@@ -115,7 +117,8 @@ extension Console {
             system: finding.system, level: level.rawValue, host: finding.host, entity: finding.entity, outcome: finding.outcome.rawValue,
             count: finding.count, firstSeen: ConsoleFormat.time(finding.firstSeen), lastSeen: ConsoleFormat.time(finding.lastSeen),
             evidence: Self.evidenceRows(finding.evidence).map { EvidenceRow(key: $0.key, lines: $0.lines) },
-            remediation: rule?.remediation[language], requirements: requirements,
+            remediation: guidance?.remediation[language], references: guidance?.references ?? [],
+            hasReferences: !(guidance?.references ?? []).isEmpty, requirements: requirements,
             timeline: timeline.sorted { $0.sortKey < $1.sortKey }, canAct: canAct,
             actionScope: vi ? "Thao tác chỉ áp dụng cho phát hiện này." : "The action applies to this finding only.",
             hidden: [HiddenField(name: "fingerprint", value: fingerprint)], users: users)
