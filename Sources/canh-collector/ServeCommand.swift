@@ -53,11 +53,13 @@ struct ServeCommand: AsyncParsableCommand {
                     + loaded.problems.map(\.description).joined(separator: "\n"))
         }
         // Alerts are queued in the store with the changes that cause them, and delivered from it.
+        // The agent's own findings (a refused rule pack) read like the pack's rules.
+        let titles = loaded.pack.titles.merging(BuiltInRule.all.map { ($0.id, $0.title) }) { pack, _ in pack }
         let store = try await storeSettings.open(
-            alertRouting: AlertRouting(rules: settings.alertRules), ruleTitles: loaded.pack.titles, logger: logger)
+            alertRouting: AlertRouting(rules: settings.alertRules), ruleTitles: titles, logger: logger)
         let registry = PrometheusCollectorRegistry()
         // Findings, alerts and the console show what to do from the newest pack published here.
-        let guides = RuleGuideBook(loaded.pack.guidance)
+        let guides = RuleGuideBook(loaded.pack.guidance.merging(BuiltInRule.all.map { ($0.id, $0.guidance) }) { pack, _ in pack })
         try await guides.learnNewestPublished(from: store)
         let dispatcher: AlertDispatcher
         do {

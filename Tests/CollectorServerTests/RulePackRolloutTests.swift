@@ -62,6 +62,7 @@ import Testing
         let state = try await refusalFinding(of: "portal-hy", in: collector)
         #expect(finding, "\(String(describing: state))")
         #expect(state?.outcome == .fail)
+        #expect(state?.title.en == "The agent refused the rule pack assigned to it", "titled like a rule of the pack")
         #expect(state?.evidence.contains(reason) == true, "\(String(describing: state?.evidence))")
     }
 
@@ -203,6 +204,9 @@ import Testing
         #expect(try await eventually(seconds: 30) { try self.host("portal-hy", in: collector)?.running == "2026.12.8" })
         #expect(try await eventually(seconds: 30) { try await self.refusalFinding(of: "portal-hy", in: collector)?.outcome == .pass })
         #expect(try host("portal-hy", in: collector)?.failure == nil)
+        let refusal = try #require(try await refusalFinding(of: "portal-hy", in: collector))
+        let shown = try collector.command(["findings", "show", refusal.fingerprint, "--lang", "en"])
+        #expect(shown.standardOutput.contains("canh-collector rules status"), "what to do about a refusal: \(shown.standardOutput)")
         #expect(portal.send(SIGTERM) == 0)
         #expect(mail.send(SIGTERM) == 0)
     }

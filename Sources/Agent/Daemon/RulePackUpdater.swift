@@ -11,7 +11,7 @@ import Synchronization
 /// it or keeps the running pack and reports the refusal — in the log, in the next heartbeat
 /// (`rules status` on the collector) and as an `agent.rulepack.refused` finding.
 final class RulePackUpdater: Sendable {
-    static let rule = "agent.rulepack.refused"
+    static let rule = BuiltInRule.rulePackRefused.id
 
     private let client: CollectorClient
     private let runtime: AgentRuntime
@@ -104,8 +104,7 @@ final class RulePackUpdater: Sendable {
             id: FindingRecord.id(fingerprint: fingerprint, outcome: outcome, trigger: "\(version) \(sha256) \(now.microsecondsSinceEpoch)"),
             fingerprint: fingerprint, rule: Self.rule, outcome: outcome, severity: .high, level: current.level, requirements: [],
             host: hostname, entity: entity, time: now, firstSeen: nil, count: 1,
-            title: LocalizedText(vi: "Tác tử từ chối gói luật được giao", en: "The agent refused the rule pack assigned to it"),
-            evidence: evidence)
+            title: BuiltInRule.rulePackRefused.title, evidence: evidence)
         do {
             _ = try spool.append([record])
             wake.ring()
