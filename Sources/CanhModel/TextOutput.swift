@@ -4,6 +4,7 @@
 
 /// Columns padded to their widest cell (counted in characters, so Vietnamese text aligns). Every
 /// cell is made terminal-safe: control characters and text-reordering characters are escaped.
+/// Without a header it is a list of `name  value` lines, the names aligned (`status`, `show`).
 public struct TextTable: Sendable {
     public var header: [String]
     public var rows: [[String]]
@@ -13,9 +14,14 @@ public struct TextTable: Sendable {
         self.rows = rows
     }
 
+    /// `name  value` lines.
+    public init(fields: [(String, String)]) {
+        self.init(header: [], rows: fields.map { [$0.0, $0.1] })
+    }
+
     public var rendered: String {
-        let safeRows = ([header] + rows).map { $0.map(\.terminalSafe) }
-        var widths = header.map { _ in 0 }
+        let safeRows = (header.isEmpty ? rows : [header] + rows).map { $0.map(\.terminalSafe) }
+        var widths = [Int](repeating: 0, count: header.isEmpty ? (rows.map(\.count).max() ?? 0) : header.count)
         for row in safeRows {
             for (column, value) in row.enumerated() where column < widths.count {
                 widths[column] = max(widths[column], value.count)

@@ -1,3 +1,4 @@
+import CanhModel
 public import Crypto
 import Foundation
 
@@ -138,10 +139,6 @@ enum Minisign {
     /// "Ed": Ed25519 over the file itself.
     static let algorithm = Array("Ed".utf8)
 
-    static func displayID(_ keyID: [UInt8]) -> String {
-        keyID.reversed().map { byte in
-            let digits = String(byte, radix: 16, uppercase: true)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-    }
+    /// As minisign prints it: the id read as a little-endian number, in upper-case hex.
+    static func displayID(_ keyID: [UInt8]) -> String { StableDigest.hexString(keyID.reversed()).uppercased() }
 }

@@ -3,7 +3,6 @@ import CanhModel
 import CollectorClient
 import CollectorServer
 import CommandSupport
-import Foundation
 
 struct FindingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -121,10 +120,7 @@ extension FindingsCommand {
                             + (transition.reason.map { ": \($0)" } ?? "")
                     ))
             }
-            let width = lines.map(\.0.count).max() ?? 0
-            for (name, value) in lines {
-                Console.output(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value.escapingControlCharacters)
-            }
+            Console.output(TextTable(fields: lines).rendered)
         }
     }
 }

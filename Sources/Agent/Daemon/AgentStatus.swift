@@ -76,9 +76,6 @@ public struct AgentStatus: Sendable {
         return status
     }
 
-    /// `name: value` lines, the names aligned.
-    public var text: String {
-        let width = lines.map(\.0.count).max() ?? 0
-        return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
-    }
+    /// `name  value` lines, the names aligned.
+    public var text: String { TextTable(fields: lines).rendered }
 }
