@@ -131,7 +131,7 @@ extension CollectorAPI {
     }
 
     func complianceReport(system: String?, period: ReportPeriod) async throws -> ComplianceReport {
-        ComplianceEvaluation(pack: rulePack, period: period, now: now()).report(
+        ComplianceEvaluation(pack: rulePack, period: period, now: now(), guidance: guides.guidance(for:)).report(
             scope: system, systems: try await systemFacts(system: system))
     }
 

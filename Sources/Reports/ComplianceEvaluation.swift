@@ -18,11 +18,17 @@ public struct ComplianceEvaluation: Sendable {
     public var period: ReportPeriod
     /// When the report is made: attestations and exceptions are judged at this time.
     public var now: Timestamp
+    /// What to do about each rule's findings; the pack's own text when nil (the collector passes
+    /// its guidance from the newest published pack, as findings and alerts show it).
+    public var guidance: @Sendable (String) -> RuleGuidance?
 
-    public init(pack: RulePack, period: ReportPeriod, now: Timestamp) {
+    public init(
+        pack: RulePack, period: ReportPeriod, now: Timestamp, guidance: @escaping @Sendable (String) -> RuleGuidance? = { _ in nil }
+    ) {
         self.pack = pack
         self.period = period
         self.now = now
+        self.guidance = guidance
     }
 
     /// What the collector holds about one system.
@@ -156,8 +162,9 @@ public struct ComplianceEvaluation: Sendable {
             (entry.status, entry.reason) = (.fail, .openFindings)
             // What to do: the remediation of each rule with an open failure, in the pack's order.
             let failing = Set(unhandled.filter { $0.outcome == .fail }.map(\.rule))
-            entry.remediation = rules.filter { failing.contains($0.id) }.map {
-                RuleRemediation(rule: $0.id, text: $0.remediation, references: $0.references)
+            entry.remediation = rules.filter { failing.contains($0.id) }.map { rule in
+                let guidance = self.guidance(rule.id) ?? rule.guidance
+                return RuleRemediation(rule: rule.id, text: guidance.remediation, references: guidance.references)
             }
         } else if monitored.isEmpty {
             entry.reason = .noHosts

@@ -50,6 +50,11 @@ import Testing
         #expect(json.standardOutput.contains(marker))
         #expect(json.standardOutput.contains("https://man.openbsd.org/sshd_config#PermitRootLogin"))
 
+        // The compliance report says the same under the requirement the finding fails.
+        let report = try collector.command(["report", "compliance", "--system", "hy-portal", "--format", "json"])
+        #expect(report.status == 0, "\(report.standardError)")
+        #expect(report.standardOutput.contains(marker), "the report's remediation is the published pack's")
+
         collector.kill()
         try collector.start()
         let restarted = try collector.command(["findings", "show", record.fingerprint, "--lang", "en"])

@@ -65,4 +65,27 @@ import Testing
         #expect(try collector.command(["hosts", "revoke", agentID]).status == 0)
         #expect(try await agent.raw(.GET, "/api/v1/rule-packs/2026.12.1/archive", body: nil).status == 403)
     }
+
+    @Test("publish refuses a key file others can read, one that is not a key, and a bad minimum version; nothing is stored")
+    func badKeysAndVersions() async throws {
+        let collector = try await CollectorProcess()
+        let scratch = try TemporaryDirectory(prefix: "canh-bad-key")
+        #expect(try collector.command(["rules", "keygen", "--output", scratch.file("k")]).status == 0)
+        let rules = ProcessRunner.repositoryRoot + "/rules"
+        let readable = try scratch.write(try String(contentsOfFile: scratch.file("k"), encoding: .utf8), to: "readable")
+        chmod(readable, 0o644)
+        let open = try collector.command(["rules", "publish", rules, "--key", readable])
+        #expect(open.status == 2)
+        #expect(open.standardError.contains("\(readable) can be read by every user"), "\(open.standardError)")
+        let notKey = try scratch.write("untrusted comment: x\nnot base64 at all\n", to: "notkey")
+        chmod(notKey, 0o600)
+        let garbage = try collector.command(["rules", "publish", rules, "--key", notKey])
+        #expect(garbage.status == 2)
+        #expect(garbage.standardError.contains("\(notKey): not a Canh rule pack secret key"), "\(garbage.standardError)")
+        let version = try collector.command(["rules", "publish", rules, "--key", scratch.file("k"), "--minimum-agent-version", "0.1 beta"])
+        #expect(version.status == 2)
+        #expect(version.standardError.contains("minimum agent version \"0.1 beta\" is not a version"), "\(version.standardError)")
+        let status = try collector.command(["rules", "status", "--format", "json"])
+        #expect(try JSONDecoder().decode(APIMessages.RulePackStatus.self, from: Data(status.standardOutput.utf8)).packs.isEmpty)
+    }
 }
