@@ -12,15 +12,15 @@ import Testing
     let pack: RulePack
     let now = Timestamp.at("2026-11-22T00:00:00Z")
 
-    init() throws {
-        pki = try TestPKI()
+    init() async throws {
+        pki = try await TestPKI()
         let loaded = RulePack.load(directory: ProcessRunner.repositoryRoot + "/rules")
         try #require(loaded.problems.isEmpty)
         pack = loaded.pack
     }
 
-    private func fingerprint(_ path: String) throws -> String {
-        let result = try ProcessRunner.run("/usr/bin/openssl", ["x509", "-in", path, "-noout", "-fingerprint", "-sha256"])
+    private func fingerprint(_ path: String) async throws -> String {
+        let result = try await ProcessRunner.run("/usr/bin/openssl", ["x509", "-in", path, "-noout", "-fingerprint", "-sha256"])
         let text = try #require(result.outputLines.first?.split(separator: "=").last)
         return text.replacingOccurrences(of: ":", with: "").lowercased()
     }
@@ -35,37 +35,39 @@ import Testing
     }
 
     @Test("a directory of certificates and keys: each defect found once, by fingerprint, with every place")
-    func files() throws {
+    func files() async throws {
         let directory = try TemporaryDirectory()
         let certs = directory.file("certs")
         try FileManager.default.createDirectory(atPath: certs + "/nested", withIntermediateDirectories: true)
-        func install(_ leaf: TestPKI.Leaf, as name: String) throws -> String {
+        func install(_ leaf: TestPKI.Leaf, as name: String) async throws -> String {
             try FileManager.default.copyItem(atPath: leaf.certificate, toPath: certs + "/" + name)
-            return try fingerprint(leaf.certificate)
+            return try await fingerprint(leaf.certificate)
         }
-        let good = try pki.issue("good.test")
-        let goodPrint = try install(good, as: "good.crt")
+        let good = try await pki.issue("good.test")
+        let goodPrint = try await install(good, as: "good.crt")
         // The same certificate again: in a full chain and as DER in a subdirectory.
         let chain =
             try String(contentsOfFile: good.certificate, encoding: .utf8) + String(contentsOfFile: pki.caCertificate, encoding: .utf8)
         _ = try directory.write(chain, to: "certs/fullchain.pem")
-        let converted = try ProcessRunner.run(
+        let converted = try await ProcessRunner.run(
             "/usr/bin/openssl", ["x509", "-in", good.certificate, "-outform", "DER", "-out", certs + "/nested/good.der"])
         try #require(converted.status == 0)
         // And once more as DER under a name without an extension.
         try FileManager.default.copyItem(atPath: certs + "/nested/good.der", toPath: certs + "/nested/portal-cert")
 
-        let expired = try install(pki.issue("expired.test", notBefore: "20250101000000Z", notAfter: "20251001000000Z"), as: "expired.pem")
-        let future = try install(pki.issue("future.test", notBefore: "20270101000000Z", notAfter: "20280101000000Z"), as: "future.pem")
-        let expiring = try install(pki.issue("expiring.test", notAfter: "20261215000000Z"), as: "expiring.pem")
-        let weakKey = try install(pki.issue("weak.test", key: .rsa(bits: 1024)), as: "weak.pem")
-        let sha1 = try install(pki.issue("sha1.test", digest: "sha1"), as: "sha1.pem")
-        let selfSigned = try install(pki.selfSigned("self.test"), as: "self.pem")
-        let revokedLeaf = try pki.issue("revoked.test")
-        let revoked = try install(revokedLeaf, as: "revoked.pem")
-        try pki.revoke(revokedLeaf)
-        try pki.publishCRL()
-        let server = try pki.startRevocationServer()
+        let expired = try await install(
+            pki.issue("expired.test", notBefore: "20250101000000Z", notAfter: "20251001000000Z"), as: "expired.pem")
+        let future = try await install(
+            pki.issue("future.test", notBefore: "20270101000000Z", notAfter: "20280101000000Z"), as: "future.pem")
+        let expiring = try await install(pki.issue("expiring.test", notAfter: "20261215000000Z"), as: "expiring.pem")
+        let weakKey = try await install(pki.issue("weak.test", key: .rsa(bits: 1024)), as: "weak.pem")
+        let sha1 = try await install(pki.issue("sha1.test", digest: "sha1"), as: "sha1.pem")
+        let selfSigned = try await install(pki.selfSigned("self.test"), as: "self.pem")
+        let revokedLeaf = try await pki.issue("revoked.test")
+        let revoked = try await install(revokedLeaf, as: "revoked.pem")
+        try await pki.revoke(revokedLeaf)
+        try await pki.publishCRL()
+        let server = try await pki.startRevocationServer()
 
         try FileManager.default.copyItem(atPath: good.key, toPath: certs + "/good.key")
         try FileManager.default.copyItem(atPath: good.key, toPath: certs + "/leaked.key")
@@ -81,7 +83,7 @@ import Testing
         try FileManager.default.copyItem(atPath: good.key, toPath: certs + "/odd\u{1b}[2J.key")
         chmod(certs + "/odd\u{1b}[2J.key", 0o644)
         let missing = directory.file("absent.pem")
-        let caPrint = try fingerprint(pki.caCertificate)
+        let caPrint = try await fingerprint(pki.caCertificate)
 
         let records = try scan(
             CertificateScanSettings(
@@ -123,17 +125,17 @@ import Testing
     }
 
     @Test("endpoints: wrong name, expired, revoked and legacy servers, and a silent port, each judged per host:port")
-    func endpoints() throws {
-        let portal = try pki.issue("portal.test", ips: ["127.0.0.1"])
-        let modern = try pki.server(for: portal, extra: ["-cipher", "ECDHE+AESGCM"])
-        let expiredLeaf = try pki.issue("old.test", notBefore: "20240101000000Z", notAfter: "20250101000000Z")
-        let expiredServer = try pki.server(for: expiredLeaf, extra: ["-cipher", "ECDHE+AESGCM"])
-        let legacy = try pki.server(for: portal, extra: ["-tls1", "-cipher", "ALL:@SECLEVEL=0"])
-        let revokedLeaf = try pki.issue("revoked.test")
-        try pki.revoke(revokedLeaf)
-        let revokedServer = try pki.server(for: revokedLeaf, extra: ["-cipher", "ECDHE+AESGCM"])
+    func endpoints() async throws {
+        let portal = try await pki.issue("portal.test", ips: ["127.0.0.1"])
+        let modern = try await pki.server(for: portal, extra: ["-cipher", "ECDHE+AESGCM"])
+        let expiredLeaf = try await pki.issue("old.test", notBefore: "20240101000000Z", notAfter: "20250101000000Z")
+        let expiredServer = try await pki.server(for: expiredLeaf, extra: ["-cipher", "ECDHE+AESGCM"])
+        let legacy = try await pki.server(for: portal, extra: ["-tls1", "-cipher", "ALL:@SECLEVEL=0"])
+        let revokedLeaf = try await pki.issue("revoked.test")
+        try await pki.revoke(revokedLeaf)
+        let revokedServer = try await pki.server(for: revokedLeaf, extra: ["-cipher", "ECDHE+AESGCM"])
         let silent = try SilentListener()
-        let server = try pki.startRevocationServer()
+        let server = try await pki.startRevocationServer()
         let endpoints = [
             Endpoint(host: "127.0.0.1", port: modern.port, serverName: "portal.test"),
             Endpoint(host: "127.0.0.1", port: modern.port, serverName: "intranet.test"),
@@ -144,9 +146,9 @@ import Testing
         ]
         let records = try scan(
             CertificateScanSettings(endpoints: endpoints, trustAnchors: [pki.caCertificate], timeout: 2, includeSystemTrustStore: false))
-        let portalPrint = try fingerprint(portal.certificate)
-        let oldPrint = try fingerprint(expiredLeaf.certificate)
-        let revokedPrint = try fingerprint(revokedLeaf.certificate)
+        let portalPrint = try await fingerprint(portal.certificate)
+        let oldPrint = try await fingerprint(expiredLeaf.certificate)
+        let revokedPrint = try await fingerprint(revokedLeaf.certificate)
         #expect(
             problems(records)
                 == [

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test("the embedded test holds on a real journal file", arguments: cases)
-    func replay(_ testCase: Case) throws {
+    func replay(_ testCase: Case) async throws {
         let rule = try #require(Self.pack.rules.first { $0.id == testCase.rule })
         guard case .journal(let journalRule) = rule.body else { return }
         let test = try #require(journalRule.tests.first { $0.name == testCase.test })
@@ -38,7 +38,7 @@ import Testing
                 time: entry.time, bootID: entry.bootID.description,
                 fields: entry.fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
-        let journal = try JournalFixture.write(entries, named: "test.journal", in: directory)
+        let journal = try await JournalFixture.write(entries, named: "test.journal", in: directory)
         var single = Self.pack
         single.rules = [rule]
         var records: [FindingRecord] = []

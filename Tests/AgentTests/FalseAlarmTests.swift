@@ -16,10 +16,10 @@ import Testing
 
     /// The noise of `seed` as a journal file, and its export text (to count what it holds).
     private func noiseJournal(seed: Int, entries: Int, in directory: TemporaryDirectory, appending attack: [FixtureEntry] = [])
-        throws -> (journal: String, export: String)
+        async throws -> (journal: String, export: String)
     {
         let export = directory.file("noise-\(seed).export")
-        let generated = try ProcessRunner.run(
+        let generated = try await ProcessRunner.run(
             "/usr/bin/python3",
             [
                 ProcessRunner.repositoryRoot + "/scripts/generate-journal", "--noise", "--entries", "\(entries)", "--seed", "\(seed)",
@@ -32,13 +32,13 @@ import Testing
         bytes += JournalFixture.exportFormat(attack)
         let combined = try directory.write(bytes, to: "noise-\(seed)-combined.export")
         let journal = directory.file("noise-\(seed).journal")
-        let converted = try ProcessRunner.run(JournalFixture.journalRemote, ["--output=\(journal)", combined])
+        let converted = try await ProcessRunner.run(JournalFixture.journalRemote, ["--output=\(journal)", combined])
         try #require(converted.status == 0, "\(converted.standardError)")
         return (journal, text)
     }
 
-    private func authenticationFindings(_ journal: String, level: Int) throws -> [FindingRecord] {
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "\(level)"])
+    private func authenticationFindings(_ journal: String, level: Int) async throws -> [FindingRecord] {
+        let result = try await ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "\(level)"])
         #expect(result.status == 0 || result.status == 1, "\(result.standardError)")
         return try result.outputLines.map { try FindingRecord(jsonLine: $0) }.filter { Self.authenticationRules.contains($0.rule) }
     }
@@ -47,7 +47,7 @@ import Testing
     func noiseIsQuiet() async throws {
         let directory = try TemporaryDirectory()
         for seed in [85, 86] {
-            let (journal, export) = try await offThePool { try noiseJournal(seed: seed, entries: 20_000, in: directory) }
+            let (journal, export) = try await noiseJournal(seed: seed, entries: 20_000, in: directory)
             // The noise must hold every failure form, or its silence proves nothing.
             // The noise must hold every failure form, or its silence proves nothing; staff typos
             // and console mistakes are rare by nature (every quarter hour, every four hours).
@@ -62,7 +62,7 @@ import Testing
                 #expect(export.components(separatedBy: form).count - 1 >= minimum, "seed \(seed): too few \(form)")
             }
             for level in [3, 5] {
-                let findings = try await offThePool { try authenticationFindings(journal, level: level) }
+                let findings = try await authenticationFindings(journal, level: level)
                 #expect(findings.map { "\($0.rule) \($0.entity)" } == [], "seed \(seed), level \(level)")
             }
         }
@@ -89,8 +89,8 @@ import Testing
             }
         }
         let guesser = attack
-        let (journal, _) = try await offThePool { try noiseJournal(seed: 87, entries: 20_000, in: directory, appending: guesser) }
-        let findings = try await offThePool { try authenticationFindings(journal, level: 3) }
+        let (journal, _) = try await noiseJournal(seed: 87, entries: 20_000, in: directory, appending: guesser)
+        let findings = try await authenticationFindings(journal, level: 3)
         #expect(findings.map { "\($0.rule) \($0.entity) \($0.count)" } == ["auth.ssh.bruteforce 198.51.100.77 5"])
     }
 }

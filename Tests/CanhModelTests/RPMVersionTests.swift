@@ -15,12 +15,12 @@ import Testing
     ]
 
     @Test("every pair compares as rpm compares it (one rpm run)")
-    func ordersAsRPM() throws {
+    func ordersAsRPM() async throws {
         let parsed = Self.versions.map(RPMVersion.init)
         // rpm.vercmp compares EVR strings: epoch, version, release, as rpmVersionCompare does.
         let pairs = parsed.flatMap { a in parsed.map { b in (a, b) } }
         let lua = pairs.map { a, b in "print(rpm.vercmp('\(a)', '\(b)') .. ',')" }.joined(separator: " ")
-        let result = try ProcessRunner.run("/usr/bin/rpm", ["--eval", "%{lua: \(lua)}"])
+        let result = try await ProcessRunner.run("/usr/bin/rpm", ["--eval", "%{lua: \(lua)}"])
         #expect(result.status == 0, "\(result.standardError)")
         // rpm's Lua print adds no newline.
         let answers = result.standardOutput.split(separator: ",").filter { !$0.allSatisfy(\.isWhitespace) }.map {

@@ -11,10 +11,10 @@ import Testing
     /// The baseline: what the collector holds after being given exactly the records an offline
     /// scan of the final journal produces, once each.
     func baseline(of journal: String) async throws -> (findings: [String], ids: [String]) {
-        let records = try SampleJournal.scan(journal)
+        let records = try await SampleJournal.scan(journal)
         let collector = try await CollectorProcess()
         try await collector.deliver(records, hostname: "portal-hy")
-        return (try await collector.findingSummary(), try collector.storedRecordIDs())
+        return await (try await collector.findingSummary(), try collector.storedRecordIDs())
     }
 
     @Test("killed with SIGKILL 20 times while working through a journal, the agent delivers every finding exactly once")
@@ -28,19 +28,19 @@ import Testing
         let chunks = stride(from: 0, to: entries.count, by: entries.count / 20).map {
             Array(entries[$0..<min($0 + entries.count / 20, entries.count)])
         }
-        try SampleJournal.append(chunks[0], to: journal, scratch: scratch)
+        try await SampleJournal.append(chunks[0], to: journal, scratch: scratch)
         let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
 
         var generator = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
         let seed = generator.state
         for round in 0..<20 {
-            if round > 0, round < chunks.count { try SampleJournal.append(chunks[round], to: journal, scratch: scratch) }
+            if round > 0, round < chunks.count { try await SampleJournal.append(chunks[round], to: journal, scratch: scratch) }
             try agent.start()
             // Anywhere from before the rules are loaded to well into reading and delivering.
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &generator)))
             agent.kill9()
         }
-        for chunk in chunks.dropFirst(20) { try SampleJournal.append(chunk, to: journal, scratch: scratch) }
+        for chunk in chunks.dropFirst(20) { try await SampleJournal.append(chunk, to: journal, scratch: scratch) }
         try agent.start()
 
         let expected = try await baseline(of: journal)
@@ -48,8 +48,8 @@ import Testing
         let delivered = try await eventually(seconds: 90) { try await collector.findingSummary() == expected.findings }
         #expect(delivered, "seed \(seed); agent log:\n\(agent.output.suffix(3000))")
         #expect(try await collector.findingSummary() == expected.findings)
-        #expect(try collector.storedRecordIDs() == expected.ids, "every record stored once, none missing, none extra")
-        #expect(agent.send(SIGTERM) == 0)
+        #expect(try await collector.storedRecordIDs() == expected.ids, "every record stored once, none missing, none extra")
+        #expect(try await agent.send(SIGTERM) == 0)
     }
 
     @Test("with the collector down the agent spools; started again (and killed mid-delivery) it receives everything once")
@@ -58,38 +58,38 @@ import Testing
         let scratch = try TemporaryDirectory(prefix: "canh-down")
         let journal = scratch.file("journal/portal-hy.journal")
         try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try SampleJournal.append(Array(entries.prefix(100)), to: journal, scratch: scratch)
+        try await SampleJournal.append(Array(entries.prefix(100)), to: journal, scratch: scratch)
         let collector = try await CollectorProcess()
         let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
         collector.kill()
         try agent.start()
-        try SampleJournal.append(Array(entries.dropFirst(100)), to: journal, scratch: scratch)
+        try await SampleJournal.append(Array(entries.dropFirst(100)), to: journal, scratch: scratch)
 
         // Everything is read and waits in the spool; status says the collector cannot be reached.
         let spooled = try await eventually(seconds: 60) {
-            let status = try agent.status()
+            let status = try await agent.status()
             return status.status == 1 && status.standardOutput.contains("unreachable")
                 && !status.standardOutput.contains("spool           0 record")
                 && status.standardOutput.contains("2026-11-21T09:48:06Z")
         }
-        let statusText = try agent.status().standardOutput
+        let statusText = try await agent.status().standardOutput
         #expect(spooled, "\(statusText)\n\(agent.output.suffix(2000))")
 
         // Back, then killed while the backlog is being delivered, then back for good.
-        try collector.start()
+        try await collector.start()
         try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
         collector.kill()
         try await Task.sleep(for: .seconds(1))
-        try collector.start()
+        try await collector.start()
 
         let expected = try await baseline(of: journal)
         let delivered = try await eventually(seconds: 400) { try await collector.findingSummary() == expected.findings }
         #expect(delivered, "agent log:\n\(agent.output.suffix(3000))")
-        #expect(try collector.storedRecordIDs() == expected.ids)
-        let status = try agent.status()
+        #expect(try await collector.storedRecordIDs() == expected.ids)
+        let status = try await agent.status()
         #expect(status.status == 0, "\(status.standardOutput)")
         #expect(status.standardOutput.contains("reachable"))
-        #expect(agent.send(SIGTERM) == 0)
+        #expect(try await agent.send(SIGTERM) == 0)
     }
 
     @Test("a journal vacuumed under a stopped agent is a coverage gap with the uncovered time range")
@@ -98,18 +98,18 @@ import Testing
         let scratch = try TemporaryDirectory(prefix: "canh-vacuum")
         try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
         let first = scratch.file("journal/system@0001.journal")
-        try SampleJournal.append(Array(entries.prefix(1000)), to: first, scratch: scratch)
+        try await SampleJournal.append(Array(entries.prefix(1000)), to: first, scratch: scratch)
         let collector = try await CollectorProcess()
         let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
         try agent.start()
         // The spool empties between batches too: only the last entry's checkpoint says all was read.
         let lastRead = try #require(Self.time(of: entries[999]))
         let readAll = try await eventually(seconds: 60) {
-            let status = try agent.status().standardOutput
+            let status = try await agent.status().standardOutput
             return status.contains("last entry read \(lastRead.iso8601)") && status.contains("spool           0 record")
         }
         #expect(readAll)
-        #expect(agent.send(SIGTERM) == 0)
+        #expect(try await agent.send(SIGTERM) == 0)
 
         // While the agent is stopped, the file holding its position is deleted and journald
         // goes on in a new file (entries 1,500 on; 1,000–1,499 were never read). Only entries
@@ -117,7 +117,7 @@ import Testing
         // finding (host, rule, boot) with later evidence.
         try FileManager.default.removeItem(atPath: first)
         let later = entries.dropFirst(1500).prefix { (Self.time(of: $0) ?? .at("2026-11-22T00:00:00Z")) < .at("2026-11-21T07:00:00Z") }
-        try SampleJournal.append(Array(later), to: scratch.file("journal/system.journal"), scratch: scratch)
+        try await SampleJournal.append(Array(later), to: scratch.file("journal/system.journal"), scratch: scratch)
         try agent.start()
         let gap = try await eventually(seconds: 60) {
             let admin = try collector.client()
@@ -133,16 +133,17 @@ import Testing
         let firstLeft = try #require(Self.time(of: entries[1500]))
         #expect(lost.evidence.contains("\"from\":\"\(lastRead.iso8601)\""), "\(lost.evidence)")
         #expect(lost.evidence.contains("\"to\":\"\(firstLeft.iso8601)\""), "\(lost.evidence)")
-        #expect(agent.send(SIGTERM) == 0)
+        #expect(try await agent.send(SIGTERM) == 0)
     }
 
     @Test("SIGHUP with a broken rule pack keeps the running pack and says why; a good pack is taken")
     func reloadRefusesBrokenPack() async throws {
         let scratch = try TemporaryDirectory(prefix: "canh-reload")
         try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try SampleJournal.append(Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        try await SampleJournal.append(
+            Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
         let rules = scratch.file("rules")
-        _ = try ProcessRunner.run("/bin/cp", ["-r", ProcessRunner.repositoryRoot + "/rules", rules])
+        _ = try await ProcessRunner.run("/bin/cp", ["-r", ProcessRunner.repositoryRoot + "/rules", rules])
         let collector = try await CollectorProcess()
         let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
         var text = try String(contentsOfFile: agent.configuration, encoding: .utf8)
@@ -155,25 +156,26 @@ import Testing
         let good = try String(contentsOfFile: coverage, encoding: .utf8)
         try good.replacingOccurrences(of: "severity: high", with: "severity: extreme").write(
             toFile: coverage, atomically: true, encoding: .utf8)
-        agent.send(SIGHUP)
+        try await agent.send(SIGHUP)
         #expect(await eventually(seconds: 20) { agent.output.contains("reload refused") })
         #expect(agent.output.contains("coverage.yaml:8"))
-        let status = try agent.status()
+        let status = try await agent.status()
         #expect(status.standardOutput.contains("last reload     refused"), "\(status.standardOutput)")
         #expect(status.status == 1)
 
         try good.write(toFile: coverage, atomically: true, encoding: .utf8)
-        agent.send(SIGHUP)
+        try await agent.send(SIGHUP)
         #expect(await eventually(seconds: 20) { agent.output.contains("<5>reloaded") })
-        #expect(try agent.status().standardOutput.contains("last reload") == false)
-        #expect(agent.send(SIGTERM) == 0)
+        #expect(try await agent.status().standardOutput.contains("last reload") == false)
+        #expect(try await agent.send(SIGTERM) == 0)
     }
 
     @Test("under systemd the agent says READY with a status line, feeds the watchdog and says STOPPING on SIGTERM")
     func serviceManagerNotifications() async throws {
         let scratch = try TemporaryDirectory(prefix: "canh-notify")
         try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try SampleJournal.append(Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        try await SampleJournal.append(
+            Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
         let collector = try await CollectorProcess()
         let metricsPort = try FreePort.next()
         let agent = try await AgentProcess(
@@ -181,22 +183,22 @@ import Testing
         let manager = try NotifySocket(in: scratch)
         try agent.start(environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "1000000"])
         defer { manager.stop() }
-        let started = manager.messages(waitingFor: "READY=1", seconds: 30)
+        let started = try await manager.messages(waitingFor: "READY=1", seconds: 30)
         let ready = try #require(started.first { $0.contains("READY=1") }, "\(started)")
         #expect(ready.contains("STATUS=following the journal; rules 2026.11.0 at level 3"), "\(ready)")
         #expect(!started.prefix { !$0.contains("READY=1") }.contains("WATCHDOG=1"), "no keep-alive before the journal is read")
-        #expect(manager.messages(waitingFor: "WATCHDOG=1", seconds: 10).contains("WATCHDOG=1"))
+        #expect(try await manager.messages(waitingFor: "WATCHDOG=1", seconds: 10).contains("WATCHDOG=1"))
 
         // The optional metrics, on loopback: the 50 entries read, and a delivery round done.
-        #expect(FreePort.waitUntilListening(metricsPort, seconds: 10))
+        #expect(try await FreePort.waitUntilListening(metricsPort, seconds: 10))
         let counted = try await eventually(seconds: 20) {
-            let text = try Self.metrics(port: metricsPort)
+            let text = try await Self.metrics(port: metricsPort)
             return text.contains("canh_agent_journal_entries_total 50\n")
                 && text.contains("canh_agent_last_delivery_timestamp_seconds 1")
         }
         #expect(counted)
-        #expect(agent.send(SIGTERM) == 0)
-        #expect(manager.messages(waitingFor: "STOPPING=1", seconds: 10).contains("STOPPING=1"))
+        #expect(try await agent.send(SIGTERM) == 0)
+        #expect(try await manager.messages(waitingFor: "STOPPING=1", seconds: 10).contains("STOPPING=1"))
     }
 
     @Test("a rule whose pattern gives up on entries is logged once and counted by rule in the metrics; the agent reads on")
@@ -209,7 +211,7 @@ import Testing
                 time: .at("2026-11-21T10:00:0\(index)Z"),
                 ["SYSLOG_IDENTIFIER": "slowapp", "MESSAGE": index == 2 ? "aaaa" : TestPacks.backtrackingMessage])
         }
-        let journal = try JournalFixture.write(entries, named: "slow.journal", in: scratch)
+        let journal = try await JournalFixture.write(entries, named: "slow.journal", in: scratch)
         try FileManager.default.moveItem(atPath: journal, toPath: scratch.file("journal/slow.journal"))
         let collector = try await CollectorProcess()
         let metricsPort = try FreePort.next()
@@ -217,9 +219,9 @@ import Testing
             collector: collector, journalDirectory: scratch.file("journal"), agentSettings: "metrics = \"127.0.0.1:\(metricsPort)\"",
             rules: pack)
         try agent.start()
-        #expect(FreePort.waitUntilListening(metricsPort, seconds: 10))
+        #expect(try await FreePort.waitUntilListening(metricsPort, seconds: 10))
         let counted = try await eventually(seconds: 20) {
-            let text = try Self.metrics(port: metricsPort)
+            let text = try await Self.metrics(port: metricsPort)
             return text.contains(#"canh_agent_pattern_limit_hits_total{rule="test.backtracking"} 2"#)
                 && text.contains("canh_agent_journal_entries_total 3\n")
         }
@@ -230,12 +232,12 @@ import Testing
             try await collector.findingSummary().contains { $0.hasPrefix("test.backtracking aaaa") }
         }
         #expect(found, "the entry after the give-ups was still matched and delivered")
-        #expect(agent.send(SIGTERM) == 0)
+        #expect(try await agent.send(SIGTERM) == 0)
     }
 
     /// The agent's `/metrics` page, fetched over HTTP on loopback.
-    static func metrics(port: Int) throws -> String {
-        try ProcessRunner.run(
+    static func metrics(port: Int) async throws -> String {
+        try await ProcessRunner.run(
             "/usr/bin/python3",
             [
                 "-c", "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())",

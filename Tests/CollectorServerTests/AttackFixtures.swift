@@ -13,7 +13,7 @@ extension CollectorProcess {
     ) async throws -> (result: ProcessResult, state: TemporaryDirectory) {
         let state = try TemporaryDirectory(prefix: "canh-attack-agent")
         let tokenFile = try state.write(try await enrollmentToken(system: system) + "\n", to: "token")
-        let result = try ProcessRunner.run(
+        let result = try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"),
             [
                 "enroll", "--collector", url, "--ca", caFile, "--token-file", tokenFile, "--state-dir", state.file("state"),
@@ -31,8 +31,8 @@ extension CollectorProcess {
     }
 
     /// A new API user's token.
-    func userToken(_ name: String, role: String) throws -> String {
-        let added = try command(["users", "add", name, "--role", role])
+    func userToken(_ name: String, role: String) async throws -> String {
+        let added = try await command(["users", "add", name, "--role", role])
         guard added.status == 0, let token = added.outputLines.last else { throw FixtureError(description: added.standardError) }
         return token
     }

@@ -15,8 +15,8 @@ import Testing
     @Test("absurd numbers from a viewer, an analyst, an admin and an agent are 400s naming the field, and the collector keeps serving")
     func absurdNumbers() async throws {
         let collector = try await CollectorProcess()
-        let viewer = try collector.client(token: try collector.userToken("watcher", role: "viewer"))
-        let analyst = try collector.client(token: try collector.userToken("triage", role: "analyst"))
+        let viewer = try await collector.client(token: try collector.userToken("watcher", role: "viewer"))
+        let analyst = try await collector.client(token: try collector.userToken("triage", role: "analyst"))
         let admin = try collector.client()
         let enrolled = try await collector.enrollAgent(hostname: "web01")
         let agent = try collector.agentClient(enrolled.state)
@@ -69,7 +69,7 @@ import Testing
         #expect(hugeCount.status == 400)
         #expect(hugeCount.body.contains("records[0].count"), "\(hugeCount.body)")
 
-        let flag = try collector.command(
+        let flag = try await collector.command(
             ["certs", "--expiring-within", "110000000d"], token: try collector.userToken("reader", role: "viewer"))
         #expect(flag.status == 2)
         #expect(flag.standardError.contains("--expiring-within 110000000d: a number of days from 0 to 3650"), "\(flag.standardError)")
@@ -118,10 +118,10 @@ import Testing
         let hosts: [EnrolledHost] = try await admin.get("/api/v1/hosts")
         #expect(hosts.filter { $0.status != .revoked }.map(\.hostname) == ["web01"])
         #expect(hosts.contains { $0.status == .revoked && $0.replacedBy != nil })
-        let audit = try collector.command(["audit", "--format", "csv"])
+        let audit = try await collector.command(["audit", "--format", "csv"])
         #expect(audit.standardOutput.contains("host.replace"), "\(audit.standardOutput)")
         #expect(audit.standardOutput.contains("1 finding(s) moved"), "\(audit.standardOutput)")
-        let acknowledged = try collector.command(["findings", "ack", opened.fingerprint, "--reason", "seen"])
+        let acknowledged = try await collector.command(["findings", "ack", opened.fingerprint, "--reason", "seen"])
         #expect(acknowledged.status == 2, "a resolved finding is not acknowledged: \(acknowledged.standardOutput)")
 
         // Names that are not host names never become part of a fingerprint or a table.
@@ -171,14 +171,14 @@ import Testing
         let findings: [FindingState] = try await admin.get("/api/v1/findings", query: [("rule", "ssh.config.root_login")])
         #expect(findings.count == 2)
         #expect(findings.allSatisfy { $0.title == packTitle }, "\(findings.map(\.title))")
-        let alerts = try collector.command(["alerts", "list", "--format", "json"])
+        let alerts = try await collector.command(["alerts", "list", "--format", "json"])
         #expect(alerts.standardOutput.contains(packTitle.en), "\(alerts.standardOutput)")
         #expect(!alerts.standardOutput.contains("ignore this rule"), "\(alerts.standardOutput)")
 
         // web01 really holds this certificate; web02 describes it first, falsely, with no DER.
-        let pki = try TestPKI()
-        let leaf = try pki.issue("portal.hungyen.gov.vn", dns: ["portal.hungyen.gov.vn"], notAfter: "20261210000000Z")
-        let scanned = try ProcessRunner.run(
+        let pki = try await TestPKI()
+        let leaf = try await pki.issue("portal.hungyen.gov.vn", dns: ["portal.hungyen.gov.vn"], notAfter: "20261210000000Z")
+        let scanned = try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"),
             ["scan", "--cert", leaf.certificate, "--trust", pki.caCertificate, "--level", "3", "--all", "--now", "2026-11-22T00:00:00Z"])
         let real = try scanned.outputLines.map { try FindingRecord(jsonLine: $0) }.filter { $0.rule == "tls.cert.expiring" }
@@ -197,8 +197,8 @@ import Testing
         #expect(beforeHonest.isEmpty, "a description without the certificate enters no inventory: \(beforeHonest)")
 
         // Another certificate's DER, or bytes that are no certificate, under this fingerprint: refused.
-        let other = try pki.issue("other.hungyen.gov.vn", dns: ["other.hungyen.gov.vn"])
-        let otherScan = try ProcessRunner.run(
+        let other = try await pki.issue("other.hungyen.gov.vn", dns: ["other.hungyen.gov.vn"])
+        let otherScan = try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"),
             ["scan", "--cert", other.certificate, "--level", "3", "--all", "--now", "2026-11-22T00:00:00Z"])
         let otherDER = try #require(
@@ -262,7 +262,7 @@ import Testing
         #expect(heartbeat.body.contains("agent_version"), "\(heartbeat.body)")
         let findings: [FindingState] = try await admin.get("/api/v1/findings")
         #expect(findings.isEmpty, "\(findings.map(\.entity))")
-        let system = try collector.command([
+        let system = try await collector.command([
             "system", "add", "--id", "hy-x", "--name", "Cổng\n\u{1b}[2Jgiả", "--owner", "UBND", "--level", "3",
         ])
         #expect(system.status == 2)
@@ -275,7 +275,7 @@ import Testing
         let anonymous = try CollectorClient(CollectorConnection(url: collector.url, caFile: collector.caFile))
         defer { Task { await anonymous.shutdown() } }
         for scheme in ["bearer", "BEARER", "Bearer"] {
-            let answer = try ProcessRunner.run(
+            let answer = try await ProcessRunner.run(
                 "/usr/bin/curl",
                 [
                     "-s", "--cacert", collector.caFile, "-H", "Authorization: \(scheme) \(collector.adminToken)",
@@ -284,7 +284,7 @@ import Testing
             #expect(answer.standardOutput.contains("hy-portal"), "\(scheme): \(answer.standardOutput)")
         }
         let work = try TemporaryDirectory(prefix: "canh-csr")
-        _ = try ProcessRunner.run(
+        _ = try await ProcessRunner.run(
             "/usr/bin/openssl",
             ["req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", work.file("k"), "-subj", "/CN=weak", "-out", work.file("csr")])
         let weak = try String(contentsOfFile: work.file("csr"), encoding: .utf8)
@@ -308,10 +308,10 @@ extension AttackTests {
         let arguments = [
             "enroll", "--collector", collector.url, "--ca", collector.caFile, "--state-dir", state.file("state"), "--hostname", "db01",
         ]
-        let none = try ProcessRunner.run(agentBinary, arguments, environment: ["CANH_TOKEN": ""])
+        let none = try await ProcessRunner.run(agentBinary, arguments, environment: ["CANH_TOKEN": ""])
         #expect(none.status == 2)
         #expect(none.standardError.contains("no enrollment token: give --token-file FILE, CANH_TOKEN or --token"), "\(none.standardError)")
-        let fromEnvironment = try ProcessRunner.run(
+        let fromEnvironment = try await ProcessRunner.run(
             agentBinary, arguments + ["--machine-id", MachineIDs.fresh()],
             environment: ["CANH_TOKEN": try await collector.enrollmentToken()])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.standardError)")
@@ -336,7 +336,7 @@ extension AttackTests {
     func collector(systems: [String]) async throws -> CollectorProcess {
         let collector = try await CollectorProcess()
         for system in systems {
-            let added = try collector.command(["system", "add", "--id", system, "--name", system, "--owner", "UBND", "--level", "3"])
+            let added = try await collector.command(["system", "add", "--id", system, "--name", system, "--owner", "UBND", "--level", "3"])
             guard added.status == 0 else { throw FixtureError(description: added.standardError) }
         }
         return collector

@@ -315,14 +315,14 @@ import Testing
     @Test("certificates reported by real scans fold into one inventory row per fingerprint, with every host and place")
     func certificateInventory() async throws {
         let collector = try await collector()
-        let pki = try TestPKI()
-        let leaf = try pki.issue(
+        let pki = try await TestPKI()
+        let leaf = try await pki.issue(
             "portal.hungyen.gov.vn", dns: ["portal.hungyen.gov.vn", "dvc.hungyen.gov.vn"], notAfter: "20261210000000Z")
         let copy = try TemporaryDirectory()
         try FileManager.default.copyItem(atPath: leaf.certificate, toPath: copy.file("portal.pem"))
         var delivered = 0
         for (hostname, path) in [("web01", leaf.certificate), ("web02", copy.file("portal.pem"))] {
-            let scan = try ProcessRunner.run(
+            let scan = try await ProcessRunner.run(
                 ProcessRunner.builtProduct("canh-agent"),
                 [
                     "scan", "--cert", path, "--trust", pki.caCertificate, "--level", "3", "--all", "--now", "2026-11-22T00:00:00Z",

@@ -10,9 +10,9 @@ import Testing
     let agent = ProcessRunner.builtProduct("canh-agent")
 
     @Test("serve reads collector.toml, flags override it, and a misspelt or unusable setting exits 2 naming its file and line")
-    func configurationFile() throws {
+    func configurationFile() async throws {
         let data = try TemporaryDirectory(prefix: "canh-config")
-        #expect(try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")]).status == 0)
+        #expect(try await ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")]).status == 0)
         let port = try FreePort.next()
         let settings = data.file("collector.toml")
         try """
@@ -34,19 +34,19 @@ import Testing
         channels = ["soc"]
         """.write(toFile: settings, atomically: true, encoding: .utf8)
         // The port accepts connections a moment before the line is written.
-        func printed(_ server: BackgroundServer, _ line: String) -> Bool {
-            for _ in 0..<100 where !server.output.contains(line) { usleep(20_000) }
+        func printed(_ server: BackgroundServer, _ line: String) async throws -> Bool {
+            for _ in 0..<100 where !server.output.contains(line) { try await Task.sleep(for: .milliseconds(20)) }
             return server.output.contains(line)
         }
-        let server = try BackgroundServer(collector, ["serve", "--config", settings], port: port)
-        #expect(printed(server, "listening on https://127.0.0.1:\(port)"))
+        let server = try await BackgroundServer(collector, ["serve", "--config", settings], port: port)
+        #expect(try await printed(server, "listening on https://127.0.0.1:\(port)"))
 
         // The flag wins over the file's unusable address.
         let overridden = data.file("overridden.toml")
         try "[collector]\ndata_dir = \"\(data.file("collector"))\"\nlisten = \"nowhere\"\n".write(
             toFile: overridden, atomically: true, encoding: .utf8)
-        let second = try BackgroundServer(collector, ["serve", "--config", overridden, "--listen", "127.0.0.1:{port}"])
-        #expect(printed(second, "listening on https://127.0.0.1:\(second.port)"))
+        let second = try await BackgroundServer(collector, ["serve", "--config", overridden, "--listen", "127.0.0.1:{port}"])
+        #expect(try await printed(second, "listening on https://127.0.0.1:\(second.port)"))
 
         let mistakes = [
             (
@@ -101,7 +101,7 @@ import Testing
         for (text, message) in mistakes {
             let file = data.file("bad.toml")
             try text.write(toFile: file, atomically: true, encoding: .utf8)
-            let refused = try ProcessRunner.run(collector, ["serve", "--config", file])
+            let refused = try await ProcessRunner.run(collector, ["serve", "--config", file])
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("\(file):\(message)"), "\(refused.standardError)")
         }
@@ -118,7 +118,7 @@ import Testing
             try "[collector]\ndatabase = \"postgres://canh@127.0.0.1:1/canh\"\ndatabase_password_file = \"\(passwordFile)\"\n".write(
                 toFile: file, atomically: true, encoding: .utf8)
             for command in [["serve", "--config", file], ["migrate", "--config", file]] {
-                let refused = try ProcessRunner.run(collector, command)
+                let refused = try await ProcessRunner.run(collector, command)
                 #expect(refused.status == 2, "\(command)")
                 #expect(refused.standardError.contains(reason), "\(refused.standardError)")
                 #expect(!refused.standardError.contains("s3cret-password"))
@@ -136,13 +136,13 @@ import Testing
         tls = true
         ca = "\(data.file("absent-ca.pem"))"
         """.write(toFile: unreadableCA, atomically: true, encoding: .utf8)
-        let noCA = try ProcessRunner.run(collector, ["serve", "--config", unreadableCA])
+        let noCA = try await ProcessRunner.run(collector, ["serve", "--config", unreadableCA])
         #expect(noCA.status == 2)
         #expect(noCA.standardError.contains("alert channels: cannot use \(data.file("absent-ca.pem")) for TLS"), "\(noCA.standardError)")
         // A rule pack with problems (here: none at all) is refused before anything is served.
         let emptyPack = data.file("no-pack")
         try FileManager.default.createDirectory(atPath: emptyPack, withIntermediateDirectories: true)
-        let noPack = try ProcessRunner.run(collector, ["serve", "--config", settings, "--rules", emptyPack])
+        let noPack = try await ProcessRunner.run(collector, ["serve", "--config", settings, "--rules", emptyPack])
         #expect(noPack.status == 2)
         #expect(noPack.standardError.contains("the rule pack in \(emptyPack) has problems"), "\(noPack.standardError)")
         #expect(noPack.standardError.contains("\(emptyPack)/requirements.yaml: (file): is missing"))
@@ -159,56 +159,56 @@ import Testing
         #expect(enabled.filter { $0.hasPrefix("[[alerts.") }.count == 5)
         #expect(enabled.contains("[alerts]"))
         try enabled.joined(separator: "\n").write(toFile: data.file("sample.toml"), atomically: true, encoding: .utf8)
-        let sampled = try ProcessRunner.run(collector, ["serve", "--config", data.file("sample.toml")])
+        let sampled = try await ProcessRunner.run(collector, ["serve", "--config", data.file("sample.toml")])
         #expect(sampled.status == 2)
         #expect(sampled.standardError.contains("\(data.file("empty")) holds no store"), "\(sampled.standardError)")
 
-        let missing = try ProcessRunner.run(collector, ["serve", "--config", data.file("absent.toml")])
+        let missing = try await ProcessRunner.run(collector, ["serve", "--config", data.file("absent.toml")])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("absent.toml: cannot be read"))
     }
 
     @Test("init, serve, system add, token create, enroll, hosts and findings as JSON and CSV; refusals exit 2 with the reason")
-    func operatorSession() throws {
+    func operatorSession() async throws {
         let data = try TemporaryDirectory(prefix: "canh-cli")
-        let initialised = try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
+        let initialised = try await ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
         #expect(initialised.status == 0, "\(initialised.standardError)")
         let token = try #require(initialised.outputLines.last)
         #expect(token.hasPrefix("canh_"))
         #expect(try String(contentsOfFile: data.file("collector/admin.token"), encoding: .utf8) == token + "\n")
-        let again = try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
+        let again = try await ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")])
         #expect(again.status == 2)
         #expect(again.standardError.contains("already initialised"))
 
-        let server = try BackgroundServer(collector, ["serve", "--data-dir", data.file("collector"), "--listen", "127.0.0.1:{port}"])
+        let server = try await BackgroundServer(collector, ["serve", "--data-dir", data.file("collector"), "--listen", "127.0.0.1:{port}"])
         let environment = [
             "CANH_SERVER": "https://127.0.0.1:\(server.port)", "CANH_TOKEN": token, "CANH_CA": data.file("collector/ca.pem"),
         ]
-        func run(_ arguments: [String]) throws -> ProcessResult {
-            try ProcessRunner.run(collector, arguments, environment: environment)
+        func run(_ arguments: [String]) async throws -> ProcessResult {
+            try await ProcessRunner.run(collector, arguments, environment: environment)
         }
 
-        let added = try run([
+        let added = try await run([
             "system", "add", "--id", "hy-dvc", "--name", "Cổng dịch vụ công", "--owner", "UBND tỉnh Hưng Yên", "--level", "3",
             "--dossier", "approved", "--decision", "1234/QĐ-UBND", "--decision-date", "2025-06-30",
         ])
         #expect(added.status == 0, "\(added.standardError)")
-        let refused = try run(["system", "add", "--id", "hy-dvc", "--name", "x", "--owner", "y", "--level", "3"])
+        let refused = try await run(["system", "add", "--id", "hy-dvc", "--name", "x", "--owner", "y", "--level", "3"])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("HTTP 409"))
         #expect(refused.standardError.contains("system hy-dvc already exists"))
-        let badLevel = try run(["system", "update", "--id", "hy-dvc", "--level", "7"])
+        let badLevel = try await run(["system", "update", "--id", "hy-dvc", "--level", "7"])
         #expect(badLevel.status == 2)
         #expect(badLevel.standardError.contains("a level is 1 to 5"))
-        #expect(try run(["system", "list"]).outputLines.last?.hasPrefix("hy-dvc  3      approved  UBND tỉnh Hưng Yên") == true)
+        #expect(try await run(["system", "list"]).outputLines.last?.hasPrefix("hy-dvc  3      approved  UBND tỉnh Hưng Yên") == true)
 
-        let badExpiry = try run(["token", "create", "--system", "hy-dvc", "--expires", "soon"])
+        let badExpiry = try await run(["token", "create", "--system", "hy-dvc", "--expires", "soon"])
         #expect(badExpiry.status == 2)
         #expect(badExpiry.standardError.contains("--expires soon: e.g. 30m, 24h or 7d"))
-        let badUntil = try run(["findings", "except", String(repeating: "0", count: 64), "--reason", "r", "--until", "next year"])
+        let badUntil = try await run(["findings", "except", String(repeating: "0", count: 64), "--reason", "r", "--until", "next year"])
         #expect(badUntil.status == 2)
         #expect(badUntil.standardError.contains("--until next year"))
-        let missingCA = try ProcessRunner.run(
+        let missingCA = try await ProcessRunner.run(
             agent,
             [
                 "enroll", "--collector", "https://127.0.0.1:\(server.port)", "--token", "canh_x", "--ca", data.file("nowhere.pem"),
@@ -217,9 +217,9 @@ import Testing
         #expect(missingCA.status == 2)
         #expect(missingCA.standardError.contains("nowhere.pem"))
         #expect(!FileManager.default.fileExists(atPath: data.file("agent-bad/agent.key")), "nothing is kept from a failed enrollment")
-        let created = try run(["token", "create", "--system", "hy-dvc", "--uses", "1", "--expires", "1h"])
+        let created = try await run(["token", "create", "--system", "hy-dvc", "--uses", "1", "--expires", "1h"])
         let enrollmentToken = try #require(created.outputLines.last)
-        let enrolled = try ProcessRunner.run(
+        let enrolled = try await ProcessRunner.run(
             agent,
             [
                 "enroll", "--collector", "https://127.0.0.1:\(server.port)", "--token", enrollmentToken, "--ca",
@@ -227,7 +227,7 @@ import Testing
             ])
         #expect(enrolled.status == 0, "\(enrolled.standardError)")
         #expect(enrolled.standardOutput.contains("enrolled web01 as agent"))
-        let reused = try ProcessRunner.run(
+        let reused = try await ProcessRunner.run(
             agent,
             [
                 "enroll", "--collector", "https://127.0.0.1:\(server.port)", "--token", enrollmentToken, "--ca",
@@ -236,23 +236,23 @@ import Testing
         #expect(reused.status == 2)
         #expect(reused.standardError.contains("has been used up"))
 
-        let hosts = try run(["hosts", "--format", "json"])
+        let hosts = try await run(["hosts", "--format", "json"])
         let listed = try JSONDecoder().decode([EnrolledHost].self, from: Data(hosts.standardOutput.utf8))
         #expect(listed.map(\.hostname) == ["web01"])
-        let findings = try run(["findings", "--system", "hy-dvc", "--format", "json"])
+        let findings = try await run(["findings", "--system", "hy-dvc", "--format", "json"])
         #expect(findings.status == 0)
         #expect(try JSONDecoder().decode([FindingState].self, from: Data(findings.standardOutput.utf8)).isEmpty)
-        let csv = try run(["findings", "--format", "csv"])
+        let csv = try await run(["findings", "--format", "csv"])
         #expect(csv.outputLines == ["fingerprint,rule,entity,host,system,severity,status,count,first seen,last seen"])
-        let audit = try run(["audit", "--format", "csv"])
+        let audit = try await run(["audit", "--format", "csv"])
         #expect(audit.standardOutput.contains("user:admin,system.add,hy-dvc"))
         #expect(audit.standardOutput.contains("host.enroll"))
 
-        let unauthorised = try ProcessRunner.run(
+        let unauthorised = try await ProcessRunner.run(
             collector, ["system", "list"], environment: environment.merging(["CANH_TOKEN": "canh_nope"]) { $1 })
         #expect(unauthorised.status == 2)
         #expect(unauthorised.standardError.contains("HTTP 401"))
-        let noServer = try ProcessRunner.run(collector, ["system", "list"], environment: ["CANH_SERVER": "", "CANH_TOKEN": token])
+        let noServer = try await ProcessRunner.run(collector, ["system", "list"], environment: ["CANH_SERVER": "", "CANH_TOKEN": token])
         #expect(noServer.status == 2)
 
         // With agent.toml, enroll takes the collector and the state directory from the file.
@@ -263,8 +263,8 @@ import Testing
         [agent]
         state_dir = "\(data.file("agent-from-config"))"
         """.write(toFile: agentSettings, atomically: true, encoding: .utf8)
-        let secondToken = try #require(try run(["token", "create", "--system", "hy-dvc", "--uses", "1"]).outputLines.last)
-        let configured = try ProcessRunner.run(
+        let secondToken = try #require(try await run(["token", "create", "--system", "hy-dvc", "--uses", "1"]).outputLines.last)
+        let configured = try await ProcessRunner.run(
             agent,
             [
                 "enroll", "--config", agentSettings, "--token", secondToken, "--ca", data.file("collector/ca.pem"), "--hostname", "db01",
@@ -273,23 +273,23 @@ import Testing
         #expect(configured.status == 0, "\(configured.standardError)")
         #expect(FileManager.default.fileExists(atPath: data.file("agent-from-config/agent.pem")))
         try "[agent]\nstate-dir = \"/x\"\n".write(toFile: agentSettings, atomically: true, encoding: .utf8)
-        let misspelt = try ProcessRunner.run(agent, ["enroll", "--config", agentSettings, "--token", secondToken])
+        let misspelt = try await ProcessRunner.run(agent, ["enroll", "--config", agentSettings, "--token", secondToken])
         #expect(misspelt.status == 2)
         #expect(misspelt.standardError.contains("\(agentSettings):2: unknown key state-dir in [agent]"), "\(misspelt.standardError)")
     }
 
     @Test("under systemd, serve says READY once it listens and feeds the watchdog while its store answers")
-    func serviceManagerNotifications() throws {
+    func serviceManagerNotifications() async throws {
         let data = try TemporaryDirectory(prefix: "canh-collector-notify")
-        #expect(try ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")]).status == 0)
+        #expect(try await ProcessRunner.run(collector, ["init", "--data-dir", data.file("collector")]).status == 0)
         let manager = try NotifySocket(in: data)
         defer { manager.stop() }
-        let server = try BackgroundServer(
+        let server = try await BackgroundServer(
             collector, ["serve", "--data-dir", data.file("collector"), "--listen", "127.0.0.1:{port}"],
             environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "1000000"])
-        let started = manager.messages(waitingFor: "READY=1", seconds: 30)
+        let started = try await manager.messages(waitingFor: "READY=1", seconds: 30)
         let ready = try #require(started.first { $0.contains("READY=1") }, "\(started)")
         #expect(ready.contains("STATUS=listening on https://127.0.0.1:\(server.port), rule pack 2026.11.0"), "\(ready)")
-        #expect(manager.messages(waitingFor: "WATCHDOG=1", seconds: 10).contains("WATCHDOG=1"))
+        #expect(try await manager.messages(waitingFor: "WATCHDOG=1", seconds: 10).contains("WATCHDOG=1"))
     }
 }

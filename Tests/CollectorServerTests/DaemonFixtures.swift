@@ -22,12 +22,12 @@ final class CollectorProcess: @unchecked Sendable {
     init(level: Int = 3, settings: String = "") async throws {
         self.settings = settings
         data = try TemporaryDirectory(prefix: "canh-collector-process")
-        let initialised = try ProcessRunner.run(
+        let initialised = try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-collector"), ["init", "--data-dir", data.path, "--hostname", "127.0.0.1"])
         guard initialised.status == 0 else { throw FixtureError(description: "canh-collector init: \(initialised.standardError)") }
         adminToken = try String(contentsOfFile: data.file("admin.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         port = try FreePort.next()
-        try start()
+        try await start()
         let admin = try client()
         defer { Task { await admin.shutdown() } }
         let _: InformationSystem = try await admin.post(
@@ -37,15 +37,15 @@ final class CollectorProcess: @unchecked Sendable {
                 dossier: .approved, decisionNumber: "1234/QĐ-UBND", decisionDate: "2025-06-30"))
     }
 
-    func start() throws {
+    func start() async throws {
         var arguments = ["serve", "--data-dir", data.path, "--listen", "127.0.0.1:{port}"]
         if !settings.isEmpty { arguments += ["--config", try data.write("[collector]\n" + settings + "\n", to: "collector.toml")] }
-        server = try BackgroundServer(ProcessRunner.builtProduct("canh-collector"), arguments, port: port)
+        server = try await BackgroundServer(ProcessRunner.builtProduct("canh-collector"), arguments, port: port)
     }
 
     /// Runs `canh-collector` as this collector's admin (or with `token`).
-    func command(_ arguments: [String], token: String? = nil) throws -> ProcessResult {
-        try ProcessRunner.run(
+    func command(_ arguments: [String], token: String? = nil) async throws -> ProcessResult {
+        try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-collector"), arguments,
             environment: ["CANH_SERVER": url, "CANH_TOKEN": token ?? adminToken, "CANH_CA": caFile])
     }
@@ -76,8 +76,8 @@ final class CollectorProcess: @unchecked Sendable {
     }
 
     /// The ids of every record stored, read from the store file itself.
-    func storedRecordIDs() throws -> [String] {
-        let result = try ProcessRunner.run(
+    func storedRecordIDs() async throws -> [String] {
+        let result = try await ProcessRunner.run(
             "/usr/bin/python3",
             [
                 "-c",
@@ -135,7 +135,7 @@ final class AgentProcess: @unchecked Sendable {
             [host]
             root = ""
             """, to: "agent.toml")
-        let enrolled = try ProcessRunner.run(
+        let enrolled = try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"),
             [
                 "enroll", "--config", configuration, "--token", try await collector.enrollmentToken(system: system), "--ca",
@@ -170,12 +170,12 @@ final class AgentProcess: @unchecked Sendable {
 
     /// Sends `signal` and, for SIGTERM, waits (at most `seconds`) for the exit status.
     @discardableResult
-    func send(_ signal: Int32, waitSeconds seconds: Double = 15) -> Int32? {
+    func send(_ signal: Int32, waitSeconds seconds: Double = 15) async throws -> Int32? {
         guard let process else { return nil }
         Glibc.kill(process.processIdentifier, signal)
         guard signal == SIGTERM || signal == SIGINT else { return nil }
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         guard !process.isRunning else { return nil }
         self.process = nil
         return process.terminationStatus
@@ -183,8 +183,8 @@ final class AgentProcess: @unchecked Sendable {
 
     var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
-    func status() throws -> ProcessResult {
-        try ProcessRunner.run(ProcessRunner.builtProduct("canh-agent"), ["status", "--config", configuration])
+    func status() async throws -> ProcessResult {
+        try await ProcessRunner.run(ProcessRunner.builtProduct("canh-agent"), ["status", "--config", configuration])
     }
 
     deinit { kill9() }
@@ -230,12 +230,12 @@ final class NotifySocket: @unchecked Sendable {
     }
 
     /// Every message so far, once one contains `text` (or after `seconds`).
-    func messages(waitingFor text: String, seconds: Double) -> [String] {
+    func messages(waitingFor text: String, seconds: Double) async throws -> [String] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let received = lock.withLock { messages }
             if received.contains(where: { $0.contains(text) }) { return received }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return lock.withLock { messages }
     }
@@ -257,15 +257,15 @@ enum SampleJournal {
     }
 
     /// Appends entries to `journal` (a genuine journal file, created if new) with systemd-journal-remote.
-    static func append(_ entries: [String], to journal: String, scratch: TemporaryDirectory) throws {
+    static func append(_ entries: [String], to journal: String, scratch: TemporaryDirectory) async throws {
         let export = try scratch.write(entries.joined(separator: "\n\n") + "\n\n", to: "chunk.export")
-        let result = try ProcessRunner.run(JournalFixture.journalRemote, ["--output=" + journal, export])
+        let result = try await ProcessRunner.run(JournalFixture.journalRemote, ["--output=" + journal, export])
         guard result.status == 0 else { throw FixtureError(description: "systemd-journal-remote: \(result.standardError)") }
     }
 
     /// What `canh-agent scan` finds in a journal file at level 3: the records an agent must deliver.
-    static func scan(_ journal: String) throws -> [FindingRecord] {
-        let result = try ProcessRunner.run(
+    static func scan(_ journal: String) async throws -> [FindingRecord] {
+        let result = try await ProcessRunner.run(
             ProcessRunner.builtProduct("canh-agent"), ["scan", "--journal-file", journal, "--level", "3", "--fail-on", "critical"])
         guard result.status <= 1 else { throw FixtureError(description: "canh-agent scan: \(result.standardError)") }
         return try result.outputLines.map { try FindingRecord(jsonLine: $0) }

@@ -12,24 +12,19 @@ import Testing
     @Test("system update and system assess record the dossier, contact, go-live, plan and assessments; system show returns them")
     func commandLine() async throws {
         let collector = try await CollectorProcess()
-        // Each command waits for a process: off the cooperative pool, which other suites share.
-        let update = try await offThePool {
-            try collector.command([
-                "system", "update", "--id", "hy-portal", "--proposed-level", "3", "--dossier", "approved", "--decision", "1234/QĐ-UBND",
-                "--decision-date", "2025-06-30", "--decision-issuer", "UBND tỉnh Hưng Yên", "--appraisal", "56/BC-SKHCN",
-                "--appraisal-date", "2025-06-01", "--regulation", "1479/QĐ-UBND", "--regulation-date", "2025-10-22",
-                "--security-unit", "Trung tâm CNTT-TT", "--contact-name", "Nguyễn Văn An", "--contact-email", "an@hungyen.gov.vn",
-                "--go-live", "2019-05-01", "--plan", "partial", "--plan-expected", "2027-06-30",
-            ])
-        }
+        let update = try await collector.command([
+            "system", "update", "--id", "hy-portal", "--proposed-level", "3", "--dossier", "approved", "--decision", "1234/QĐ-UBND",
+            "--decision-date", "2025-06-30", "--decision-issuer", "UBND tỉnh Hưng Yên", "--appraisal", "56/BC-SKHCN",
+            "--appraisal-date", "2025-06-01", "--regulation", "1479/QĐ-UBND", "--regulation-date", "2025-10-22",
+            "--security-unit", "Trung tâm CNTT-TT", "--contact-name", "Nguyễn Văn An", "--contact-email", "an@hungyen.gov.vn",
+            "--go-live", "2019-05-01", "--plan", "partial", "--plan-expected", "2027-06-30",
+        ])
         #expect(update.status == 0, "\(update.standardError)")
-        let assess = try await offThePool {
-            try collector.command([
-                "system", "assess", "hy-portal", "--date", "2026-03-15", "--kind", "periodic", "--assessor", "Công ty B", "--result", "đạt",
-            ])
-        }
+        let assess = try await collector.command([
+            "system", "assess", "hy-portal", "--date", "2026-03-15", "--kind", "periodic", "--assessor", "Công ty B", "--result", "đạt",
+        ])
         #expect(assess.status == 0, "\(assess.standardError)")
-        let show = try await offThePool { try collector.command(["system", "show", "hy-portal"]) }
+        let show = try await collector.command(["system", "show", "hy-portal"])
         let system = try JSONDecoder().decode(InformationSystem.self, from: Data(show.standardOutput.utf8))
         #expect(system.proposedLevel?.rawValue == 3 && system.dossier == .approved && system.decisionIssuer == "UBND tỉnh Hưng Yên")
         #expect(system.appraisal == Decision(number: "56/BC-SKHCN", date: "2025-06-01"))
@@ -38,7 +33,7 @@ import Testing
         #expect(system.goLive == "2019-05-01" && system.plan == .partial && system.planExpected == "2027-06-30")
         #expect(system.assessments == [Assessment(date: "2026-03-15", kind: .periodic, assessor: "Công ty B", result: "đạt")])
         // A date that does not exist is refused before anything is sent.
-        let badDate = try await offThePool { try collector.command(["system", "update", "--id", "hy-portal", "--go-live", "2026-02-30"]) }
+        let badDate = try await collector.command(["system", "update", "--id", "hy-portal", "--go-live", "2026-02-30"])
         #expect(badDate.status != 0)
         #expect(badDate.standardError.contains("--go-live 2026-02-30: a date is YYYY-MM-DD."), "\(badDate.standardError)")
     }
@@ -47,7 +42,7 @@ import Testing
     func refused() async throws {
         let collector = try await CollectorProcess()
         let admin = try collector.client()
-        let analystToken = try await offThePool { try collector.userToken("triage", role: "analyst") }
+        let analystToken = try await collector.userToken("triage", role: "analyst")
         let analyst = try collector.client(token: analystToken)
         defer {
             Task {
@@ -93,26 +88,22 @@ import Testing
     func annual() async throws {
         let collector = try await CollectorProcess()
         let out = try TemporaryDirectory()
-        let viewer = try await offThePool { try collector.userToken("reader", role: "viewer") }
-        let docx = try await offThePool {
-            try collector.command(
-                ["report", "annual", "--year", "2026", "--format", "docx", "--output", out.file("a.docx")], token: viewer)
-        }
+        let viewer = try await collector.userToken("reader", role: "viewer")
+        let docx = try await collector.command(
+            ["report", "annual", "--year", "2026", "--format", "docx", "--output", out.file("a.docx")], token: viewer)
         #expect(docx.status == 0, "\(docx.standardError)")
-        let text = try await offThePool { try ProcessRunner.run("/usr/bin/pandoc", [out.file("a.docx"), "--to=plain", "--wrap=none"]) }
+        let text = try await ProcessRunner.run("/usr/bin/pandoc", [out.file("a.docx"), "--to=plain", "--wrap=none"])
         #expect(text.standardOutput.contains("Cổng thông tin điện tử tỉnh"), "\(text.standardOutput)")
         #expect(text.standardOutput.contains("Đã được phê duyệt"))
-        let json = try await offThePool {
-            try collector.command(
-                ["report", "annual", "--year", "2026", "--format", "json", "--owner", "UBND tỉnh Hưng Yên"], token: viewer)
-        }
+        let json = try await collector.command(
+            ["report", "annual", "--year", "2026", "--format", "json", "--owner", "UBND tỉnh Hưng Yên"], token: viewer)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect(document["report"] as? String == "annual")
         let data = try #require(document["data"] as? [String: Any])
         #expect((data["totals"] as? [String: Any])?["approved"] as? Int == 1)
-        let early = try await offThePool { try collector.command(["report", "annual", "--year", "2015"]) }
+        let early = try await collector.command(["report", "annual", "--year", "2015"])
         #expect(early.status != 0 && early.standardError.contains("--year 2015: a year from 2016"), "\(early.standardError)")
-        let stranger = try await offThePool { try collector.command(["report", "annual", "--year", "2026", "--owner", "Sở khác"]) }
+        let stranger = try await collector.command(["report", "annual", "--year", "2026", "--owner", "Sở khác"])
         #expect(stranger.status == 2)
         #expect(stranger.standardError.contains("owner: no system of the inventory has the owner \"Sở khác\""), "\(stranger.standardError)")
     }
@@ -121,9 +112,7 @@ import Testing
     func everyFormatFromTheCommandLine() async throws {
         let collector = try await CollectorProcess()
         let out = try TemporaryDirectory()
-        let written = try await offThePool {
-            try collector.command(["report", "annual", "--year", "2026", "--format", "all", "--output", out.file("annual")])
-        }
+        let written = try await collector.command(["report", "annual", "--year", "2026", "--format", "all", "--output", out.file("annual")])
         #expect(written.status == 0, "\(written.standardError)")
         let directory = out.file("annual")
         let json = try #require(FileManager.default.contents(atPath: directory + "/canh-annual-2026.json"))
@@ -131,14 +120,12 @@ import Testing
         #expect(written.standardError.contains("every format carries the digest \(digest)"))
         let html = try String(contentsOfFile: directory + "/canh-annual-2026-vi.html", encoding: .utf8)
         let csv = try String(contentsOfFile: directory + "/canh-annual-2026-vi.csv", encoding: .utf8)
-        let pdf = try await offThePool { try ProcessRunner.run("/usr/bin/pdftotext", [directory + "/canh-annual-2026-vi.pdf", "-"]) }
-        let docx = try await offThePool {
-            try ProcessRunner.run("/usr/bin/pandoc", [directory + "/canh-annual-2026-vi.docx", "--to=plain", "--wrap=none"])
-        }
+        let pdf = try await ProcessRunner.run("/usr/bin/pdftotext", [directory + "/canh-annual-2026-vi.pdf", "-"])
+        let docx = try await ProcessRunner.run("/usr/bin/pandoc", [directory + "/canh-annual-2026-vi.docx", "--to=plain", "--wrap=none"])
         for (format, text) in [("html", html), ("csv", csv), ("pdf", pdf.standardOutput), ("docx", docx.standardOutput)] {
             #expect(text.split(whereSeparator: \.isWhitespace).joined().contains(digest), "\(format) carries the digest of the JSON")
         }
-        let noDirectory = try await offThePool { try collector.command(["report", "annual", "--year", "2026", "--format", "all"]) }
+        let noDirectory = try await collector.command(["report", "annual", "--year", "2026", "--format", "all"])
         #expect(noDirectory.status != 0 && noDirectory.standardError.contains("--format all writes several files"))
     }
 }

@@ -14,9 +14,9 @@ import Testing
     let python = "/usr/bin/python3"
 
     /// The rows of a CSV file as Python's csv module reads it (what spreadsheets do too).
-    func csvRows(_ text: String, in directory: TemporaryDirectory) throws -> [[String]] {
+    func csvRows(_ text: String, in directory: TemporaryDirectory) async throws -> [[String]] {
         let file = try directory.write(text, to: "export-\(UUID().uuidString).csv")
-        let read = try ProcessRunner.run(
+        let read = try await ProcessRunner.run(
             python,
             ["-c", "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig')))))", file])
         return try JSONDecoder().decode([[String]].self, from: Data(read.standardOutput.utf8))
@@ -34,32 +34,32 @@ import Testing
         _ = try await agent.deliver(
             formulas.enumerated().map { attackRecord(host: "web01", rule: "auth.sudo.failure", entity: $1, at: "2026-11-21T10:00:0\($0)Z") }
         )
-        let csv = try collector.command(["findings", "--format", "csv"])
+        let csv = try await collector.command(["findings", "--format", "csv"])
         #expect(csv.status == 0, "\(csv.standardError)")
-        let rows = try csvRows(csv.standardOutput, in: work)
+        let rows = try await csvRows(csv.standardOutput, in: work)
         #expect(rows.count == formulas.count + 1)
         let entities = Set(rows.dropFirst().map { $0[2] })
         #expect(entities == Set(formulas.map { "'" + $0 }), "\(entities)")
 
         // Free text of analysts goes into the audit log and reports as it was typed.
-        let analyst = try collector.userToken("triage", role: "analyst")
+        let analyst = try await collector.userToken("triage", role: "analyst")
         let fingerprint = try #require(
-            try JSONDecoder().decode(
+            try await JSONDecoder().decode(
                 [FindingState].self, from: Data(collector.command(["findings", "--format", "json"]).standardOutput.utf8)
             ).first?.fingerprint)
         let reason = "ok\r\nfake,row,\u{1b}[2J\u{1b}[31mALL CLEAR\u{202e}txt.exe\u{8}\u{8}"
-        #expect(try collector.command(["findings", "ack", fingerprint, "--reason", reason], token: analyst).status == 0)
-        let table = try collector.command(["audit"])
+        #expect(try await collector.command(["findings", "ack", fingerprint, "--reason", reason], token: analyst).status == 0)
+        let table = try await collector.command(["audit"])
         #expect(table.status == 0)
         #expect(!table.standardOutput.unicodeScalars.contains { $0.isControlCharacter && $0 != "\n" }, "no raw control character")
         #expect(!table.standardOutput.unicodeScalars.contains("\u{202e}"))
         #expect(
             table.standardOutput.contains(#"ok\x0d\x0afake,row,\x1b[2J\x1b[31mALL CLEAR\u{202e}txt.exe\x08\x08"#), "\(table.standardOutput)"
         )
-        let entries = try JSONDecoder().decode(
+        let entries = try await JSONDecoder().decode(
             [AuditEntry].self, from: Data(collector.command(["audit", "--format", "json"]).standardOutput.utf8))
         #expect(table.outputLines.count == entries.count + 1, "one line per entry and the header")
-        let auditCSV = try csvRows(try collector.command(["audit", "--format", "csv"]).standardOutput, in: work)
+        let auditCSV = try await csvRows(try collector.command(["audit", "--format", "csv"]).standardOutput, in: work)
         #expect(auditCSV.count == entries.count + 1)
         #expect(auditCSV.contains { $0.last == reason }, "the CSV keeps the text exactly, CR LF and all")
 
@@ -67,12 +67,12 @@ import Testing
         let manual = try #require(
             try RunningCollector.rulePack().requirements.requirements.first { $0.check == .manual && $0.levels.contains(Level.all[2]) })
         let evidence = "Quyết định 88/QĐ\nBiên bản diễn tập\r\n=1+1"
-        let attested = try collector.command(
+        let attested = try await collector.command(
             ["attestations", "add", "--system", "hy-portal", "--requirement", manual.id, "--evidence", evidence], token: analyst)
         #expect(attested.status == 0, "\(attested.standardError)")
-        let report = try collector.command(["report", "compliance", "--system", "hy-portal", "--format", "csv", "--lang", "en"])
+        let report = try await collector.command(["report", "compliance", "--system", "hy-portal", "--format", "csv", "--lang", "en"])
         #expect(report.status == 0, "\(report.standardError)")
-        let reportRows = try csvRows(report.standardOutput, in: work)
+        let reportRows = try await csvRows(report.standardOutput, in: work)
         let header = try #require(reportRows.firstIndex { $0.count > 10 })
         let table16 = reportRows[header...].filter { !$0.isEmpty && $0 != [""] }
         #expect(table16.allSatisfy { $0.count == reportRows[header].count }, "every row has every column")
@@ -83,8 +83,8 @@ import Testing
     func reportFiles() async throws {
         let collector = try await CollectorProcess()
         let work = try TemporaryDirectory(prefix: "canh-report-files")
-        func report(_ output: String) throws -> ProcessResult {
-            try collector.command(["report", "coverage", "--format", "csv", "--output", output])
+        func report(_ output: String) async throws -> ProcessResult {
+            try await collector.command(["report", "coverage", "--format", "csv", "--output", output])
         }
         // What a path is, without following a link (a FIFO is `typeUnknown` to Foundation).
         func kind(_ path: String) -> String {
@@ -109,7 +109,7 @@ import Testing
         for (path, message) in targets {
             let type = kind(path)
             #expect(type != FileAttributeType.typeRegular.rawValue && type != "missing")
-            let refused = try report(path)
+            let refused = try await report(path)
             #expect(refused.status == 2, "\(path)")
             #expect(refused.standardError.contains("\(path) \(message)"), "\(refused.standardError)")
             #expect(!refused.standardError.contains("NSCocoaErrorDomain"))
@@ -120,7 +120,7 @@ import Testing
 
         let existing = try work.write("old report\n", to: "coverage.csv")
         #expect(chmod(existing, 0o644) == 0)
-        let written = try report(existing)
+        let written = try await report(existing)
         #expect(written.status == 0, "\(written.standardError)")
         #expect((try FileManager.default.attributesOfItem(atPath: existing)[.posixPermissions] as? Int) == 0o600)
         #expect(try String(contentsOfFile: existing, encoding: .utf8).contains("hy-portal"))
@@ -129,7 +129,7 @@ import Testing
         for arguments in [
             "findings --format csv", "system list", "report compliance --system hy-portal --format html", "report coverage --format csv",
         ] {
-            let full = try ProcessRunner.run(
+            let full = try await ProcessRunner.run(
                 "/bin/sh", ["-c", "exec \"$0\" \(arguments) > /dev/full", ProcessRunner.builtProduct("canh-collector")],
                 environment: ["CANH_SERVER": collector.url, "CANH_TOKEN": collector.adminToken, "CANH_CA": collector.caFile])
             #expect(full.status == 2, "\(arguments): \(full.status) \(full.standardError)")

@@ -15,17 +15,17 @@ import Testing
         let record = attackRecord(host: "web01", rule: "ssh.config.root_login")
         try await collector.deliver([record], hostname: "web01")
 
-        let installed = try collector.command(["findings", "show", record.fingerprint, "--lang", "en"])
+        let installed = try await collector.command(["findings", "show", record.fingerprint, "--lang", "en"])
         #expect(installed.status == 0, "\(installed.standardError)")
         #expect(
             installed.standardOutput.contains("reference     https://man.openbsd.org/sshd_config#PermitRootLogin"),
             "\(installed.standardOutput)")
-        let vietnamese = try collector.command(["findings", "show", record.fingerprint])
+        let vietnamese = try await collector.command(["findings", "show", record.fingerprint])
         #expect(vietnamese.standardOutput.contains("khắc phục"), "\(vietnamese.standardOutput)")
 
         // A pack whose remediation for the rule says something new.
         let pack = scratch.file("pack")
-        #expect(try ProcessRunner.run("/bin/cp", ["-r", ProcessRunner.repositoryRoot + "/rules", pack]).status == 0)
+        #expect(try await ProcessRunner.run("/bin/cp", ["-r", ProcessRunner.repositoryRoot + "/rules", pack]).status == 0)
         let ssh = pack + "/host/ssh.yaml"
         var text = try String(contentsOfFile: ssh, encoding: .utf8)
         let marker = "Follow the province's SSH hardening guide 2026-12 (CANH-MARKER)."
@@ -40,25 +40,25 @@ import Testing
             of: "version: 2026.11.0", with: "version: 2026.12.1"
         )
         .write(toFile: packYAML, atomically: true, encoding: .utf8)
-        #expect(try collector.command(["rules", "keygen", "--output", scratch.file("k")]).status == 0)
-        let published = try collector.command(["rules", "publish", pack, "--key", scratch.file("k")])
+        #expect(try await collector.command(["rules", "keygen", "--output", scratch.file("k")]).status == 0)
+        let published = try await collector.command(["rules", "publish", pack, "--key", scratch.file("k")])
         #expect(published.status == 0, "\(published.standardError)")
 
-        let shown = try collector.command(["findings", "show", record.fingerprint, "--lang", "en"])
+        let shown = try await collector.command(["findings", "show", record.fingerprint, "--lang", "en"])
         #expect(shown.standardOutput.contains("remediation   \(marker)"), "\(shown.standardOutput)")
-        let json = try collector.command(["findings", "show", record.fingerprint, "--json"])
+        let json = try await collector.command(["findings", "show", record.fingerprint, "--json"])
         #expect(json.standardOutput.contains(marker))
         #expect(json.standardOutput.contains("https://man.openbsd.org/sshd_config#PermitRootLogin"))
 
         // The compliance report says the same under the requirement the finding fails.
-        let report = try collector.command(["report", "compliance", "--system", "hy-portal", "--format", "json"])
+        let report = try await collector.command(["report", "compliance", "--system", "hy-portal", "--format", "json"])
         #expect(report.status == 0, "\(report.standardError)")
         #expect(report.standardOutput.contains(marker), "the report's remediation is the published pack's")
 
         collector.kill()
-        try collector.start()
-        let restarted = try collector.command(["findings", "show", record.fingerprint, "--lang", "en"])
+        try await collector.start()
+        let restarted = try await collector.command(["findings", "show", record.fingerprint, "--lang", "en"])
         #expect(restarted.standardOutput.contains(marker), "learned again from the store: \(restarted.standardOutput)")
-        #expect(try collector.command(["findings", "show", "0000"]).status != 0)
+        #expect(try await collector.command(["findings", "show", "0000"]).status != 0)
     }
 }

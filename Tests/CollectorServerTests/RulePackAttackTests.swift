@@ -14,8 +14,8 @@ import Testing
         let collector = try await CollectorProcess()
         let enrolled = try await collector.enrollAgent(hostname: "web01")
         let agent = try collector.agentClient(enrolled.state)
-        let viewer = try collector.client(token: try collector.userToken("lan", role: "viewer"))
-        let analyst = try collector.client(token: try collector.userToken("minh", role: "analyst"))
+        let viewer = try await collector.client(token: try collector.userToken("lan", role: "viewer"))
+        let analyst = try await collector.client(token: try collector.userToken("minh", role: "analyst"))
         let admin = try collector.client()
         defer {
             Task {
@@ -62,7 +62,7 @@ import Testing
         // A revoked agent downloads nothing.
         #expect(try await agent.raw(.GET, "/api/v1/rule-packs/2026.12.1/archive", body: nil).status == 200)
         let agentID = try #require(status.hosts.first?.agentID)
-        #expect(try collector.command(["hosts", "revoke", agentID]).status == 0)
+        #expect(try await collector.command(["hosts", "revoke", agentID]).status == 0)
         #expect(try await agent.raw(.GET, "/api/v1/rule-packs/2026.12.1/archive", body: nil).status == 403)
     }
 
@@ -70,22 +70,24 @@ import Testing
     func badKeysAndVersions() async throws {
         let collector = try await CollectorProcess()
         let scratch = try TemporaryDirectory(prefix: "canh-bad-key")
-        #expect(try collector.command(["rules", "keygen", "--output", scratch.file("k")]).status == 0)
+        #expect(try await collector.command(["rules", "keygen", "--output", scratch.file("k")]).status == 0)
         let rules = ProcessRunner.repositoryRoot + "/rules"
         let readable = try scratch.write(try String(contentsOfFile: scratch.file("k"), encoding: .utf8), to: "readable")
         chmod(readable, 0o644)
-        let open = try collector.command(["rules", "publish", rules, "--key", readable])
+        let open = try await collector.command(["rules", "publish", rules, "--key", readable])
         #expect(open.status == 2)
         #expect(open.standardError.contains("\(readable) can be read by every user"), "\(open.standardError)")
         let notKey = try scratch.write("untrusted comment: x\nnot base64 at all\n", to: "notkey")
         chmod(notKey, 0o600)
-        let garbage = try collector.command(["rules", "publish", rules, "--key", notKey])
+        let garbage = try await collector.command(["rules", "publish", rules, "--key", notKey])
         #expect(garbage.status == 2)
         #expect(garbage.standardError.contains("\(notKey): not a Canh rule pack secret key"), "\(garbage.standardError)")
-        let version = try collector.command(["rules", "publish", rules, "--key", scratch.file("k"), "--minimum-agent-version", "0.1 beta"])
+        let version = try await collector.command([
+            "rules", "publish", rules, "--key", scratch.file("k"), "--minimum-agent-version", "0.1 beta",
+        ])
         #expect(version.status == 2)
         #expect(version.standardError.contains("minimum agent version \"0.1 beta\" is not a version"), "\(version.standardError)")
-        let status = try collector.command(["rules", "status", "--format", "json"])
+        let status = try await collector.command(["rules", "status", "--format", "json"])
         #expect(try JSONDecoder().decode(APIMessages.RulePackStatus.self, from: Data(status.standardOutput.utf8)).packs.isEmpty)
     }
 }

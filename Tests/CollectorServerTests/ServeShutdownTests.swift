@@ -20,12 +20,12 @@ import Testing
     @Test("SIGTERM while an agent delivers: serve says STOPPING, exits 0, and every batch it acknowledged is stored")
     func gracefulShutdown() async throws {
         let data = try TemporaryDirectory(prefix: "canh-shutdown")
-        let estate = try CollectorUnderTest(binary: collector, data: data)
+        let estate = try await CollectorUnderTest(binary: collector, data: data)
         let configuration = try data.write(
             "[collector]\ndata_dir = \"\(data.file("collector"))\"\nlisten = \"127.0.0.1:\(estate.port)\"\n", to: "collector.toml")
         let manager = try NotifySocket(in: data)
         defer { manager.stop() }
-        let server = try BackgroundServer(
+        let server = try await BackgroundServer(
             collector, ["serve", "--config", configuration], port: estate.port, environment: ["NOTIFY_SOCKET": manager.path])
         try await estate.registerPortalAndEnroll()
         let time = Timestamp.now()
@@ -41,15 +41,15 @@ import Testing
             }
         }
         await progress.wait(untilAtLeast: 20)
-        let status = server.terminate()
+        let status = try await server.terminate()
         await delivering.value
         #expect(status == 0, "serve exited with \(status.map(String.init) ?? "nothing yet")")
-        #expect(manager.messages(waitingFor: "STOPPING=1", seconds: 5).contains { $0.contains("STOPPING=1") })
+        #expect(try await manager.messages(waitingFor: "STOPPING=1", seconds: 5).contains { $0.contains("STOPPING=1") })
         let acknowledged = await progress.indices
         #expect(acknowledged.count >= 20 && acknowledged.count < 200, "\(acknowledged.count) acknowledged")
         // Started again: every acknowledged record is there.
-        let again = try estate.serve(configuration)
-        let listed = try estate.run(["findings", "--format", "json"])
+        let again = try await estate.serve(configuration)
+        let listed = try await estate.run(["findings", "--format", "json"])
         let entities = Set(
             try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
                 .compactMap { $0["entity"] as? String })

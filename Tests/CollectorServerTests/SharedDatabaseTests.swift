@@ -36,8 +36,8 @@ import Testing
             self.binary = binary
         }
 
-        func start() throws {
-            process = try BackgroundServer(binary, ["serve", "--config", configuration], port: port, environment: environment)
+        func start() async throws {
+            process = try await BackgroundServer(binary, ["serve", "--config", configuration], port: port, environment: environment)
         }
 
         /// SIGKILL, whatever it is doing.
@@ -58,14 +58,14 @@ import Testing
         "two collectors on one PostgreSQL database, agents split between them, one killed and restarted during delivery: every finding once with its count, every re-sent batch a duplicate, every alert received, by one collector at a time"
     )
     func twoCollectorsOneDatabase() async throws {
-        let cluster = try PostgresCluster.shared()
-        let database = try cluster.database()
+        let cluster = try await PostgresCluster.shared()
+        let database = try await cluster.database()
         let databaseName = String(database.split(separator: "/").last?.split(separator: "?").first ?? "")
         let data = try TemporaryDirectory(prefix: "canh-two-collectors")
         let out = data.file("webhook.jsonl")
-        let webhook = try BackgroundServer(python, [receivers, "webhook", "{port}", out, "s3cret"])
+        let webhook = try await BackgroundServer(python, [receivers, "webhook", "{port}", out, "s3cret"])
         let environment = ["CANH_DATABASE_PASSWORD": cluster.password]
-        let initialised = try ProcessRunner.run(
+        let initialised = try await ProcessRunner.run(
             collector, ["init", "--data-dir", data.file("a"), "--database", database, "--hostname", "127.0.0.1"],
             environment: environment)
         try #require(initialised.status == 0, "\(initialised.standardError)")
@@ -100,21 +100,21 @@ import Testing
                 channels = ["soc"]
                 """, to: "collector-\(name).toml")
             let member = Member(name: name, port: port, configuration: configuration, environment: environment, binary: collector)
-            try member.start()
+            try await member.start()
             started.append(member)
         }
         let members = started
         let (first, second) = (members[0], members[1])
-        func command(_ arguments: [String], on member: Member) throws -> ProcessResult {
-            try ProcessRunner.run(
+        func command(_ arguments: [String], on member: Member) async throws -> ProcessResult {
+            try await ProcessRunner.run(
                 collector, arguments, environment: ["CANH_SERVER": member.url, "CANH_TOKEN": adminToken, "CANH_CA": data.file("a/ca.pem")])
         }
-        let added = try command(
+        let added = try await command(
             ["system", "add", "--id", "hy-dvc", "--name", "Cổng dịch vụ công", "--owner", "UBND", "--level", "3"], on: first)
         try #require(added.status == 0, "\(added.standardError)")
         // Enrolled through either collector: the token and the hosts are in the one database.
         let token = try #require(
-            try command(["token", "create", "--system", "hy-dvc", "--uses", "\(Self.hosts)"], on: second).outputLines.last)
+            try await command(["token", "create", "--system", "hy-dvc", "--uses", "\(Self.hosts)"], on: second).outputLines.last)
         var enrolled: [(hostname: String, state: String, home: Int)] = []
         for index in 0..<Self.hosts {
             let hostname = "web\(index)"
@@ -177,7 +177,7 @@ import Testing
                 await progress.wait(untilBatches: Self.hosts * Self.batches / 3)
                 first.kill()
                 try await Task.sleep(for: .seconds(2))
-                try first.start()
+                try await first.start()
                 return (0, 0, 0)
             }
             var all: [(stored: Int, duplicates: Int, failovers: Int)] = []
@@ -190,10 +190,10 @@ import Testing
         #expect(results.map(\.failovers).reduce(0, +) > 0, "agents of the killed collector went to the other")
 
         // Every finding once, with the count of the one record that made it.
-        #expect(try cluster.psql("SELECT count(*) FROM findings", database: databaseName).trimmed == "\(total)")
-        #expect(try cluster.psql("SELECT count(*) FROM findings WHERE count <> 3", database: databaseName).trimmed == "0")
-        #expect(try cluster.psql("SELECT count(*) FROM records", database: databaseName).trimmed == "\(total)")
-        let findings = try command(["findings", "--status", "open", "--format", "json"], on: second)
+        #expect(try await cluster.psql("SELECT count(*) FROM findings", database: databaseName).trimmed == "\(total)")
+        #expect(try await cluster.psql("SELECT count(*) FROM findings WHERE count <> 3", database: databaseName).trimmed == "0")
+        #expect(try await cluster.psql("SELECT count(*) FROM records", database: databaseName).trimmed == "\(total)")
+        let findings = try await command(["findings", "--status", "open", "--format", "json"], on: second)
         #expect(findings.status == 0)
 
         // Every message delivered: the outbox empties, each (key, channel) marked sent once, and
@@ -201,15 +201,15 @@ import Testing
         // not yet marked (at most one message per channel: it marks each before the next).
         var pending = ""
         for _ in 0..<120 {
-            pending = try cluster.psql("SELECT count(*) FROM alert_outbox WHERE state <> 'sent'", database: databaseName).trimmed
+            pending = try await cluster.psql("SELECT count(*) FROM alert_outbox WHERE state <> 'sent'", database: databaseName).trimmed
             if pending == "0" { break }
             try await Task.sleep(for: .seconds(1))
         }
         #expect(pending == "0", "the outbox emptied")
-        let queued = try cluster.psql("SELECT key FROM alert_outbox WHERE channel = 'soc' ORDER BY key", database: databaseName)
+        let queued = try await cluster.psql("SELECT key FROM alert_outbox WHERE channel = 'soc' ORDER BY key", database: databaseName)
             .split(separator: "\n").map(String.init)
         #expect(queued.count == total, "one message per opened finding")
-        let received = try JSONLines.wait(for: queued.count, in: out, seconds: 30)
+        let received = try await JSONLines.wait(for: queued.count, in: out, seconds: 30)
         let keys = received.compactMap { $0["key"] as? String }
         #expect(
             Set(keys).count == queued.count && Set(keys).isSuperset(of: queued),
@@ -217,7 +217,7 @@ import Testing
         let repeats = keys.count - Set(keys).count
         #expect(repeats <= 1, "\(repeats) message(s) received twice")
         #expect(received.allSatisfy { $0["signature_ok"] as? Bool == true })
-        let claimants = try cluster.psql("SELECT count(DISTINCT claimed_by) FROM alert_outbox", database: databaseName).trimmed
+        let claimants = try await cluster.psql("SELECT count(DISTINCT claimed_by) FROM alert_outbox", database: databaseName).trimmed
         #expect((Int(claimants) ?? 0) >= 2, "both collectors delivered (\(claimants) claimants)")
         print(
             "two collectors, one database: \(total) records from \(Self.hosts) agents stored once, "

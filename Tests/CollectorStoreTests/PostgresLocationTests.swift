@@ -40,8 +40,8 @@ import Testing
 
     @Test("TLS to the database: verify-full with the server's CA connects, with another CA it is refused; require and disable connect")
     func tls() async throws {
-        let cluster = try PostgresCluster.shared()
-        let database = try cluster.database()
+        let cluster = try await PostgresCluster.shared()
+        let database = try await cluster.database()
         let base = database.replacingOccurrences(of: "?sslmode=disable", with: "")
         // The first connection applies every migration; the others find the schema current.
         var applied: [Int] = []
@@ -51,7 +51,7 @@ import Testing
         }
         #expect(!applied.isEmpty && Set(applied).count == applied.count, "each migration applied once: \(applied)")
         let other = try TemporaryDirectory()
-        let made = try ProcessRunner.run(
+        let made = try await ProcessRunner.run(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost",

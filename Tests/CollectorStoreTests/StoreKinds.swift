@@ -22,8 +22,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite:
             return try SQLiteCollectorStore(path: directory.file("canh.sqlite"), alertRouting: alertRouting, ruleTitles: ruleTitles)
         case .postgres:
-            let cluster = try PostgresCluster.shared()
-            let location = try PostgresLocation(url: try cluster.database(), password: cluster.password)
+            let cluster = try await PostgresCluster.shared()
+            let location = try await PostgresLocation(url: try cluster.database(), password: cluster.password)
             _ = try await PostgresCollectorStore.migrate(location)
             return try await PostgresCollectorStore(location: location, alertRouting: alertRouting, ruleTitles: ruleTitles)
         }

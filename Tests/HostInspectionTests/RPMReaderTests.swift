@@ -46,7 +46,7 @@ import Testing
     }
 
     /// A repository's cache as dnf leaves it: repomd.xml and, when given, its gzip'd updateinfo.
-    static func repository(_ tree: TemporaryDirectory, _ directory: String, published: Int64, updateInfo: String?) throws {
+    static func repository(_ tree: TemporaryDirectory, _ directory: String, published: Int64, updateInfo: String?) async throws {
         let base = "var/cache/dnf/\(directory)/repodata/"
         let updateInfoData =
             updateInfo == nil
@@ -72,7 +72,7 @@ import Testing
             """, to: base + "repomd.xml")
         if let updateInfo {
             let file = try tree.write(updateInfo, to: base + "9f1c-updateinfo.xml")
-            #expect(try ProcessRunner.run("/bin/gzip", [file]).status == 0)
+            #expect(try await ProcessRunner.run("/bin/gzip", [file]).status == 0)
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
         """
 
     @Test("rpm: packages from rpmdb.sqlite's headers against dnf's cached security advisories; the newest kernel decides")
-    func advisoriesAgainstTheDatabase() throws {
+    func advisoriesAgainstTheDatabase() async throws {
         let tree = try TemporaryDirectory()
         let root = HostRoot(path: tree.path)
         try Self.database(
@@ -119,8 +119,8 @@ import Testing
                 Self.header(name: "gpg-pubkey", version: "350d275d", release: "6279464b", architecture: nil),
             ])
         #expect(PackageReader.read(root) == .read(PackageObservation(manager: "rpm", installedCount: 7, securityLists: [], candidates: [])))
-        try Self.repository(tree, "baseos-0123456789abcdef", published: 1_796_191_200, updateInfo: Self.advisories)
-        try Self.repository(tree, "appstream-fedcba9876543210", published: 1_796_000_000, updateInfo: nil)
+        try await Self.repository(tree, "baseos-0123456789abcdef", published: 1_796_191_200, updateInfo: Self.advisories)
+        try await Self.repository(tree, "appstream-fedcba9876543210", published: 1_796_000_000, updateInfo: nil)
         guard case .read(let packages) = PackageReader.read(root) else { throw FixtureError(description: "not read") }
         #expect(packages.manager == "rpm")
         #expect(
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test("rpm: a database written by rpm itself (sqlite backend) is read package for package")
-    func databaseWrittenByRPM() throws {
+    func databaseWrittenByRPM() async throws {
         let work = try TemporaryDirectory()
         let tree = try TemporaryDirectory()
         var packages: [String] = []
@@ -209,21 +209,21 @@ import Testing
                 A package of Canh's tests.
                 %files
                 """, to: "\(name).spec")
-            let build = try ProcessRunner.run("/usr/bin/rpmbuild", ["--define", "_topdir \(work.path)", "--quiet", "-bb", spec])
+            let build = try await ProcessRunner.run("/usr/bin/rpmbuild", ["--define", "_topdir \(work.path)", "--quiet", "-bb", spec])
             try #require(build.status == 0, "\(build.standardError)")
             packages.append(work.file("RPMS/noarch/\(name)-\(version)-\(release).noarch.rpm"))
         }
         let database = tree.file("var/lib/rpm")
         try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: true)
-        let install = try ProcessRunner.run(
+        let install = try await ProcessRunner.run(
             "/usr/bin/rpm",
             ["--define", "_db_backend sqlite", "--dbpath", database, "--initdb"]
         )
         try #require(install.status == 0, "\(install.standardError)")
-        let justDB = try ProcessRunner.run(
+        let justDB = try await ProcessRunner.run(
             "/usr/bin/rpm", ["--define", "_db_backend sqlite", "--dbpath", database, "-i", "--justdb", "--nodeps", "--ignoreos"] + packages)
         try #require(justDB.status == 0, "\(justDB.standardError)")
-        try Self.repository(
+        try await Self.repository(
             tree, "rhel-9-for-x86_64-baseos-rpms-0123456789abcdef", published: 1_796_191_200,
             updateInfo: """
                 <updates><update type="security"><id>RHSA-2026:0001</id><pkglist><collection>

@@ -223,7 +223,7 @@ import Testing
     }
 
     @Test("packages: installed versions against the newest of the security suites' lists, with each suite's InRelease date")
-    func securityPackages() throws {
+    func securityPackages() async throws {
         let tree = try TemporaryDirectory()
         let root = HostRoot(path: tree.path)
         #expect(
@@ -298,7 +298,7 @@ import Testing
         // Acquire::GzipIndexes: a gzip'd list is read like a plain one, an lz4'd one is named.
         let gzipped = try tree.write(
             "Package: openssl\nArchitecture: amd64\nVersion: 3.0.17-1~deb12u3\n", to: lists + security + "_non-free_binary-amd64_Packages")
-        #expect(try ProcessRunner.run("/bin/gzip", [gzipped]).status == 0)
+        #expect(try await ProcessRunner.run("/bin/gzip", [gzipped]).status == 0)
         guard case .read(let fromGzip) = PackageReader.read(root) else { throw FixtureError(description: "a gzip'd list not read") }
         #expect(fromGzip.candidates.map(\.description).contains("openssl:amd64 3.0.15-1~deb12u1 → 3.0.17-1~deb12u3 (bookworm-security)"))
         try tree.write([0x04, 0x22, 0x4d, 0x18], to: lists + security + "_contrib_binary-amd64_Packages.lz4")

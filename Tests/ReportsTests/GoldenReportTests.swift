@@ -41,14 +41,14 @@ import Testing
     }
 
     /// What the report promises: `jq -cjS .data report.json | sha256sum` gives the digest it prints.
-    @Test func theDigestCanBeCheckedWithJq() throws {
+    @Test func theDigestCanBeCheckedWithJq() async throws {
         let directory = try TemporaryDirectory()
         let json = try ReportRenderer.render(try ReportFixture.compliance(), format: .json, language: .en)
         let path = try directory.write(json, to: "report.json")
-        let canonical = try ProcessRunner.run("/usr/bin/jq", ["-cjS", ".data", path])
+        let canonical = try await ProcessRunner.run("/usr/bin/jq", ["-cjS", ".data", path])
         #expect(canonical.status == 0)
         let data = try directory.write(Array(canonical.standardOutput.utf8), to: "data.json")
-        let digest = try ProcessRunner.run("/usr/bin/sha256sum", [data]).standardOutput.prefix(64)
+        let digest = try await ProcessRunner.run("/usr/bin/sha256sum", [data]).standardOutput.prefix(64)
         let envelope = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
         #expect(envelope["digest"] as? String == String(digest))
         // The CSV and HTML print the same digest.

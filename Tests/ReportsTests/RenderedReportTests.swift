@@ -12,18 +12,16 @@ import Testing
         let page = try directory.write(html, to: "report.html")
         let png = directory.file("report.png")
         let profile = directory.file("profile")
-        let shot = try await offThePool {
-            try ProcessRunner.run(
-                "/usr/bin/chromium",
-                [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)",
-                    "--window-size=1280,2200", "--screenshot=\(png)", "file://\(page)",
-                ])
-        }
+        let shot = try await ProcessRunner.run(
+            "/usr/bin/chromium",
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)",
+                "--window-size=1280,2200", "--screenshot=\(png)", "file://\(page)",
+            ])
         #expect(shot.status == 0, "\(shot.standardError)")
         let image = try #require(FileManager.default.contents(atPath: png))
         #expect(Array(image.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "not a PNG")
-        let ocr = try await offThePool { try ProcessRunner.run("/usr/bin/tesseract", [png, "-", "-l", language == .vi ? "vie" : "eng"]) }
+        let ocr = try await ProcessRunner.run("/usr/bin/tesseract", [png, "-", "-l", language == .vi ? "vie" : "eng"])
         #expect(ocr.status == 0, "\(ocr.standardError)")
         // Where OCR breaks a line (a caption wrapped in its column) is no part of what is checked.
         return ocr.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
@@ -63,7 +61,7 @@ import Testing
         #expect(Array(pdf.prefix(5)) == Array("%PDF-".utf8))
         let directory = try TemporaryDirectory()
         let path = try directory.write(pdf, to: "report.pdf")
-        let extracted = try ProcessRunner.run("/usr/bin/pdftotext", ["-layout", path, "-"])
+        let extracted = try await ProcessRunner.run("/usr/bin/pdftotext", ["-layout", path, "-"])
         #expect(extracted.status == 0)
         let text = extracted.standardOutput
         let digest = try #require(

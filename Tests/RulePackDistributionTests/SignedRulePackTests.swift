@@ -31,34 +31,34 @@ import Testing
         #expect(try pack().archive == built.archive)
     }
 
-    @Test func standardToolsReadTheArchiveAndTheSignature() throws {
+    @Test func standardToolsReadTheArchiveAndTheSignature() async throws {
         let directory = try TemporaryDirectory()
         let built = try pack()
         let archive = try directory.write(built.archive, to: built.archiveName)
         _ = try directory.write(built.signature.fileText, to: built.archiveName + ".minisig")
         let publicKey = try directory.write(key.publicKey.fileText, to: "canh.pub")
-        let listing = try ProcessRunner.run("/usr/bin/tar", ["-tf", archive])
+        let listing = try await ProcessRunner.run("/usr/bin/tar", ["-tf", archive])
         #expect(listing.status == 0)
         #expect(listing.outputLines.first == "manifest.json")
         #expect(listing.outputLines.contains("journal/ssh.yaml"))
-        let verified = try ProcessRunner.run("/usr/bin/minisign", ["-V", "-p", publicKey, "-m", archive])
+        let verified = try await ProcessRunner.run("/usr/bin/minisign", ["-V", "-p", publicKey, "-m", archive])
         #expect(verified.status == 0, "\(verified.standardError)")
         #expect(verified.standardOutput.contains("pack:canh-default\tversion:2026.12.0"))
         // minisign refuses the archive once a byte changes: the format is minisign's, not a look-alike.
         var changed = built.archive
         changed[600] ^= 1
         _ = try directory.write(changed, to: built.archiveName)
-        #expect(try ProcessRunner.run("/usr/bin/minisign", ["-V", "-p", publicKey, "-m", archive]).status != 0)
+        #expect(try await ProcessRunner.run("/usr/bin/minisign", ["-V", "-p", publicKey, "-m", archive]).status != 0)
     }
 
-    @Test func aSignatureMadeByMinisignItselfVerifies() throws {
+    @Test func aSignatureMadeByMinisignItselfVerifies() async throws {
         let directory = try TemporaryDirectory()
         let built = try pack()
         let archive = try directory.write(built.archive, to: "pack.tar")
-        let generated = try ProcessRunner.run(
+        let generated = try await ProcessRunner.run(
             "/usr/bin/minisign", ["-G", "-W", "-p", directory.file("m.pub"), "-s", directory.file("m.key")])
         #expect(generated.status == 0, "\(generated.standardError)")
-        let signed = try ProcessRunner.run(
+        let signed = try await ProcessRunner.run(
             "/usr/bin/minisign",
             ["-S", "-l", "-s", directory.file("m.key"), "-m", archive, "-t", "file:pack.tar\tpack:canh-default\tversion:2026.12.0"])
         #expect(signed.status == 0, "\(signed.standardError)")

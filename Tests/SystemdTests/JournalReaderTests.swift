@@ -25,9 +25,9 @@ import Testing
     }
 
     @Test("every field, the realtime timestamp, the boot id and a usable cursor come out of a real journal file")
-    func readsEverything() throws {
+    func readsEverything() async throws {
         let directory = try TemporaryDirectory()
-        let path = try JournalFixture.write(sshEntries(3), named: "a.journal", in: directory)
+        let path = try await JournalFixture.write(sshEntries(3), named: "a.journal", in: directory)
         let reader = try JournalReader(source: .files([path]))
         let first = try #require(try reader.next())
         let cursor = try reader.cursor()
@@ -42,7 +42,8 @@ import Testing
                 == "Failed password for root from 198.51.100.0 port 50122 ssh2")
         #expect(cursor.hasPrefix("s="))
         // journalctl accepts the cursor and resumes after it: the cursor names this very entry.
-        let after = try ProcessRunner.run("/usr/bin/journalctl", ["--file", path, "--after-cursor", cursor, "-o", "cat", "--no-pager"])
+        let after = try await ProcessRunner.run(
+            "/usr/bin/journalctl", ["--file", path, "--after-cursor", cursor, "-o", "cat", "--no-pager"])
         #expect(
             after.outputLines == [
                 "Failed password for root from 198.51.100.1 port 50122 ssh2", "Failed password for root from 198.51.100.2 port 50122 ssh2",
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test("values that are not UTF-8, contain newlines or are huge are kept byte for byte or cut, never dropped")
-    func binarySafe() throws {
+    func binarySafe() async throws {
         let directory = try TemporaryDirectory()
         let invalid: [UInt8] = Array("Invalid user ".utf8) + [0xFF, 0xFE, 0x00, 0x01] + Array(" from 203.0.113.9 port 22".utf8)
         let multiline = Array("first line\nsecond line\n".utf8)
@@ -63,7 +64,7 @@ import Testing
             FixtureEntry(time: Self.start + .seconds(2), fields: [("MESSAGE", huge), ("BLOB", [0, 1, 2, 3, 255])]),
             FixtureEntry(time: Self.start + .seconds(3), ["MESSAGE": "after the big one"]),
         ]
-        let path = try JournalFixture.write(entries, named: "binary.journal", in: directory)
+        let path = try await JournalFixture.write(entries, named: "binary.journal", in: directory)
         let reader = try JournalReader(source: .files([path]), selection: .all, maxValueBytes: 1 << 20)
         let read = try readAll(reader)
         #expect(read.count == 4)
@@ -76,9 +77,9 @@ import Testing
     }
 
     @Test("a field selection copies exactly those fields, indexed in the order asked")
-    func selection() throws {
+    func selection() async throws {
         let directory = try TemporaryDirectory()
-        let path = try JournalFixture.write(sshEntries(2), named: "a.journal", in: directory)
+        let path = try await JournalFixture.write(sshEntries(2), named: "a.journal", in: directory)
         let reader = try JournalReader(source: .files([path]), selection: .fields(["MESSAGE", "NO_SUCH_FIELD", "_COMM"]))
         let entry = try #require(try reader.next())
         #expect(entry.value(at: 0).map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("Failed password") == true)
@@ -88,12 +89,12 @@ import Testing
     }
 
     @Test("matches select entries; groups are alternatives")
-    func matches() throws {
+    func matches() async throws {
         let directory = try TemporaryDirectory()
         var entries = sshEntries(3)
         entries.append(FixtureEntry(time: Self.start + .seconds(10), ["SYSLOG_IDENTIFIER": "sudo", "MESSAGE": "x"]))
         entries.append(FixtureEntry(time: Self.start + .seconds(11), ["SYSLOG_IDENTIFIER": "cron", "MESSAGE": "y"]))
-        let path = try JournalFixture.write(entries, named: "m.journal", in: directory)
+        let path = try await JournalFixture.write(entries, named: "m.journal", in: directory)
         let sudoOnly = try JournalReader(source: .files([path]), matches: [[JournalMatch(field: "SYSLOG_IDENTIFIER", value: "sudo")]])
         #expect(try readAll(sudoOnly).count == 1)
         let either = try JournalReader(
@@ -106,10 +107,10 @@ import Testing
     }
 
     @Test("a truncated file is reported by path and the other files are still read")
-    func truncatedFile() throws {
+    func truncatedFile() async throws {
         let directory = try TemporaryDirectory()
-        let good = try JournalFixture.write(sshEntries(5), named: "good.journal", in: directory)
-        let bad = try JournalFixture.write(sshEntries(50, from: Self.start + .hours(1)), named: "bad.journal", in: directory)
+        let good = try await JournalFixture.write(sshEntries(5), named: "good.journal", in: directory)
+        let bad = try await JournalFixture.write(sshEntries(50, from: Self.start + .hours(1)), named: "bad.journal", in: directory)
         try JournalFixture.truncate(bad, to: 100_000)
         let reader = try JournalReader(source: .files([bad, good]))
         #expect(try readAll(reader).count == 5)
@@ -118,10 +119,10 @@ import Testing
     }
 
     @Test("a file that loses entries while being read is named, with how many were lost")
-    func corruptedMiddle() throws {
+    func corruptedMiddle() async throws {
         let directory = try TemporaryDirectory()
-        let good = try JournalFixture.write(sshEntries(100, from: Self.start - .days(1)), named: "good.journal", in: directory)
-        let bad = try JournalFixture.write(sshEntries(20_000), named: "bad.journal", in: directory)
+        let good = try await JournalFixture.write(sshEntries(100, from: Self.start - .days(1)), named: "good.journal", in: directory)
+        let bad = try await JournalFixture.write(sshEntries(20_000), named: "bad.journal", in: directory)
         try JournalFixture.corruptMiddle(of: bad)
         let reader = try JournalReader(source: .files([good, bad]))
         let read = try readAll(reader).count
@@ -138,9 +139,9 @@ import Testing
     }
 
     @Test("the same entries in two files are read once and blame no file")
-    func duplicateFiles() throws {
+    func duplicateFiles() async throws {
         let directory = try TemporaryDirectory()
-        let original = try JournalFixture.write(sshEntries(10), named: "a.journal", in: directory)
+        let original = try await JournalFixture.write(sshEntries(10), named: "a.journal", in: directory)
         let copy = directory.file("copy.journal")
         try FileManager.default.copyItem(atPath: original, toPath: copy)
         let reader = try JournalReader(source: .files([original, copy]))
@@ -149,11 +150,11 @@ import Testing
     }
 
     @Test("a directory is read with its machine-id subdirectories; other files are ignored")
-    func directorySource() throws {
+    func directorySource() async throws {
         let directory = try TemporaryDirectory()
-        try JournalFixture.write(sshEntries(2), named: "top.journal", in: directory)
+        try await JournalFixture.write(sshEntries(2), named: "top.journal", in: directory)
         let machine = try TemporaryDirectory()
-        let nested = try JournalFixture.write(sshEntries(3, from: Self.start + .hours(1)), named: "system.journal", in: machine)
+        let nested = try await JournalFixture.write(sshEntries(3, from: Self.start + .hours(1)), named: "system.journal", in: machine)
         let subdirectory = directory.file("0123456789abcdef0123456789abcdef")
         try FileManager.default.createDirectory(atPath: subdirectory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: nested, toPath: subdirectory + "/system.journal")

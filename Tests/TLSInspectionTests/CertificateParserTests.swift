@@ -11,17 +11,17 @@ import Testing
     private func makeCertificate(
         in directory: TemporaryDirectory, name: String, key: [String], subject: String, days: Int = 30,
         extensions: [String] = [], digest: String = "-sha256", serial: String? = nil
-    ) throws -> (pem: String, der: String) {
+    ) async throws -> (pem: String, der: String) {
         let pem = directory.file("\(name).pem")
         let der = directory.file("\(name).der")
-        let request = try ProcessRunner.run(
+        let request = try await ProcessRunner.run(
             openssl,
             ["req", "-utf8", "-x509", "-newkey"] + key + [
                 "-nodes", "-keyout", directory.file("\(name).key"), "-out", pem, "-days", String(days), "-subj", subject, digest,
             ]
                 + extensions.flatMap { ["-addext", $0] } + (serial.map { ["-set_serial", $0] } ?? []))
         try #require(request.status == 0, "\(request.standardError)")
-        let convert = try ProcessRunner.run(openssl, ["x509", "-in", pem, "-outform", "DER", "-out", der])
+        let convert = try await ProcessRunner.run(openssl, ["x509", "-in", pem, "-outform", "DER", "-out", der])
         try #require(convert.status == 0, "\(convert.standardError)")
         return (pem, der)
     }
@@ -29,9 +29,9 @@ import Testing
     private func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
 
     @Test("a PEM certificate's facts match what openssl reports")
-    func pemFacts() throws {
+    func pemFacts() async throws {
         let directory = try TemporaryDirectory()
-        let certificate = try makeCertificate(
+        let certificate = try await makeCertificate(
             in: directory, name: "portal", key: ["rsa:2048"], subject: "/C=VN/O=UBND tỉnh Hưng Yên/CN=portal.hungyen.gov.vn",
             extensions: ["subjectAltName=DNS:portal.hungyen.gov.vn,DNS:dvc.hungyen.gov.vn,IP:192.0.2.10,IP:2001:db8::10"],
             serial: "0x0a1b2c3d4e5f6071")
@@ -47,7 +47,8 @@ import Testing
         #expect(fact.ipAddresses == ["192.0.2.10", "2001:db8::10"])
         #expect(fact.notAfter.since(fact.notBefore) == .days(30))
 
-        let reported = try ProcessRunner.run(openssl, ["x509", "-in", certificate.pem, "-noout", "-fingerprint", "-sha256", "-serial"])
+        let reported = try await ProcessRunner.run(
+            openssl, ["x509", "-in", certificate.pem, "-noout", "-fingerprint", "-sha256", "-serial"])
         let lines = reported.outputLines
         let fingerprint = try #require(lines.first?.split(separator: "=").last).replacingOccurrences(of: ":", with: "").lowercased()
         #expect(fact.fingerprint == fingerprint)
@@ -57,10 +58,10 @@ import Testing
     }
 
     @Test("DER and PEM forms of one certificate have the same fingerprint; bundles give every certificate")
-    func derAndBundles() throws {
+    func derAndBundles() async throws {
         let directory = try TemporaryDirectory()
-        let rsa = try makeCertificate(in: directory, name: "rsa", key: ["rsa:2048"], subject: "/CN=a.example")
-        let ec = try makeCertificate(
+        let rsa = try await makeCertificate(in: directory, name: "rsa", key: ["rsa:2048"], subject: "/CN=a.example")
+        let ec = try await makeCertificate(
             in: directory, name: "ec", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], subject: "/CN=b.example")
         let fromDER = try CertificateParser.certificates(in: bytes(rsa.der), source: rsa.der)
         let fromPEM = try CertificateParser.certificates(in: bytes(rsa.pem), source: rsa.pem)
@@ -75,9 +76,9 @@ import Testing
     }
 
     @Test("garbage and damaged certificates are errors naming the source, not crashes")
-    func badInput() throws {
+    func badInput() async throws {
         let directory = try TemporaryDirectory()
-        let good = try makeCertificate(in: directory, name: "good", key: ["rsa:2048"], subject: "/CN=c.example")
+        let good = try await makeCertificate(in: directory, name: "good", key: ["rsa:2048"], subject: "/CN=c.example")
         #expect(throws: TLSInspectionError.noCertificate(source: "notes.txt")) {
             try CertificateParser.certificates(in: Array("just some text".utf8), source: "notes.txt")
         }

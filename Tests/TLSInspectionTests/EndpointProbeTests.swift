@@ -9,9 +9,9 @@ import Testing
     let pki: TestPKI
     let leaf: TestPKI.Leaf
 
-    init() throws {
-        pki = try TestPKI()
-        leaf = try pki.issue("portal.test", ips: ["127.0.0.1"])
+    init() async throws {
+        pki = try await TestPKI()
+        leaf = try await pki.issue("portal.test", ips: ["127.0.0.1"])
     }
 
     private func endpoint(_ server: BackgroundServer, sni: String? = "portal.test") -> Endpoint {
@@ -19,8 +19,8 @@ import Testing
     }
 
     @Test("a modern server: TLS 1.3, the served chain, and no legacy version or weak class accepted")
-    func modernServer() throws {
-        let server = try pki.server(for: leaf, extra: ["-cipher", "ECDHE+AESGCM"])
+    func modernServer() async throws {
+        let server = try await pki.server(for: leaf, extra: ["-cipher", "ECDHE+AESGCM"])
         let fact = EndpointProbe.probe(endpoint(server))
         #expect(fact.failure == nil)
         #expect(fact.negotiatedProtocol == "TLSv1.3")
@@ -40,8 +40,8 @@ import Testing
     }
 
     @Test("a server that still speaks TLS 1.0 is caught, with the suite it chose")
-    func legacyProtocol() throws {
-        let server = try pki.server(for: leaf, extra: ["-tls1", "-cipher", "ALL:@SECLEVEL=0"])
+    func legacyProtocol() async throws {
+        let server = try await pki.server(for: leaf, extra: ["-tls1", "-cipher", "ALL:@SECLEVEL=0"])
         let fact = EndpointProbe.probe(endpoint(server))
         #expect(fact.negotiatedProtocol == "TLSv1")
         guard case .accepted(let detail) = fact.protocolProbes["TLSv1"] else {
@@ -56,8 +56,8 @@ import Testing
     }
 
     @Test("NULL and static-RSA suites are detected by class", arguments: [("NULL-SHA256", "NULL"), ("AES128-SHA", "static_rsa")])
-    func weakCipher(serverCipher: String, cipherClass: String) throws {
-        let server = try pki.server(for: leaf, extra: ["-no_tls1_3", "-cipher", "\(serverCipher):@SECLEVEL=0"])
+    func weakCipher(serverCipher: String, cipherClass: String) async throws {
+        let server = try await pki.server(for: leaf, extra: ["-no_tls1_3", "-cipher", "\(serverCipher):@SECLEVEL=0"])
         let fact = EndpointProbe.probe(endpoint(server))
         guard case .accepted(let detail) = fact.cipherProbes[cipherClass] else {
             Issue.record("\(cipherClass) not accepted: \(String(describing: fact.cipherProbes[cipherClass]))")
@@ -85,9 +85,9 @@ import Testing
     }
 
     @Test("a port that speaks HTTP, not TLS: every probe fails, none passes")
-    func notTLS() throws {
+    func notTLS() async throws {
         let directory = try TemporaryDirectory()
-        let web = try BackgroundServer(
+        let web = try await BackgroundServer(
             "/usr/bin/python3", ["-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", directory.path])
         let fact = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: web.port))
         #expect(fact.failure?.hasPrefix("127.0.0.1:\(web.port): TLS handshake failed") == true, "\(String(describing: fact.failure))")
@@ -109,8 +109,8 @@ import Testing
     }
 
     @Test("SMTP STARTTLS: the TLS side behind the upgrade is probed like any other")
-    func smtpStartTLS() throws {
-        let server = try pki.startTLSServer("smtp", for: leaf, legacy: true)
+    func smtpStartTLS() async throws {
+        let server = try await pki.startTLSServer("smtp", for: leaf, legacy: true)
         let fact = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: server.port, serverName: "portal.test", startTLS: .smtp))
         #expect(fact.failure == nil)
         #expect(fact.chain.first?.subject == "CN=portal.test")
@@ -121,8 +121,8 @@ import Testing
     }
 
     @Test("a mail server without STARTTLS, and PostgreSQL's SSLRequest")
-    func startTLSVariants() throws {
-        let plain = try pki.startTLSServer("smtp-plain", for: leaf)
+    func startTLSVariants() async throws {
+        let plain = try await pki.startTLSServer("smtp-plain", for: leaf)
         let refused = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: plain.port, startTLS: .smtp))
         #expect(
             refused.failure
@@ -130,7 +130,7 @@ import Testing
         )
         #expect(refused.protocolProbes.isEmpty)
 
-        let database = try pki.startTLSServer("postgres", for: leaf)
+        let database = try await pki.startTLSServer("postgres", for: leaf)
         let fact = EndpointProbe.probe(Endpoint(host: "127.0.0.1", port: database.port, serverName: "portal.test", startTLS: .postgres))
         #expect(fact.failure == nil)
         #expect(fact.negotiatedProtocol == "TLSv1.3")

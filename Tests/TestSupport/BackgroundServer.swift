@@ -1,7 +1,7 @@
 import Foundation
 
 /// A server process for a test (openssl s_server, openssl ocsp, an HTTP server), stopped when
-/// released. `start` returns once the port accepts connections.
+/// released. `init` returns once the port accepts connections.
 public final class BackgroundServer: @unchecked Sendable {
     // @unchecked: the process is only touched in init and deinit.
     private let process: Process
@@ -14,7 +14,7 @@ public final class BackgroundServer: @unchecked Sendable {
     ///   - environment: variables added to the test runner's.
     public init(
         _ executable: String, _ arguments: [String], port: Int? = nil, directory: String? = nil, environment: [String: String] = [:]
-    ) throws {
+    ) async throws {
         let port = try port ?? FreePort.next()
         self.port = port
         logPath = "/tmp/canh-server-\(port).log"
@@ -29,17 +29,17 @@ public final class BackgroundServer: @unchecked Sendable {
         process.standardError = log
         process.standardInput = Pipe()
         try process.run()
-        guard FreePort.waitUntilListening(port, seconds: 10) else {
+        guard try await FreePort.waitUntilListening(port, seconds: 10) else {
             kill(process.processIdentifier, SIGKILL)
             throw FixtureError(description: "\(executable) did not listen on \(port)")
         }
     }
 
     /// SIGTERM, then waits at most `seconds` for the exit status (nil: still running).
-    public func terminate(waitSeconds seconds: Double = 30) -> Int32? {
+    public func terminate(waitSeconds seconds: Double = 30) async throws -> Int32? {
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
@@ -104,7 +104,7 @@ public enum FreePort {
     }
 
     /// Polls until something accepts connections on 127.0.0.1:`port`.
-    public static func waitUntilListening(_ port: Int, seconds: Double) -> Bool {
+    public static func waitUntilListening(_ port: Int, seconds: Double) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -117,7 +117,7 @@ public enum FreePort {
             }
             close(descriptor)
             if connected == 0 { return true }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         return false
     }

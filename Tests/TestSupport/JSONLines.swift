@@ -3,11 +3,11 @@ import Foundation
 /// A file a test receiver appends one JSON object per line to (Tests/TestSupport/alert_receivers.py).
 public enum JSONLines {
     /// The objects in `file` once there are at least `count`, or all there are after `seconds`.
-    public static func wait(for count: Int, in file: String, seconds: Double = 20) throws -> [[String: Any]] {
+    public static func wait(for count: Int, in file: String, seconds: Double = 20) async throws -> [[String: Any]] {
         let deadline = Date().addingTimeInterval(seconds)
         var lines = self.lines(file)
         while lines.count < count, Date() < deadline {
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
             lines = self.lines(file)
         }
         return try lines.map { line in

@@ -53,10 +53,10 @@ public enum JournalFixture {
 
     /// Writes `entries` as a journal file named `name` (must end in .journal) in `directory`.
     @discardableResult
-    public static func write(_ entries: [FixtureEntry], named name: String, in directory: TemporaryDirectory) throws -> String {
+    public static func write(_ entries: [FixtureEntry], named name: String, in directory: TemporaryDirectory) async throws -> String {
         let export = try directory.write(exportFormat(entries), to: name + ".export")
         let journal = directory.file(name)
-        let result = try ProcessRunner.run(journalRemote, ["--output=\(journal)", export])
+        let result = try await ProcessRunner.run(journalRemote, ["--output=\(journal)", export])
         guard result.status == 0, FileManager.default.fileExists(atPath: journal) else {
             throw FixtureError(description: "systemd-journal-remote failed (\(result.status)): \(result.standardError)")
         }

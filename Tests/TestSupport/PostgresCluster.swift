@@ -14,18 +14,13 @@ public final class PostgresCluster: Sendable {
     private let process: Process
     private let stdin: Pipe
 
-    /// The process's cluster, started on first use.
-    public static func shared() throws -> PostgresCluster {
-        try lock.withLock {
-            if let cluster = started { return cluster }
-            let cluster = try PostgresCluster()
-            started = cluster
-            return cluster
-        }
+    /// The process's cluster, started on first use; the tests that ask meanwhile await the same
+    /// start without holding a thread.
+    public static func shared() async throws -> PostgresCluster {
+        try await startup.value
     }
 
-    nonisolated(unsafe) private static var started: PostgresCluster?
-    private static let lock = NSLock()
+    private static let startup = Task { try await offThePool { try PostgresCluster() } }
 
     /// The directory of Debian's PostgreSQL programs (initdb, pg_ctl), the newest version.
     public static var binaries: String? {
@@ -47,7 +42,7 @@ public final class PostgresCluster: Sendable {
         try Data(password.utf8).write(to: URL(fileURLWithPath: directory + "/password"))
         // TLS too, with a certificate of its own for localhost and 127.0.0.1 (its own CA: tests
         // pin it as sslrootcert); clients may still connect without TLS.
-        let certified = try ProcessRunner.run(
+        let certified = try ProcessRunner.runWaiting(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -60,7 +55,7 @@ public final class PostgresCluster: Sendable {
         try FileManager.default.copyItem(atPath: directory + "/server.crt", toPath: certificate)
         let asRoot = getuid() == 0
         if asRoot {
-            let owned = try ProcessRunner.run("/bin/chown", ["-R", "postgres:postgres", directory])
+            let owned = try ProcessRunner.runWaiting("/bin/chown", ["-R", "postgres:postgres", directory])
             guard owned.status == 0 else { throw FixtureError(description: "chown \(directory): \(owned.standardError)") }
         }
         // Durability is not what these tests are about: no fsync.
@@ -94,16 +89,16 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A new, empty database; its address for the store.
-    public func database() throws -> String {
+    public func database() async throws -> String {
         let name = "canh_\(UUID().uuidString.prefix(8).lowercased())"
-        try psql("CREATE DATABASE \(name)")
+        try await psql("CREATE DATABASE \(name)")
         return "postgres://\(user)@127.0.0.1:\(port)/\(name)?sslmode=disable"
     }
 
     /// Runs SQL in the `postgres` database as the cluster's owner.
     @discardableResult
-    public func psql(_ sql: String, database: String = "postgres") throws -> String {
-        let result = try ProcessRunner.run(
+    public func psql(_ sql: String, database: String = "postgres") async throws -> String {
+        let result = try await ProcessRunner.run(
             "/usr/bin/psql",
             ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-c", sql],
             environment: ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { $1 })

@@ -11,8 +11,18 @@ public struct ProcessResult: Sendable {
 
 /// Runs programs for tests: the built binaries and system tools.
 public enum ProcessRunner {
-    /// Runs `executable` with `arguments` to completion.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+    /// Runs `executable` with `arguments` to completion, waiting on a thread of its own (see
+    /// `offThePool`): a test that waits for a process must not hold a thread of the pool.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+        -> ProcessResult
+    {
+        try await offThePool { try runWaiting(executable, arguments, environment: environment) }
+    }
+
+    /// `run`, waiting on the calling thread: for work already inside `offThePool`.
+    public static func runWaiting(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> ProcessResult
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
