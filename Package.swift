@@ -144,7 +144,7 @@ let package = Package(
         // The configuration files (TOML subset with the line of every key): no dependencies.
         .target(name: "ConfigurationFile"),
         // What both command lines share: exit codes of SPEC §3, standard error.
-        .target(name: "CommandSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "CommandSupport", dependencies: ["CanhModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The collector's load generator (benchmarks/collector-ingest runs it).
         .executableTarget(
             name: "canh-collector-load",

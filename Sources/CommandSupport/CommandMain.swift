@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CanhModel
 import Glibc
 
 extension AsyncParsableCommand {

@@ -1,3 +1,4 @@
+public import CanhModel
 import Glibc
 import Synchronization
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CanhModel
 import CollectorClient
 import CollectorPKI
 import CollectorServer

@@ -14,7 +14,7 @@ import Testing
         let records = try await SampleJournal.scan(journal)
         let collector = try await CollectorProcess()
         try await collector.deliver(records, hostname: "portal-hy")
-        return await (try await collector.findingSummary(), try collector.storedRecordIDs())
+        return (try await collector.findingSummary(), try await collector.storedRecordIDs())
     }
 
     @Test("killed with SIGKILL 20 times while working through a journal, the agent delivers every finding exactly once")
@@ -89,6 +89,38 @@ import Testing
         let status = try await agent.status()
         #expect(status.status == 0, "\(status.standardOutput)")
         #expect(status.standardOutput.contains("reachable"))
+        #expect(try await agent.send(SIGTERM) == 0)
+    }
+
+    @Test("a system moved to another level reaches the running agent, which keeps it for a restart without the collector")
+    func levelChangeIsKept() async throws {
+        let scratch = try TemporaryDirectory(prefix: "canh-level")
+        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
+        try await SampleJournal.append(
+            Array(try SampleJournal.entries().prefix(20)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        let collector = try await CollectorProcess()
+        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+        try agent.start()
+        let moved = try await collector.command(["system", "update", "--id", "hy-portal", "--level", "4"])
+        #expect(moved.status == 0, "\(moved.standardError)")
+        let identityFile = agent.state.file("state/enrollment.json")
+        let kept = try await eventually(seconds: 30) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: identityFile))
+            return try JSONDecoder().decode(Enrollment.Identity.self, from: data).level == Level.all[3]
+        }
+        #expect(kept, "agent log:\n\(agent.output.suffix(2000))")
+        #expect(agent.output.contains("rules now use its parameters"))
+        let mode = try FileManager.default.attributesOfItem(atPath: identityFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try await agent.send(SIGTERM) == 0)
+
+        collector.kill()
+        let manager = try NotifySocket(in: scratch)
+        defer { manager.stop() }
+        try agent.start(environment: ["NOTIFY_SOCKET": manager.path])
+        let started = try await manager.messages(waitingFor: "READY=1", seconds: 30)
+        let ready = try #require(started.first { $0.contains("READY=1") }, "\(started)")
+        #expect(ready.contains("at level 4"), "the level last heard, with the collector down: \(ready)")
         #expect(try await agent.send(SIGTERM) == 0)
     }
 

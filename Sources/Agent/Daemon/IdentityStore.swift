@@ -24,9 +24,6 @@ struct IdentityStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(identity) else { return }
-        // Written beside and renamed over, so a crash never leaves half a file.
-        let temporary = path + ".new"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
-        _ = rename(temporary, path)
+        try? OutputFile.write(Array(data), to: path, mode: 0o600)
     }
 }

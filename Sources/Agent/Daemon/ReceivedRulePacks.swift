@@ -146,11 +146,11 @@ struct ReceivedRulePacks: Sendable {
         }
     }
 
-    /// Writes a whole file through a temporary one renamed over it, so a crash leaves the old file.
     private func writeFile(_ bytes: [UInt8], to path: String) throws(PackError) {
-        let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]),
-            rename(temporary, path) == 0
-        else { throw .fileSystem("cannot write \(path): \(String(cString: strerror(errno)))") }
+        do throws(OutputFile.Failure) {
+            try OutputFile.write(bytes, to: path, mode: 0o600)
+        } catch {
+            throw .fileSystem(error.description)
+        }
     }
 }

@@ -1,10 +1,13 @@
 import Glibc
 
-/// Writing what a command produces (reports, exports) to a file or to standard output, so that
-/// a failure is reported and nothing but a regular file is ever replaced.
+/// Writing a whole file — what a command produces (reports, keys, packs), what the agent keeps
+/// in its state directory — so that a failure is reported, a crash leaves the old file, and
+/// nothing but a regular file is ever replaced.
 public enum OutputFile {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// Writes `bytes` to `path` through a temporary file in the same directory, renamed over the
@@ -54,7 +57,7 @@ public enum OutputFile {
         }
     }
 
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, naming target: String) throws(Failure) {
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, naming target: String) throws(Failure) {
         var written = 0
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
