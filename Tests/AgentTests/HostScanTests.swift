@@ -228,13 +228,13 @@ import Testing
         let tree = try await hardenedHost()
         try await installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: false)
         let arguments = ["scan", "--rules", rules, "--level", "3", "--host-root", tree.path, "--now", "2026-11-22T00:00:00Z", "--all"]
-        let young = try await records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" }
+        let young = try records(try await ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" }
         #expect(young?.outcome == .pass, "\(String(describing: young?.evidence))")
         #expect(young?.evidence.text("oldest_entry") == "2026-11-01T00:00:00Z")
 
         try await installJournal(in: tree, first: "2026-11-01T00:00:00Z", last: "2026-11-21T00:00:00Z", removedBefore: true)
         let trimmed = try #require(
-            try await records(try ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" })
+            try records(try await ProcessRunner.run(agent, arguments)).first { $0.rule == "log.retention.insufficient" })
         #expect(trimmed.outcome == .fail)
         #expect(trimmed.evidence["problems"] == .list(["entries older than 21 days have already been removed"]))
     }

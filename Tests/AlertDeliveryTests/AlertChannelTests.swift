@@ -28,7 +28,7 @@ import Testing
 
     func localhostCertificate() async throws -> (pki: TestPKI, leaf: TestPKI.Leaf) {
         let pki = try await TestPKI()
-        return await (pki, try pki.issue("localhost", dns: ["localhost"], ips: ["127.0.0.1"]))
+        return (pki, try await pki.issue("localhost", dns: ["localhost"], ips: ["127.0.0.1"]))
     }
 
     @Test("webhook: the JSON body signed with the channel's secret; a wrong secret is refused with the receiver's answer")
