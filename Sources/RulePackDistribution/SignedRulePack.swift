@@ -57,7 +57,8 @@ public struct SignedRulePack: Sendable {
                 throw .manifestMismatch(path: file.path, reason: "its SHA-256 is not the manifest's")
             }
         }
-        if let missing = manifest.files.first(where: { listed in !files.contains { $0.path == listed.path } }) {
+        let present = Set(files.map(\.path))
+        if let missing = manifest.files.first(where: { !present.contains($0.path) }) {
             throw .manifestMismatch(path: missing.path, reason: "is in the manifest but not in the archive")
         }
         let fields = Self.fields(of: signature.trustedComment)
