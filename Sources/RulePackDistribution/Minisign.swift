@@ -1,4 +1,3 @@
-import CanhModel
 public import Crypto
 import Foundation
 
@@ -28,7 +27,8 @@ public struct MinisignPublicKey: Sendable, Hashable {
         self.init(keyID: Array(bytes[2..<10]), key: key)
     }
 
-    /// The key id as minisign prints it: the 8 bytes as a little-endian number in hex.
+    /// The key id as minisign prints it: the 8 bytes as a little-endian number in hex (see
+    /// `Minisign.displayID`).
     public var id: String { Minisign.displayID(keyID) }
 
     /// The base64 line (`minisign -P` takes it).
@@ -139,6 +139,9 @@ enum Minisign {
     /// "Ed": Ed25519 over the file itself.
     static let algorithm = Array("Ed".utf8)
 
-    /// As minisign prints it: the id read as a little-endian number, in upper-case hex.
-    static func displayID(_ keyID: [UInt8]) -> String { StableDigest.hexString(keyID.reversed()).uppercased() }
+    /// As minisign prints it (`%PRIX64`): the id read as a little-endian number, in upper-case hex
+    /// without leading zeros, so one key in sixteen has fewer than 16 digits.
+    static func displayID(_ keyID: [UInt8]) -> String {
+        String(keyID.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, radix: 16, uppercase: true)
+    }
 }

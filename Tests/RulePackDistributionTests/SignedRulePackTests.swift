@@ -72,6 +72,15 @@ import Testing
         #expect(opened.signature.keyIDText == publicKey.id)
     }
 
+    @Test("key ids print as minisign prints them: upper-case hex without leading zeros")
+    func keyIDsAsMinisignPrintsThem() throws {
+        let leadingZero = MinisignPublicKey(keyID: [0xF3, 0x63, 0xE5, 0x1A, 0xD3, 0x5C, 0x75, 0x00], key: key.publicKey.key)
+        #expect(leadingZero.id == "755CD31AE563F3")
+        #expect(leadingZero.fileText.hasPrefix("untrusted comment: minisign public key 755CD31AE563F3\n"))
+        let full = MinisignPublicKey(keyID: [0x01, 0, 0, 0, 0, 0, 0, 0xA0], key: key.publicKey.key)
+        #expect(full.id == "A000000000000001")
+    }
+
     @Test func anotherKeyIsRefusedAndRotationWithTwoPinnedKeysWorks() throws {
         let other = PackSigningKey()
         let byOther = try reopened(try pack(key: other))
