@@ -95,11 +95,9 @@ import Testing
     @Test("a system moved to another level reaches the running agent, which keeps it for a restart without the collector")
     func levelChangeIsKept() async throws {
         let scratch = try TemporaryDirectory(prefix: "canh-level")
-        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try await SampleJournal.append(
-            Array(try SampleJournal.entries().prefix(20)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        let journals = try await SampleJournal.directory(withFirst: 20, in: scratch)
         let collector = try await CollectorProcess()
-        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+        let agent = try await AgentProcess(collector: collector, journalDirectory: journals)
         try agent.start()
         let moved = try await collector.command(["system", "update", "--id", "hy-portal", "--level", "4"])
         #expect(moved.status == 0, "\(moved.standardError)")
@@ -171,13 +169,11 @@ import Testing
     @Test("SIGHUP with a broken rule pack keeps the running pack and says why; a good pack is taken")
     func reloadRefusesBrokenPack() async throws {
         let scratch = try TemporaryDirectory(prefix: "canh-reload")
-        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try await SampleJournal.append(
-            Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        let journals = try await SampleJournal.directory(withFirst: 50, in: scratch)
         let rules = scratch.file("rules")
         _ = try await ProcessRunner.run("/bin/cp", ["-r", ProcessRunner.repositoryRoot + "/rules", rules])
         let collector = try await CollectorProcess()
-        let agent = try await AgentProcess(collector: collector, journalDirectory: scratch.file("journal"))
+        let agent = try await AgentProcess(collector: collector, journalDirectory: journals)
         var text = try String(contentsOfFile: agent.configuration, encoding: .utf8)
         text = text.replacingOccurrences(of: "rules = \"\(ProcessRunner.repositoryRoot)/rules\"", with: "rules = \"\(rules)\"")
         try text.write(toFile: agent.configuration, atomically: true, encoding: .utf8)
@@ -205,13 +201,11 @@ import Testing
     @Test("under systemd the agent says READY with a status line, feeds the watchdog and says STOPPING on SIGTERM")
     func serviceManagerNotifications() async throws {
         let scratch = try TemporaryDirectory(prefix: "canh-notify")
-        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try await SampleJournal.append(
-            Array(try SampleJournal.entries().prefix(50)), to: scratch.file("journal/a.journal"), scratch: scratch)
+        let journals = try await SampleJournal.directory(withFirst: 50, in: scratch)
         let collector = try await CollectorProcess()
         let metricsPort = try FreePort.next()
         let agent = try await AgentProcess(
-            collector: collector, journalDirectory: scratch.file("journal"), agentSettings: "metrics = \"127.0.0.1:\(metricsPort)\"")
+            collector: collector, journalDirectory: journals, agentSettings: "metrics = \"127.0.0.1:\(metricsPort)\"")
         let manager = try NotifySocket(in: scratch)
         try agent.start(environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "1000000"])
         defer { manager.stop() }

@@ -256,6 +256,15 @@ enum SampleJournal {
         }
     }
 
+    /// `scratch`'s `journal` directory, made with a journal file of the sample's first `count`
+    /// entries: what an agent that only needs something to follow is given.
+    static func directory(withFirst count: Int, in scratch: TemporaryDirectory) async throws -> String {
+        let directory = scratch.file("journal")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try await append(Array(try entries().prefix(count)), to: directory + "/a.journal", scratch: scratch)
+        return directory
+    }
+
     /// Appends entries to `journal` (a genuine journal file, created if new) with systemd-journal-remote.
     static func append(_ entries: [String], to journal: String, scratch: TemporaryDirectory) async throws {
         let export = try scratch.write(entries.joined(separator: "\n\n") + "\n\n", to: "chunk.export")

@@ -90,14 +90,12 @@ import Testing
             try String(contentsOfFile: scratch.file(name + ".key.pub"), encoding: .utf8).split(separator: "\n")[1].description
         }
         // The portal's agent pins the signing key; the mail server's also the rotated one.
-        try FileManager.default.createDirectory(atPath: scratch.file("journal"), withIntermediateDirectories: true)
-        try await SampleJournal.append(
-            Array(try SampleJournal.entries().prefix(20)), to: scratch.file("journal/j.journal"), scratch: scratch)
+        let journals = try await SampleJournal.directory(withFirst: 20, in: scratch)
         let portal = try await AgentProcess(
-            collector: collector, journalDirectory: scratch.file("journal"), hostname: "portal-hy",
+            collector: collector, journalDirectory: journals, hostname: "portal-hy",
             agentSettings: "rule_keys = [\"\(try publicKey("signing"))\"]")
         let mail = try await AgentProcess(
-            collector: collector, journalDirectory: scratch.file("journal"), hostname: "mail-hy",
+            collector: collector, journalDirectory: journals, hostname: "mail-hy",
             agentSettings: "rule_keys = [\"\(try publicKey("signing"))\", \"\(try publicKey("rotated"))\"]",
             system: "hy-mail")
         try portal.start()
